@@ -1,0 +1,161 @@
+//! [`StatusEncoder`]: turns an [`Error`] into a `tonic::Status` with rich
+//! details, within a header budget.
+
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use tonic::Status;
+
+use super::plan::Plan;
+use crate::Error;
+
+/// Encodes errors into `tonic::Status` values. A server sets it up once.
+///
+/// The status it builds has
+/// - the catalog's gRPC code, and the error's public message (never the
+///   source's text; the source rides along in
+///   [`Status::source`](std::error::Error::source), which stays in-process);
+/// - `grpc-status-details-bin`: a `google.rpc.Status` with the **same code
+///   and message**, holding a `google.rpc.ErrorInfo` (reason, domain, and
+///   metadata `code`, `module` and the context), this library's typed
+///   `csghub.errorx.v1.ErrorInfo`, and the standard details the error has.
+///   `DebugInfo` only with [`StatusEncoder::include_debug_info`].
+///
+/// # The budget
+/// Peers limit the size of a header block: hyper's default is 16 KiB, and
+/// the gRPC spec suggests 8 KiB. Past the limit a unary call fails with
+/// `Internal "h2 protocol error"` and a stream silently loses its details.
+/// So the status headers (`grpc-status`, `grpc-message` and
+/// `grpc-status-details-bin`, counted as HTTP/2 does, 32 bytes of overhead
+/// each) are kept within a budget, by default [`StatusEncoder::DEFAULT_BUDGET`]
+/// (7 KiB, leaving 1 KiB of an 8 KiB limit to the other headers). Over it,
+/// the encoder in turn
+/// 1. drops DebugInfo, Help, custom details, LocalizedMessage, RequestInfo,
+///    QuotaFailure, PreconditionFailure, ResourceInfo, BadRequest, RetryInfo;
+/// 2. cuts context values to 1024, 256, 64, then 16 bytes, at UTF-8
+///    boundaries, ending them with [`TRUNCATION_MARKER`](crate::TRUNCATION_MARKER);
+/// 3. cuts the message to 1024, 256, then 64 bytes the same way;
+/// 4. drops context entries, last key first;
+/// 5. drops the typed ErrorInfo and cuts the message to 16 bytes.
+///
+/// The `google.rpc.ErrorInfo` with its reason, domain and `code` always
+/// survives.
+///
+/// ```
+/// use csghub_errorx::{Code, Error, StatusEncoder};
+///
+/// let encoder = StatusEncoder::new().domain("hub.example.com");
+/// let status = encoder.encode(&Error::new(Code::GIT_AUTH_FAILED).with_context("remote", "origin"));
+/// assert_eq!(status.code(), tonic::Code::Unauthenticated);
+///
+/// let decoded = Error::from_status(&status);
+/// assert!(decoded.is(Code::GIT_AUTH_FAILED));
+/// assert_eq!(decoded.domain(), Some("hub.example.com"));
+/// assert_eq!(decoded.context().get("remote"), Some("origin"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusEncoder {
+    domain: Cow<'static, str>,
+    budget: usize,
+    include_debug_info: bool,
+}
+
+static INSTALLED: OnceLock<StatusEncoder> = OnceLock::new();
+
+impl StatusEncoder {
+    /// The `ErrorInfo.domain` unless set: the CSGHub service's name.
+    pub const DEFAULT_DOMAIN: &'static str = "csghub.opencsg.com";
+    /// The default header budget: 7 KiB, safe for peers with an 8 KiB limit.
+    pub const DEFAULT_BUDGET: usize = 7 * 1024;
+    /// The smallest budget accepted; smaller ones are raised to it, since
+    /// the ErrorInfo that always survives needs about 700 bytes at worst.
+    pub const MIN_BUDGET: usize = 1024;
+    /// The longest domain kept (the longest DNS name); longer ones are cut.
+    pub const MAX_DOMAIN_LEN: usize = 253;
+
+    /// An encoder with the default domain and budget, without DebugInfo.
+    pub const fn new() -> StatusEncoder {
+        StatusEncoder {
+            domain: Cow::Borrowed(Self::DEFAULT_DOMAIN),
+            budget: Self::DEFAULT_BUDGET,
+            include_debug_info: false,
+        }
+    }
+
+    /// Sets the `ErrorInfo.domain`, such as `hub.example.com`.
+    pub fn domain(mut self, domain: impl Into<Cow<'static, str>>) -> StatusEncoder {
+        let mut domain = domain.into();
+        if domain.len() > Self::MAX_DOMAIN_LEN {
+            let end = crate::truncate::floor_char_boundary(&domain, Self::MAX_DOMAIN_LEN);
+            domain = Cow::Owned(domain[..end].to_string());
+        }
+        self.domain = domain;
+        self
+    }
+
+    /// Sets the header budget in bytes, at least [`StatusEncoder::MIN_BUDGET`].
+    pub fn budget(mut self, bytes: usize) -> StatusEncoder {
+        self.budget = bytes.max(Self::MIN_BUDGET);
+        self
+    }
+
+    /// Sends `DebugInfo` details. Off by default: stack entries tell an
+    /// attacker about the server. Turn it on for internal callers only.
+    pub fn include_debug_info(mut self, yes: bool) -> StatusEncoder {
+        self.include_debug_info = yes;
+        self
+    }
+
+    /// The `ErrorInfo.domain` this encoder writes.
+    pub fn domain_name(&self) -> &str {
+        &self.domain
+    }
+
+    /// The header budget in bytes.
+    pub fn budget_bytes(&self) -> usize {
+        self.budget
+    }
+
+    /// The status for `error`, without its source.
+    pub fn encode(&self, error: &Error) -> Status {
+        let plan = Plan::full(error, &self.domain, self.include_debug_info).fit(self.budget);
+        let details = Bytes::from(plan.encode_details());
+        Status::with_details(error.grpc_code(), plan.message().into_owned(), details)
+    }
+
+    /// The status for `error`, carrying `error` itself as its
+    /// [`source`](std::error::Error::source), so that layers in this process
+    /// can log the cause. Sources never leave the process.
+    pub fn into_status(&self, error: Error) -> Status {
+        let mut status = self.encode(&error);
+        status.set_source(Arc::new(error));
+        status
+    }
+
+    /// Makes this encoder the one `Status::from(error)` and `?` use in this
+    /// process. The first call wins; later calls return their encoder back.
+    pub fn install(self) -> Result<(), StatusEncoder> {
+        INSTALLED.set(self)
+    }
+
+    /// The encoder `Status::from(error)` uses: the installed one, or the
+    /// default.
+    pub fn installed() -> &'static StatusEncoder {
+        static DEFAULT: StatusEncoder = StatusEncoder::new();
+        INSTALLED.get().unwrap_or(&DEFAULT)
+    }
+}
+
+impl Default for StatusEncoder {
+    fn default() -> StatusEncoder {
+        StatusEncoder::new()
+    }
+}
+
+impl From<Error> for Status {
+    /// Encodes with [`StatusEncoder::installed`].
+    fn from(error: Error) -> Status {
+        StatusEncoder::installed().into_status(error)
+    }
+}

@@ -1,0 +1,123 @@
+//! Protobuf wire writing for the details the encoder builds from borrowed
+//! data.
+//!
+//! `tonic_types::pb::ErrorInfo` keeps its metadata in a `HashMap`, which
+//! would force a copy of every context entry and a random order on the wire.
+//! Writing the few fields by hand with prost's encoding primitives lets the
+//! encoder size the whole `google.rpc.Status` first and write it in one pass
+//! into one exactly sized buffer.
+
+use bytes::BufMut;
+use prost::encoding::{encode_key, encode_varint, encoded_len_varint, key_len, WireType};
+use prost::Message;
+
+/// The prefix of every type URL this library writes.
+pub(crate) const TYPE_URL_PREFIX: &str = "type.googleapis.com/";
+
+/// A message that can be sized and then written: the minimum the encoder
+/// needs, implemented for borrowed views and for prost messages alike.
+pub(crate) trait WireMessage {
+    fn encoded_len(&self) -> usize;
+    fn encode_raw(&self, buf: &mut Vec<u8>);
+}
+
+/// Any prost message, such as the standard `google.rpc` details.
+impl<M: Message> WireMessage for M {
+    fn encoded_len(&self) -> usize {
+        Message::encoded_len(self)
+    }
+    fn encode_raw(&self, buf: &mut Vec<u8>) {
+        Message::encode_raw(self, buf);
+    }
+}
+
+/// The length of a length-delimited field holding `len` bytes.
+pub(crate) fn delimited_len(tag: u32, len: usize) -> usize {
+    key_len(tag) + encoded_len_varint(len as u64) + len
+}
+
+/// The length of a proto3 string field of `len` bytes; empty strings are
+/// not written.
+pub(crate) fn str_len(tag: u32, len: usize) -> usize {
+    if len == 0 {
+        0
+    } else {
+        delimited_len(tag, len)
+    }
+}
+
+pub(crate) fn write_str(tag: u32, value: &str, buf: &mut impl BufMut) {
+    if !value.is_empty() {
+        write_delimited_header(tag, value.len(), buf);
+        buf.put_slice(value.as_bytes());
+    }
+}
+
+pub(crate) fn write_delimited_header(tag: u32, len: usize, buf: &mut impl BufMut) {
+    encode_key(tag, WireType::LengthDelimited, buf);
+    encode_varint(len as u64, buf);
+}
+
+/// The length of a proto3 varint field; zero is not written.
+pub(crate) fn varint_len(tag: u32, value: u64) -> usize {
+    if value == 0 {
+        0
+    } else {
+        key_len(tag) + encoded_len_varint(value)
+    }
+}
+
+pub(crate) fn write_varint(tag: u32, value: u64, buf: &mut impl BufMut) {
+    if value != 0 {
+        encode_key(tag, WireType::Varint, buf);
+        encode_varint(value, buf);
+    }
+}
+
+/// The length of one `map<string, string>` entry, as field `tag`, whose key
+/// and value are `key_len` and `value_len` bytes long.
+pub(crate) fn map_entry_len(tag: u32, key_len: usize, value_len: usize) -> usize {
+    delimited_len(tag, str_len(1, key_len) + str_len(2, value_len))
+}
+
+pub(crate) fn write_map_entry(tag: u32, key: &str, value: &str, buf: &mut impl BufMut) {
+    write_delimited_header(tag, str_len(1, key.len()) + str_len(2, value.len()), buf);
+    write_str(1, key, buf);
+    write_str(2, value, buf);
+}
+
+/// The inner length of a `google.protobuf.Any` holding `message`.
+pub(crate) fn any_len(type_name: &str, message_len: usize) -> usize {
+    delimited_len(1, TYPE_URL_PREFIX.len() + type_name.len()) + delimited_len(2, message_len)
+}
+
+/// Writes `message` as a `google.protobuf.Any` in field `tag`.
+pub(crate) fn write_any(tag: u32, type_name: &str, message: &dyn WireMessage, buf: &mut Vec<u8>) {
+    let message_len = message.encoded_len();
+    write_delimited_header(tag, any_len(type_name, message_len), buf);
+    write_delimited_header(1, TYPE_URL_PREFIX.len() + type_name.len(), buf);
+    buf.put_slice(TYPE_URL_PREFIX.as_bytes());
+    buf.put_slice(type_name.as_bytes());
+    write_delimited_header(2, message_len, buf);
+    message.encode_raw(buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic_types::pb;
+
+    #[test]
+    fn any_written_by_hand_decodes_with_prost() {
+        let info = pb::RetryInfo {
+            retry_delay: Some(prost_types::Duration { seconds: 3, nanos: 0 }),
+        };
+        let mut buf = Vec::new();
+        write_any(3, "google.rpc.RetryInfo", &info, &mut buf);
+        let status = pb::Status::decode(&buf[..]).unwrap();
+        assert_eq!(status.details.len(), 1);
+        assert_eq!(status.details[0].type_url, "type.googleapis.com/google.rpc.RetryInfo");
+        assert_eq!(pb::RetryInfo::decode(&status.details[0].value[..]).unwrap(), info);
+        assert_eq!(buf.len(), delimited_len(3, any_len("google.rpc.RetryInfo", Message::encoded_len(&info))));
+    }
+}
