@@ -42,7 +42,8 @@ pub mod proto;
 
 pub use catalog::{Code, Codes, Module, ParseCodeError};
 pub use error::{
-    normalize_key, CatalogError, Context, Details, Error, Source, MAX_KEY_LEN, RESERVED_KEYS,
+    normalize_key, CatalogError, Context, Details, Error, Report, Source, MAX_KEY_LEN,
+    RESERVED_KEYS,
 };
 pub use status::{DecodeProblem, StatusEncoder, StatusExt};
 pub use truncate::TRUNCATION_MARKER;

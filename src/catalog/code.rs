@@ -121,7 +121,9 @@ impl Code {
         let (prefix, number) = text.split_once("-ERR-")?;
         let module = Module::from_prefix(prefix)?;
         // `u32::from_str` accepts a leading `+`; a code string never has one.
-        if !number.bytes().all(|b| b.is_ascii_digit()) || (number.len() > 1 && number.starts_with('0')) {
+        if !number.bytes().all(|b| b.is_ascii_digit())
+            || (number.len() > 1 && number.starts_with('0'))
+        {
             return None;
         }
         Some(Code::from_parts(module, number.parse().ok()?))
@@ -233,7 +235,14 @@ mod tests {
 
     #[test]
     fn code_strings_with_odd_numbers_are_rejected() {
-        for text in ["GIT-ERR-+8", "GIT-ERR-08", "GIT-ERR-", "GIT-ERR-8 ", "FOO-ERR-1", "GIT-ERR-99999999999"] {
+        for text in [
+            "GIT-ERR-+8",
+            "GIT-ERR-08",
+            "GIT-ERR-",
+            "GIT-ERR-8 ",
+            "FOO-ERR-1",
+            "GIT-ERR-99999999999",
+        ] {
             assert_eq!(Code::from_code_str(text), None, "{text}");
         }
     }

@@ -120,7 +120,18 @@ mod tests {
         let prefixes: Vec<_> = Module::iter().filter_map(Module::prefix).collect();
         assert_eq!(
             prefixes,
-            ["ACT", "AUTH", "DAT", "GIT", "INVITATION", "LICENSE", "REQ", "SYS", "TASK", "USER"]
+            [
+                "ACT",
+                "AUTH",
+                "DAT",
+                "GIT",
+                "INVITATION",
+                "LICENSE",
+                "REQ",
+                "SYS",
+                "TASK",
+                "USER"
+            ]
         );
     }
 

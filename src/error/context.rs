@@ -211,7 +211,17 @@ mod tests {
     #[test]
     fn every_normalized_key_is_a_valid_metadata_key() {
         let long = "x".repeat(100);
-        for input in ["", "_", "-x-", "9", "ÄÖÜ", "a b c", "__init__", long.as_str(), "code"] {
+        for input in [
+            "",
+            "_",
+            "-x-",
+            "9",
+            "ÄÖÜ",
+            "a b c",
+            "__init__",
+            long.as_str(),
+            "code",
+        ] {
             let key = normalize_key(input);
             assert!(is_aip193_key(&key), "{input:?} -> {key:?}");
         }

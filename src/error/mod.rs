@@ -4,6 +4,7 @@ mod catalog_error;
 mod context;
 mod details;
 pub(crate) mod received;
+mod report;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -17,6 +18,7 @@ pub use catalog_error::CatalogError;
 pub use context::{normalize_key, Context, MAX_KEY_LEN, RESERVED_KEYS};
 pub use details::Details;
 use received::Received;
+pub use report::Report;
 
 use crate::{Code, DecodeProblem};
 
@@ -148,18 +150,31 @@ impl Error {
 
     /// Adds a `BadRequest` field violation: `field` (a path such as
     /// `repo.name`) is wrong, and why.
-    pub fn with_field_violation(mut self, field: impl Into<String>, description: impl Into<String>) -> Error {
-        let bad_request = self.details.bad_request.get_or_insert_with(Default::default);
-        bad_request.field_violations.push(pb::bad_request::FieldViolation {
-            field: field.into(),
-            description: description.into(),
-            ..Default::default()
-        });
+    pub fn with_field_violation(
+        mut self,
+        field: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Error {
+        let bad_request = self
+            .details
+            .bad_request
+            .get_or_insert_with(Default::default);
+        bad_request
+            .field_violations
+            .push(pb::bad_request::FieldViolation {
+                field: field.into(),
+                description: description.into(),
+                ..Default::default()
+            });
         self
     }
 
     /// Adds `ResourceInfo`: which resource was not found or refused.
-    pub fn with_resource(mut self, resource_type: impl Into<String>, resource_name: impl Into<String>) -> Error {
+    pub fn with_resource(
+        mut self,
+        resource_type: impl Into<String>,
+        resource_name: impl Into<String>,
+    ) -> Error {
         self.details.resource_info = Some(pb::ResourceInfo {
             resource_type: resource_type.into(),
             resource_name: resource_name.into(),
@@ -178,7 +193,11 @@ impl Error {
     }
 
     /// Adds a `Help` link.
-    pub fn with_help_link(mut self, description: impl Into<String>, url: impl Into<String>) -> Error {
+    pub fn with_help_link(
+        mut self,
+        description: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Error {
         let help = self.details.help.get_or_insert_with(Default::default);
         help.links.push(pb::help::Link {
             description: description.into(),
@@ -189,7 +208,11 @@ impl Error {
 
     /// Adds `DebugInfo`. It is sent only by an encoder that opted in with
     /// [`StatusEncoder::include_debug_info`](crate::StatusEncoder::include_debug_info).
-    pub fn with_debug_info(mut self, detail: impl Into<String>, stack_entries: Vec<String>) -> Error {
+    pub fn with_debug_info(
+        mut self,
+        detail: impl Into<String>,
+        stack_entries: Vec<String>,
+    ) -> Error {
         self.details.debug_info = Some(pb::DebugInfo {
             stack_entries,
             detail: detail.into(),
@@ -322,9 +345,16 @@ impl fmt::Display for Error {
     /// `GIT-ERR-8 gitAuthFailed: <message>`; the source is not repeated.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.code {
-            Some(code) if code.is_known() => write!(f, "{} {}: {}", code.as_str(), code.name(), self.message),
+            Some(code) if code.is_known() => {
+                write!(f, "{} {}: {}", code.as_str(), code.name(), self.message)
+            }
             Some(_) => write!(f, "{}: {}", self.code_str(), self.message),
-            None => write!(f, "{}: {}", crate::http_status::grpc_code_name(self.grpc_code), self.message),
+            None => write!(
+                f,
+                "{}: {}",
+                crate::http_status::grpc_code_name(self.grpc_code),
+                self.message
+            ),
         }
     }
 }
@@ -349,7 +379,9 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 

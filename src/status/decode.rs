@@ -36,7 +36,13 @@ pub(crate) fn decode_status(status: &Status) -> Error {
                     });
                 }
                 for any in inner.details {
-                    sort_detail(any, &mut typed, &mut google, &mut details, &mut received.problems);
+                    sort_detail(
+                        any,
+                        &mut typed,
+                        &mut google,
+                        &mut details,
+                        &mut received.problems,
+                    );
                 }
             }
         }
@@ -48,7 +54,10 @@ pub(crate) fn decode_status(status: &Status) -> Error {
         let ours = google.domain == StatusEncoder::installed().domain_name();
         if ours && typed.is_none() {
             code = Code::from_reason(&google.reason).or_else(|| {
-                google.metadata.get("code").and_then(|text| Code::from_code_str(text))
+                google
+                    .metadata
+                    .get("code")
+                    .and_then(|text| Code::from_code_str(text))
             });
         }
         if typed.is_none() {
@@ -104,7 +113,9 @@ fn sort_detail(
         "google.rpc.RetryInfo" => place(&mut details.retry_info, &any, problems),
         "google.rpc.BadRequest" => place(&mut details.bad_request, &any, problems),
         "google.rpc.ResourceInfo" => place(&mut details.resource_info, &any, problems),
-        "google.rpc.PreconditionFailure" => place(&mut details.precondition_failure, &any, problems),
+        "google.rpc.PreconditionFailure" => {
+            place(&mut details.precondition_failure, &any, problems)
+        }
         "google.rpc.QuotaFailure" => place(&mut details.quota_failure, &any, problems),
         "google.rpc.RequestInfo" => place(&mut details.request_info, &any, problems),
         "google.rpc.LocalizedMessage" => place(&mut details.localized_message, &any, problems),
@@ -119,7 +130,11 @@ fn sort_detail(
 
 /// Decodes `any` into an empty `slot`. Returns false, reporting why, when
 /// the slot is taken or the bytes are malformed; the caller keeps the `Any`.
-fn place<M: Message + Default>(slot: &mut Option<M>, any: &Any, problems: &mut Vec<DecodeProblem>) -> bool {
+fn place<M: Message + Default>(
+    slot: &mut Option<M>,
+    any: &Any,
+    problems: &mut Vec<DecodeProblem>,
+) -> bool {
     if slot.is_some() {
         problems.push(DecodeProblem::DuplicateDetail {
             type_url: truncate(&any.type_url, 256).into_owned(),

@@ -59,19 +59,29 @@ impl DetailKind {
     /// The protobuf type name and the message of this kind, if `details`
     /// has one. `Other` has many messages and is handled apart.
     pub(crate) fn message(self, details: &Details) -> Option<(&'static str, &dyn WireMessage)> {
-        fn typed<'d, M: prost::Message>(name: &'static str, message: &'d Option<M>) -> Option<(&'static str, &'d dyn WireMessage)> {
+        fn typed<'d, M: prost::Message>(
+            name: &'static str,
+            message: &'d Option<M>,
+        ) -> Option<(&'static str, &'d dyn WireMessage)> {
             message.as_ref().map(|m| (name, m as &dyn WireMessage))
         }
         match self {
             DetailKind::RetryInfo => typed("google.rpc.RetryInfo", &details.retry_info),
             DetailKind::BadRequest => typed("google.rpc.BadRequest", &details.bad_request),
             DetailKind::ResourceInfo => typed("google.rpc.ResourceInfo", &details.resource_info),
-            DetailKind::PreconditionFailure => typed("google.rpc.PreconditionFailure", &details.precondition_failure),
+            DetailKind::PreconditionFailure => typed(
+                "google.rpc.PreconditionFailure",
+                &details.precondition_failure,
+            ),
             DetailKind::QuotaFailure => typed("google.rpc.QuotaFailure", &details.quota_failure),
             DetailKind::RequestInfo => typed("google.rpc.RequestInfo", &details.request_info),
-            DetailKind::LocalizedMessage => typed("google.rpc.LocalizedMessage", &details.localized_message),
+            DetailKind::LocalizedMessage => {
+                typed("google.rpc.LocalizedMessage", &details.localized_message)
+            }
             DetailKind::Help => typed("google.rpc.Help", &details.help),
-            DetailKind::DebugInfo => typed::<pb::DebugInfo>("google.rpc.DebugInfo", &details.debug_info),
+            DetailKind::DebugInfo => {
+                typed::<pb::DebugInfo>("google.rpc.DebugInfo", &details.debug_info)
+            }
             DetailKind::Other => None,
         }
     }

@@ -47,7 +47,11 @@ const LAST_MESSAGE_CAP: usize = 16;
 /// The header-list size of a status with this message and details length,
 /// as HTTP/2 counts it: `grpc-status`, `grpc-message` (percent-encoded) and
 /// `grpc-status-details-bin` (unpadded base64), each with its overhead.
-pub(crate) fn status_header_size(grpc_code: tonic::Code, message: &str, details_len: usize) -> usize {
+pub(crate) fn status_header_size(
+    grpc_code: tonic::Code,
+    message: &str,
+    details_len: usize,
+) -> usize {
     let code_digits = if (grpc_code as i32) < 10 { 1 } else { 2 };
     let mut size = "grpc-status".len() + code_digits + HEADER_OVERHEAD;
     if !message.is_empty() {
@@ -197,9 +201,15 @@ impl<'a> Plan<'a> {
     pub(crate) fn details_len(&self) -> usize {
         let message_len = truncated_len(self.error.message(), self.message_cap);
         let mut len = varint_len(1, self.error.grpc_code() as i32 as u64) + str_len(2, message_len);
-        len += delimited_len(3, any_len(GOOGLE_ERROR_INFO, GoogleErrorInfo(self).encoded_len()));
+        len += delimited_len(
+            3,
+            any_len(GOOGLE_ERROR_INFO, GoogleErrorInfo(self).encoded_len()),
+        );
         if self.typed_info {
-            len += delimited_len(3, any_len(TYPED_ERROR_INFO, TypedErrorInfo(self).encoded_len()));
+            len += delimited_len(
+                3,
+                any_len(TYPED_ERROR_INFO, TypedErrorInfo(self).encoded_len()),
+            );
         }
         let details = self.error.details();
         for kind in DetailKind::WIRE_ORDER {

@@ -110,14 +110,29 @@ mod tests {
     #[test]
     fn any_written_by_hand_decodes_with_prost() {
         let info = pb::RetryInfo {
-            retry_delay: Some(prost_types::Duration { seconds: 3, nanos: 0 }),
+            retry_delay: Some(prost_types::Duration {
+                seconds: 3,
+                nanos: 0,
+            }),
         };
         let mut buf = Vec::new();
         write_any(3, "google.rpc.RetryInfo", &info, &mut buf);
         let status = pb::Status::decode(&buf[..]).unwrap();
         assert_eq!(status.details.len(), 1);
-        assert_eq!(status.details[0].type_url, "type.googleapis.com/google.rpc.RetryInfo");
-        assert_eq!(pb::RetryInfo::decode(&status.details[0].value[..]).unwrap(), info);
-        assert_eq!(buf.len(), delimited_len(3, any_len("google.rpc.RetryInfo", Message::encoded_len(&info))));
+        assert_eq!(
+            status.details[0].type_url,
+            "type.googleapis.com/google.rpc.RetryInfo"
+        );
+        assert_eq!(
+            pb::RetryInfo::decode(&status.details[0].value[..]).unwrap(),
+            info
+        );
+        assert_eq!(
+            buf.len(),
+            delimited_len(
+                3,
+                any_len("google.rpc.RetryInfo", Message::encoded_len(&info))
+            )
+        );
     }
 }

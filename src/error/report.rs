@@ -1,0 +1,108 @@
+//! [`Report`]: a multi-line, human-readable view of an [`Error`].
+
+use std::fmt;
+
+use crate::Error;
+
+/// Every fact of an error, one per line, for a terminal or a log reader:
+/// code, name, reason, gRPC code, message, context, details, decode
+/// problems and the chain of sources. Made by [`Error::report`].
+///
+/// ```
+/// use csghub_errorx::{Code, Error};
+///
+/// let text = Error::new(Code::GIT_AUTH_FAILED).with_context("remote", "origin").report().to_string();
+/// assert!(text.contains("code:        GIT-ERR-8"));
+/// assert!(text.contains("remote = origin"));
+/// ```
+pub struct Report<'a>(pub(crate) &'a Error);
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let error = self.0;
+        match error.code() {
+            Some(code) => {
+                writeln!(f, "code:        {}", error.code_str())?;
+                let name = if code.is_known() {
+                    code.name()
+                } else {
+                    "(not in this catalog)"
+                };
+                writeln!(f, "name:        {name}")?;
+            }
+            None => writeln!(f, "code:        (none: not a catalog error)")?,
+        }
+        writeln!(f, "reason:      {}", error.reason())?;
+        if let Some(domain) = error.domain() {
+            writeln!(f, "domain:      {domain}")?;
+        }
+        writeln!(
+            f,
+            "grpc code:   {} ({})",
+            crate::http_status::grpc_code_name(error.grpc_code()),
+            error.grpc_code() as i32
+        )?;
+        writeln!(f, "http status: {}", error.http_status().as_u16())?;
+        writeln!(f, "message:     {}", error.message())?;
+        if !error.context().is_empty() {
+            writeln!(f, "context:")?;
+            for (key, value) in error.context().iter() {
+                writeln!(f, "  {key} = {value}")?;
+            }
+        }
+        let details = error.details();
+        let mut detail =
+            |name: &str, value: &dyn fmt::Debug| writeln!(f, "detail:      {name} {value:?}");
+        if let Some(d) = &details.retry_info {
+            detail("RetryInfo", d)?;
+        }
+        if let Some(d) = &details.bad_request {
+            detail("BadRequest", d)?;
+        }
+        if let Some(d) = &details.resource_info {
+            detail("ResourceInfo", d)?;
+        }
+        if let Some(d) = &details.precondition_failure {
+            detail("PreconditionFailure", d)?;
+        }
+        if let Some(d) = &details.quota_failure {
+            detail("QuotaFailure", d)?;
+        }
+        if let Some(d) = &details.request_info {
+            detail("RequestInfo", d)?;
+        }
+        if let Some(d) = &details.localized_message {
+            detail("LocalizedMessage", d)?;
+        }
+        if let Some(d) = &details.help {
+            detail("Help", d)?;
+        }
+        if let Some(d) = &details.debug_info {
+            detail("DebugInfo", d)?;
+        }
+        for any in &details.other {
+            writeln!(
+                f,
+                "detail:      {} ({} bytes, kept raw)",
+                any.type_url,
+                any.value.len()
+            )?;
+        }
+        for problem in error.decode_problems() {
+            writeln!(f, "problem:     {problem}")?;
+        }
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            writeln!(f, "caused by:   {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    /// A multi-line, human-readable view of every fact of this error.
+    pub fn report(&self) -> Report<'_> {
+        Report(self)
+    }
+}
