@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 mod catalog;
+pub mod demo;
 mod error;
 pub mod http_status;
 mod status;

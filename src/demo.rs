@@ -1,0 +1,101 @@
+//! The `Demo` service: fails on purpose with any catalog code, so that
+//! clients in any language can see each code on the wire.
+//!
+//! ```no_run
+//! use csghub_errorx::demo::{DemoServer, DemoService};
+//!
+//! # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+//! tonic::transport::Server::builder()
+//!     .add_service(DemoServer::new(DemoService::new()))
+//!     .serve("127.0.0.1:50051".parse()?)
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use tonic::codegen::tokio_stream::{self, Stream};
+use tonic::{Request, Response, Status};
+
+pub use crate::proto::demo::demo_client::DemoClient;
+pub use crate::proto::demo::demo_server::{Demo, DemoServer};
+pub use crate::proto::demo::{FailReply, FailRequest};
+use crate::{Code, Error, StatusEncoder};
+
+/// The most replies `FailStream` sends, whatever the request asks: a bound
+/// on the work a caller can request.
+pub const MAX_MESSAGES_BEFORE_ERROR: u32 = 1000;
+
+/// The `Demo` service.
+#[derive(Clone, Debug, Default)]
+pub struct DemoService {
+    encoder: StatusEncoder,
+}
+
+impl DemoService {
+    /// A service that encodes with the default [`StatusEncoder`].
+    pub fn new() -> DemoService {
+        DemoService::default()
+    }
+
+    /// A service that encodes with `encoder`.
+    pub fn with_encoder(encoder: StatusEncoder) -> DemoService {
+        DemoService { encoder }
+    }
+}
+
+/// The error a request asks for: its code with its context, plus the
+/// standard details that fit the code. A `code` that names no catalog code
+/// gives `REQ-ERR-6` with a `BadRequest` violation on `code`.
+pub fn requested_error(request: &FailRequest) -> Error {
+    let code = match request.code.parse::<Code>() {
+        Ok(code) => code,
+        Err(e) => {
+            return Error::new(Code::ERR_REQ_PARAM_INVALID)
+                .with_context("field", "code")
+                .with_field_violation("code", e.to_string());
+        }
+    };
+    let mut error = Error::new(code).with_context_map(request.context.iter().collect());
+    match code.grpc_code() {
+        tonic::Code::ResourceExhausted | tonic::Code::Unavailable => {
+            error = error.with_retry_delay(Duration::from_secs(1));
+        }
+        tonic::Code::NotFound => {
+            let name = error.context().iter().next().map(|(_, v)| v.to_string());
+            if let Some(name) = name {
+                error = error.with_resource(code.name(), name);
+            }
+        }
+        tonic::Code::InvalidArgument => {
+            error = error.with_field_violation("context", code.description());
+        }
+        _ => {}
+    }
+    error
+}
+
+type ReplyStream = Pin<Box<dyn Stream<Item = Result<FailReply, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl Demo for DemoService {
+    async fn fail(&self, request: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
+        Err(self.encoder.into_status(requested_error(request.get_ref())))
+    }
+
+    type FailStreamStream = ReplyStream;
+
+    async fn fail_stream(
+        &self,
+        request: Request<FailRequest>,
+    ) -> Result<Response<ReplyStream>, Status> {
+        let request = request.into_inner();
+        let count = request.messages_before_error.min(MAX_MESSAGES_BEFORE_ERROR);
+        let status = self.encoder.into_status(requested_error(&request));
+        let replies = (0..count).map(|index| Ok(FailReply { index }));
+        let stream = tokio_stream::iter(replies.chain(std::iter::once(Err(status))));
+        Ok(Response::new(Box::pin(stream)))
+    }
+}

@@ -1,0 +1,235 @@
+//! `Error` ⇄ `Status` through a real tonic server and client on 127.0.0.1.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::DemoFixture;
+use csghub_errorx::demo::FailRequest;
+use csghub_errorx::{Code, Error, StatusEncoder, TRUNCATION_MARKER};
+use tokio_stream::StreamExt;
+
+fn request(code: &str, context: &[(&str, &str)], messages_before_error: u32) -> FailRequest {
+    FailRequest {
+        code: code.to_string(),
+        context: context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        messages_before_error,
+    }
+}
+
+#[tokio::test]
+async fn every_catalog_code_round_trips_unary() {
+    let server = DemoFixture::start().await;
+    let mut client = server.client().await;
+    for code in Code::iter() {
+        let status = client
+            .fail(request(
+                code.as_str(),
+                &[("repo", "ns/name"), ("branch", "main")],
+                0,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), code.grpc_code(), "{code:?}");
+        assert_eq!(status.message(), code.description());
+        let error = Error::from_status(&status);
+        assert_eq!(error.code(), Some(code));
+        assert_eq!(error.message(), code.description());
+        assert_eq!(error.reason(), code.reason());
+        assert_eq!(error.domain(), Some(StatusEncoder::DEFAULT_DOMAIN));
+        assert_eq!(error.context().get("repo"), Some("ns/name"));
+        assert_eq!(error.context().get("branch"), Some("main"));
+        assert!(
+            error.decode_problems().is_empty(),
+            "{:?}",
+            error.decode_problems()
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_catalog_code_round_trips_in_stream_trailers() {
+    let server = DemoFixture::start().await;
+    let mut client = server.client().await;
+    for code in Code::iter() {
+        let mut stream = client
+            .fail_stream(request(code.reason(), &[("task", "t-1")], 2))
+            .await
+            .expect("the stream starts")
+            .into_inner();
+        let mut indexes = Vec::new();
+        let status = loop {
+            match stream.next().await {
+                Some(Ok(reply)) => indexes.push(reply.index),
+                Some(Err(status)) => break status,
+                None => panic!("{code:?}: the stream ended without an error"),
+            }
+        };
+        assert_eq!(indexes, [0, 1]);
+        let error = Error::from_status(&status);
+        assert!(error.is(code), "{code:?}");
+        assert_eq!(error.context().get("task"), Some("t-1"));
+        assert!(error.decode_problems().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_code_the_catalog_lacks_fails_with_a_bad_request_on_code() {
+    let server = DemoFixture::start().await;
+    let status = server
+        .client()
+        .await
+        .fail(request("NOPE-ERR-1", &[], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert!(error.is(Code::ERR_REQ_PARAM_INVALID));
+    let violations = &error
+        .details()
+        .bad_request
+        .as_ref()
+        .expect("BadRequest")
+        .field_violations;
+    assert_eq!(violations[0].field, "code");
+}
+
+#[tokio::test]
+async fn retryable_codes_carry_retry_info() {
+    let server = DemoFixture::start().await;
+    let status = server
+        .client()
+        .await
+        .fail(request("errRateLimitExceeded", &[], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    let delay = error
+        .details()
+        .retry_info
+        .as_ref()
+        .and_then(|r| r.retry_delay.as_ref())
+        .expect("RetryInfo");
+    assert_eq!(delay.seconds, 1);
+}
+
+/// A context value far past every header limit.
+fn one_mebibyte() -> String {
+    "x".repeat(1 << 20)
+}
+
+#[tokio::test]
+async fn a_one_mebibyte_context_value_still_yields_code_and_reason_unary() {
+    let server = DemoFixture::start().await;
+    let huge = one_mebibyte();
+    let status = server
+        .client()
+        .await
+        .fail(request("GIT-ERR-8", &[("blob", &huge)], 0))
+        .await
+        .unwrap_err();
+    // Not `Internal "h2 protocol error"`: the status fit the headers.
+    assert_eq!(status.code(), tonic::Code::Unauthenticated);
+    let error = Error::from_status(&status);
+    assert!(error.is(Code::GIT_AUTH_FAILED));
+    assert_eq!(error.reason(), "GIT_AUTH_FAILED");
+    let blob = error
+        .context()
+        .get("blob")
+        .expect("the entry survives, cut");
+    assert!(blob.ends_with(TRUNCATION_MARKER));
+    assert!(blob.len() < 2048);
+}
+
+#[tokio::test]
+async fn a_one_mebibyte_context_value_still_yields_code_and_reason_streaming() {
+    let server = DemoFixture::start().await;
+    let huge = one_mebibyte();
+    let mut stream = server
+        .client()
+        .await
+        .fail_stream(request("GIT-ERR-8", &[("blob", &huge)], 1))
+        .await
+        .expect("the stream starts")
+        .into_inner();
+    assert_eq!(
+        stream.next().await.and_then(Result::ok).map(|r| r.index),
+        Some(0)
+    );
+    let status = stream
+        .next()
+        .await
+        .expect("an item")
+        .expect_err("the error");
+    let error = Error::from_status(&status);
+    assert!(
+        error.is(Code::GIT_AUTH_FAILED),
+        "details were lost: {status:?}"
+    );
+    assert_eq!(error.reason(), "GIT_AUTH_FAILED");
+}
+
+#[tokio::test]
+async fn the_source_never_reaches_the_client() {
+    use csghub_errorx::demo::{Demo, DemoServer, FailReply};
+    use tonic::{Request, Response, Status};
+
+    const SECRET: &str = "password=hunter2 at /var/lib/postgres";
+
+    #[derive(Default)]
+    struct Leaky;
+    #[tonic::async_trait]
+    impl Demo for Leaky {
+        async fn fail(&self, _: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
+            let cause = std::io::Error::other(SECRET);
+            Err(Error::new(Code::DATABASE_FAILURE).with_source(cause).into())
+        }
+        type FailStreamStream = tokio_stream::Empty<Result<FailReply, Status>>;
+        async fn fail_stream(
+            &self,
+            _: Request<FailRequest>,
+        ) -> Result<Response<Self::FailStreamStream>, Status> {
+            Err(Status::unimplemented("not here"))
+        }
+    }
+
+    let server = DemoFixture::start_with(|b| b.add_service(DemoServer::new(Leaky))).await;
+    let status = server
+        .client()
+        .await
+        .fail(request("", &[], 0))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Internal);
+    let everything = format!(
+        "{status:?} {:?} {:?}",
+        status.metadata(),
+        String::from_utf8_lossy(status.details())
+    );
+    assert!(!everything.contains("hunter2"), "{everything}");
+    assert!(!everything.contains("postgres"), "{everything}");
+    assert!(Error::from_status(&status).is(Code::DATABASE_FAILURE));
+}
+
+/// Why the budget exists: the same error with the budget lifted loses its
+/// code on the way to a tonic client (hyper's 16 KiB header-list limit).
+#[tokio::test]
+async fn without_the_budget_a_large_status_loses_its_code() {
+    use csghub_errorx::demo::{DemoServer, DemoService};
+    let encoder = StatusEncoder::new().budget(4 << 20);
+    let server = DemoFixture::start_with(|b| {
+        b.add_service(DemoServer::new(DemoService::with_encoder(encoder)))
+    })
+    .await;
+    let huge = "x".repeat(64 * 1024);
+    let status = server
+        .client()
+        .await
+        .fail(request("GIT-ERR-8", &[("blob", &huge)], 0))
+        .await
+        .unwrap_err();
+    assert_ne!(status.code(), tonic::Code::Unauthenticated, "{status:?}");
+    assert!(!Error::from_status(&status).is(Code::GIT_AUTH_FAILED));
+}
