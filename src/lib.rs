@@ -32,10 +32,12 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 mod catalog;
 pub mod demo;
 mod error;
 pub mod http_status;
+pub mod layer;
 mod status;
 mod truncate;
 

@@ -50,8 +50,22 @@ pub struct Details {
 }
 
 impl Details {
+    /// No details.
+    pub const EMPTY: Details = Details {
+        retry_info: None,
+        bad_request: None,
+        resource_info: None,
+        precondition_failure: None,
+        quota_failure: None,
+        help: None,
+        request_info: None,
+        localized_message: None,
+        debug_info: None,
+        other: Vec::new(),
+    };
+
     /// Whether no detail is set.
     pub fn is_empty(&self) -> bool {
-        *self == Details::default()
+        *self == Details::EMPTY
     }
 }

@@ -60,7 +60,9 @@ pub struct Error {
     grpc_code: tonic::Code,
     message: Cow<'static, str>,
     context: Context,
-    details: Details,
+    // Boxed: most errors carry no standard details, and a small `Error`
+    // keeps `Result<T, Error>` cheap to return.
+    details: Option<Box<Details>>,
     received: Option<Box<Received>>,
     source: Option<Source>,
 }
@@ -74,7 +76,7 @@ impl Error {
             grpc_code: code.grpc_code(),
             message: Cow::Borrowed(code.description()),
             context: Context::new(),
-            details: Details::default(),
+            details: None,
             received: None,
             source: None,
         }
@@ -88,7 +90,7 @@ impl Error {
             grpc_code,
             message: message.into(),
             context: Context::new(),
-            details: Details::default(),
+            details: None,
             received: None,
             source: None,
         }
@@ -133,13 +135,13 @@ impl Error {
 
     /// Replaces all standard details.
     pub fn with_details(mut self, details: Details) -> Error {
-        self.details = details;
+        self.details = (!details.is_empty()).then(|| Box::new(details));
         self
     }
 
     /// Adds `RetryInfo`: the client should wait `delay` before retrying.
     pub fn with_retry_delay(mut self, delay: Duration) -> Error {
-        self.details.retry_info = Some(pb::RetryInfo {
+        self.details_mut().retry_info = Some(pb::RetryInfo {
             retry_delay: Some(prost_types::Duration {
                 seconds: i64::try_from(delay.as_secs()).unwrap_or(i64::MAX),
                 nanos: i32::try_from(delay.subsec_nanos()).unwrap_or(0),
@@ -156,7 +158,7 @@ impl Error {
         description: impl Into<String>,
     ) -> Error {
         let bad_request = self
-            .details
+            .details_mut()
             .bad_request
             .get_or_insert_with(Default::default);
         bad_request
@@ -175,7 +177,7 @@ impl Error {
         resource_type: impl Into<String>,
         resource_name: impl Into<String>,
     ) -> Error {
-        self.details.resource_info = Some(pb::ResourceInfo {
+        self.details_mut().resource_info = Some(pb::ResourceInfo {
             resource_type: resource_type.into(),
             resource_name: resource_name.into(),
             ..Default::default()
@@ -185,7 +187,7 @@ impl Error {
 
     /// Adds `RequestInfo` with a request or trace id.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Error {
-        self.details.request_info = Some(pb::RequestInfo {
+        self.details_mut().request_info = Some(pb::RequestInfo {
             request_id: request_id.into(),
             serving_data: String::new(),
         });
@@ -198,7 +200,7 @@ impl Error {
         description: impl Into<String>,
         url: impl Into<String>,
     ) -> Error {
-        let help = self.details.help.get_or_insert_with(Default::default);
+        let help = self.details_mut().help.get_or_insert_with(Default::default);
         help.links.push(pb::help::Link {
             description: description.into(),
             url: url.into(),
@@ -213,7 +215,7 @@ impl Error {
         detail: impl Into<String>,
         stack_entries: Vec<String>,
     ) -> Error {
-        self.details.debug_info = Some(pb::DebugInfo {
+        self.details_mut().debug_info = Some(pb::DebugInfo {
             stack_entries,
             detail: detail.into(),
         });
@@ -224,7 +226,7 @@ impl Error {
     /// standard details, and dropped first of all details save `DebugInfo`
     /// and `Help` when the status is over budget.
     pub fn with_custom_detail(mut self, detail: Any) -> Error {
-        self.details.other.push(detail);
+        self.details_mut().other.push(detail);
         self
     }
 
@@ -271,12 +273,13 @@ impl Error {
 
     /// The standard details.
     pub fn details(&self) -> &Details {
-        &self.details
+        static EMPTY: Details = Details::EMPTY;
+        self.details.as_deref().unwrap_or(&EMPTY)
     }
 
     /// The standard details, to change them in place.
     pub fn details_mut(&mut self) -> &mut Details {
-        &mut self.details
+        self.details.get_or_insert_with(Box::default)
     }
 
     /// The code string, `GIT-ERR-8`: as the peer sent it for a decoded error,
@@ -334,7 +337,7 @@ impl Error {
             grpc_code,
             message: Cow::Owned(message),
             context,
-            details,
+            details: (!details.is_empty()).then(|| Box::new(details)),
             received: (received != Received::default()).then(|| Box::new(received)),
             source: None,
         }
@@ -367,8 +370,8 @@ impl fmt::Debug for Error {
             .field("grpc_code", &self.grpc_code)
             .field("message", &self.message)
             .field("context", &self.context);
-        if !self.details.is_empty() {
-            debug.field("details", &self.details);
+        if let Some(details) = &self.details {
+            debug.field("details", details);
         }
         if let Some(received) = &self.received {
             debug.field("received", received);

@@ -1,6 +1,9 @@
 //! Real tonic servers on 127.0.0.1 for the integration tests.
 #![allow(dead_code)] // each test binary uses its own part
 
+pub mod logs;
+pub mod raw_h2;
+
 use std::net::SocketAddr;
 
 use csghub_errorx::demo::{DemoClient, DemoServer, DemoService};
@@ -31,17 +34,26 @@ impl DemoFixture {
     pub async fn start_with(
         routes: impl FnOnce(&mut Server) -> tonic::transport::server::Router,
     ) -> DemoFixture {
+        let mut server = Server::builder();
+        let router = routes(&mut server);
+        DemoFixture::spawn(move |incoming| async move {
+            let _ = router.serve_with_incoming(incoming).await;
+        })
+        .await
+    }
+
+    /// Binds a loopback port and runs `serve` on its connections; for
+    /// servers with layers, whose router types are long.
+    pub async fn spawn<F, Fut>(serve: F) -> DemoFixture
+    where
+        F: FnOnce(TcpListenerStream) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let mut server = Server::builder();
-        let router = routes(&mut server);
-        let task = tokio::spawn(async move {
-            let _ = router
-                .serve_with_incoming(TcpListenerStream::new(listener))
-                .await;
-        });
+        let task = tokio::spawn(serve(TcpListenerStream::new(listener)));
         DemoFixture { addr, task }
     }
 

@@ -1,0 +1,93 @@
+//! Reading a gRPC status out of headers or trailers without trusting them.
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+use http::HeaderMap;
+use tonic::Status;
+
+const GRPC_STATUS: &str = "grpc-status";
+const GRPC_STATUS_DETAILS: &str = "grpc-status-details-bin";
+
+/// The base64 tonic decodes details with: standard alphabet, padding
+/// optional.
+const DETAILS_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Whether `headers` end the RPC, as a trailers-only response does.
+pub(crate) fn has_status(headers: &HeaderMap) -> bool {
+    headers.contains_key(GRPC_STATUS)
+}
+
+/// Removes a `grpc-status-details-bin` value that is not valid base64.
+///
+/// tonic 0.14's `Status::from_header_map` panics on one (`.expect(..)`;
+/// fixed upstream in grpc-rust PR #2618, not released), so a hostile server
+/// could crash any tonic client. The outer `grpc-status` and `grpc-message`
+/// stay. Returns whether a value was removed.
+pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
+    let malformed = headers
+        .get(GRPC_STATUS_DETAILS)
+        .is_some_and(|value| DETAILS_BASE64.decode(value.as_bytes()).is_err());
+    if malformed {
+        headers.remove(GRPC_STATUS_DETAILS);
+    }
+    malformed
+}
+
+/// The status in `headers`, if they carry one. Never panics: malformed
+/// details are left out (and reported by the `bool`).
+pub(crate) fn status_from_headers(headers: &HeaderMap) -> Option<(Status, bool)> {
+    if !has_status(headers) {
+        return None;
+    }
+    let malformed = headers
+        .get(GRPC_STATUS_DETAILS)
+        .is_some_and(|value| DETAILS_BASE64.decode(value.as_bytes()).is_err());
+    let status = if malformed {
+        let mut clean = headers.clone();
+        clean.remove(GRPC_STATUS_DETAILS);
+        Status::from_header_map(&clean)
+    } else {
+        Status::from_header_map(headers)
+    };
+    status.map(|status| (status, malformed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(details: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(GRPC_STATUS, "5".parse().unwrap());
+        headers.insert("grpc-message", "gone".parse().unwrap());
+        headers.insert(GRPC_STATUS_DETAILS, details.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn invalid_base64_is_removed_and_the_code_kept() {
+        let mut map = headers("!!not base64!!");
+        let (status, malformed) = status_from_headers(&map).unwrap();
+        assert!(malformed);
+        assert_eq!(status.code(), tonic::Code::NotFound);
+        assert_eq!(status.message(), "gone");
+        assert!(remove_malformed_details(&mut map));
+        assert!(!map.contains_key(GRPC_STATUS_DETAILS));
+    }
+
+    #[test]
+    fn padded_and_unpadded_base64_are_both_valid() {
+        for value in ["CAU", "CAU="] {
+            let mut map = headers(value);
+            assert!(!remove_malformed_details(&mut map), "{value}");
+            assert_eq!(
+                status_from_headers(&map).unwrap().0.details(),
+                &[0x08, 0x05]
+            );
+        }
+    }
+}

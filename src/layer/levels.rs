@@ -1,0 +1,83 @@
+//! [`LevelPolicy`]: which `tracing` level each RPC outcome is logged at.
+
+use tracing::Level;
+
+/// The `tracing` level of each completed RPC, chosen by its gRPC code.
+///
+/// By default
+/// - server faults (`INTERNAL`, `UNKNOWN`, `DATA_LOSS`, `UNAVAILABLE`) are
+///   `ERROR`, and `DEADLINE_EXCEEDED` is `WARN`;
+/// - client faults (every other error code, `CANCELLED` among them) are `INFO`;
+/// - success is `DEBUG`.
+///
+/// ```
+/// use csghub_errorx::layer::LevelPolicy;
+/// use tracing::Level;
+///
+/// let levels = LevelPolicy::default().server_faults(Level::WARN).code(tonic::Code::NotFound, Level::DEBUG);
+/// assert_eq!(levels.level(tonic::Code::Internal), Level::WARN);
+/// assert_eq!(levels.level(tonic::Code::NotFound), Level::DEBUG);
+/// assert_eq!(levels.level(tonic::Code::InvalidArgument), Level::INFO);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LevelPolicy {
+    success: Level,
+    client_faults: Level,
+    server_faults: Level,
+    deadline: Level,
+    overrides: [Option<Level>; 17],
+}
+
+impl Default for LevelPolicy {
+    fn default() -> LevelPolicy {
+        LevelPolicy {
+            success: Level::DEBUG,
+            client_faults: Level::INFO,
+            server_faults: Level::ERROR,
+            deadline: Level::WARN,
+            overrides: [None; 17],
+        }
+    }
+}
+
+impl LevelPolicy {
+    /// Sets the level of successful RPCs.
+    pub fn success(mut self, level: Level) -> LevelPolicy {
+        self.success = level;
+        self
+    }
+
+    /// Sets the level of client faults.
+    pub fn client_faults(mut self, level: Level) -> LevelPolicy {
+        self.client_faults = level;
+        self
+    }
+
+    /// Sets the level of server faults.
+    pub fn server_faults(mut self, level: Level) -> LevelPolicy {
+        self.server_faults = level;
+        self
+    }
+
+    /// Sets the level of one gRPC code, over its class.
+    pub fn code(mut self, code: tonic::Code, level: Level) -> LevelPolicy {
+        if let Some(slot) = self.overrides.get_mut(code as usize) {
+            *slot = Some(level);
+        }
+        self
+    }
+
+    /// The level of an RPC that ended with `code`.
+    pub fn level(&self, code: tonic::Code) -> Level {
+        if let Some(Some(level)) = self.overrides.get(code as usize) {
+            return *level;
+        }
+        use tonic::Code::*;
+        match code {
+            Ok => self.success,
+            Internal | Unknown | DataLoss | Unavailable => self.server_faults,
+            DeadlineExceeded => self.deadline,
+            _ => self.client_faults,
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! [`RpcMetrics`]: a hook that counts RPCs by method, gRPC code and
+//! catalog code.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::Code;
+
+/// Which side of the wire an RPC was observed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Side {
+    /// A server answering.
+    Server,
+    /// A client calling.
+    Client,
+}
+
+impl Side {
+    /// `"server"` or `"client"`, as in OpenTelemetry's span kinds.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Server => "server",
+            Side::Client => "client",
+        }
+    }
+}
+
+/// One completed RPC, as the layers hand it to [`RpcMetrics`].
+#[derive(Clone, Copy, Debug)]
+pub struct RpcRecord<'a> {
+    /// Server or client.
+    pub side: Side,
+    /// The path, `/pkg.Service/Method`.
+    pub method: &'a str,
+    /// The gRPC code it ended with.
+    pub grpc_code: tonic::Code,
+    /// The catalog code, when the status carried one.
+    pub code: Option<Code>,
+    /// From the request to the end of the response.
+    pub latency: Duration,
+}
+
+/// Receives every completed RPC. Implement it to feed Prometheus,
+/// OpenTelemetry or the `metrics` facade; the layers hold no metrics of
+/// their own and none unless you give them one.
+///
+/// ```
+/// use csghub_errorx::layer::{RpcMetrics, RpcRecord};
+///
+/// struct PrintMetrics;
+/// impl RpcMetrics for PrintMetrics {
+///     fn record(&self, rpc: &RpcRecord<'_>) {
+///         println!("{} {:?} {:?}", rpc.method, rpc.grpc_code, rpc.code);
+///     }
+/// }
+/// ```
+pub trait RpcMetrics: Send + Sync + 'static {
+    /// Called once per completed RPC, on the task that completed it. Keep it
+    /// cheap: it runs on the request path.
+    fn record(&self, rpc: &RpcRecord<'_>);
+}
+
+/// The key [`CountingMetrics`] counts by.
+pub type CounterKey = (Side, String, tonic::Code, Option<Code>);
+
+/// An in-memory counter per (side, method, gRPC code, catalog code): for
+/// tests, and for services that export counts themselves.
+///
+/// ```
+/// use csghub_errorx::layer::{CountingMetrics, RpcMetrics, RpcRecord, Side};
+///
+/// let metrics = CountingMetrics::new();
+/// metrics.record(&RpcRecord {
+///     side: Side::Server,
+///     method: "/pkg.S/M",
+///     grpc_code: tonic::Code::NotFound,
+///     code: None,
+///     latency: std::time::Duration::ZERO,
+/// });
+/// assert_eq!(metrics.count(Side::Server, "/pkg.S/M", tonic::Code::NotFound, None), 1);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CountingMetrics {
+    counts: Arc<Mutex<HashMap<CounterKey, u64>>>,
+}
+
+impl CountingMetrics {
+    /// No counts yet.
+    pub fn new() -> CountingMetrics {
+        CountingMetrics::default()
+    }
+
+    /// The count for one key.
+    pub fn count(
+        &self,
+        side: Side,
+        method: &str,
+        grpc_code: tonic::Code,
+        code: Option<Code>,
+    ) -> u64 {
+        let counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        counts
+            .get(&(side, method.to_string(), grpc_code, code))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every count.
+    pub fn snapshot(&self) -> HashMap<CounterKey, u64> {
+        self.counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+impl RpcMetrics for CountingMetrics {
+    fn record(&self, rpc: &RpcRecord<'_>) {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *counts
+            .entry((rpc.side, rpc.method.to_string(), rpc.grpc_code, rpc.code))
+            .or_insert(0) += 1;
+    }
+}

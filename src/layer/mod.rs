@@ -1,0 +1,130 @@
+//! Tower layers that log and count every RPC, on both sides of the wire.
+//!
+//! A status reaches the peer either in the response **headers** (a
+//! trailers-only response: every handler `Err`) or in the **trailers** at
+//! the end of a stream. [`LogLayer`] watches both, like tower-http's
+//! `GrpcErrorsAsFailures` classifier (headers first, then trailers), but it
+//! also decodes the details, so each failed RPC is one log line with its
+//! catalog code:
+//!
+//! ```text
+//! ERROR csghub_errorx::server: rpc failed rpc.method="/csghub.errorx.demo.v1.Demo/Fail"
+//!   rpc.grpc.status_code=13 grpc.code="INTERNAL" code="SYS-ERR-2" reason="DATABASE_FAILURE"
+//!   module=SYS context="table=users" error.source="connection reset" latency_ms=0.4
+//! ```
+//!
+//! Events go to the targets `csghub_errorx::server` and
+//! `csghub_errorx::client`. Field names follow the OpenTelemetry RPC
+//! conventions where one exists (`rpc.system`, `rpc.method`,
+//! `rpc.grpc.status_code`, `error.source`). Levels follow [`LevelPolicy`].
+//!
+//! The client side also guards tonic: `Status::from_header_map` in tonic
+//! 0.14 panics on a `grpc-status-details-bin` that is not base64, so the
+//! client layer removes such a value, from headers and trailers, before
+//! tonic sees it. The outer code and message stay, and the problem is
+//! logged.
+//!
+//! ```no_run
+//! use csghub_errorx::demo::{DemoClient, DemoServer, DemoService};
+//! use csghub_errorx::layer::{CountingMetrics, LogLayer};
+//! use tower::ServiceBuilder;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // Server: log every RPC of every service.
+//! let server = tonic::transport::Server::builder()
+//!     .layer(LogLayer::server())
+//!     .add_service(DemoServer::new(DemoService::new()))
+//!     .serve("127.0.0.1:50051".parse()?);
+//!
+//! // Client: log and count every call on this channel.
+//! let metrics = CountingMetrics::new();
+//! let channel = tonic::transport::Channel::from_static("http://127.0.0.1:50051").connect().await?;
+//! let channel = ServiceBuilder::new().layer(LogLayer::client().metrics(metrics.clone())).service(channel);
+//! let mut client = DemoClient::new(channel);
+//! # Ok(())
+//! # }
+//! ```
+
+mod body;
+mod headers;
+mod in_flight;
+mod levels;
+mod metrics;
+mod service;
+
+use std::sync::Arc;
+
+use tower_layer::Layer;
+
+pub use body::LoggedBody;
+use in_flight::Shared;
+pub use levels::LevelPolicy;
+pub use metrics::{CounterKey, CountingMetrics, RpcMetrics, RpcRecord, Side};
+pub use service::{BoxError, LogFuture, LogService};
+
+/// Logs one `tracing` event per completed RPC and feeds an optional
+/// [`RpcMetrics`]. Build it for a server with [`LogLayer::server`] and for a
+/// client with [`LogLayer::client`].
+#[derive(Clone, Debug)]
+pub struct LogLayer {
+    side: Side,
+    shared: Arc<Shared>,
+}
+
+impl LogLayer {
+    /// How many context entries a log line shows unless set.
+    pub const DEFAULT_MAX_CONTEXT_ENTRIES: usize = 8;
+
+    /// A layer for `tonic::transport::Server::builder().layer(..)`.
+    pub fn server() -> LogLayer {
+        LogLayer::new(Side::Server)
+    }
+
+    /// A layer for a client channel:
+    /// `ServiceBuilder::new().layer(LogLayer::client()).service(channel)`.
+    pub fn client() -> LogLayer {
+        LogLayer::new(Side::Client)
+    }
+
+    fn new(side: Side) -> LogLayer {
+        LogLayer {
+            side,
+            shared: Arc::new(Shared {
+                levels: LevelPolicy::default(),
+                max_context_entries: Self::DEFAULT_MAX_CONTEXT_ENTRIES,
+                metrics: None,
+            }),
+        }
+    }
+
+    /// Sets the level of each outcome.
+    pub fn levels(mut self, levels: LevelPolicy) -> LogLayer {
+        Arc::make_mut(&mut self.shared).levels = levels;
+        self
+    }
+
+    /// Sets how many context entries a log line shows (values are cut to
+    /// 128 bytes).
+    pub fn max_context_entries(mut self, count: usize) -> LogLayer {
+        Arc::make_mut(&mut self.shared).max_context_entries = count;
+        self
+    }
+
+    /// Counts every RPC in `metrics`. There is none unless set.
+    pub fn metrics(mut self, metrics: impl RpcMetrics) -> LogLayer {
+        Arc::make_mut(&mut self.shared).metrics = Some(Arc::new(metrics));
+        self
+    }
+}
+
+impl<S> Layer<S> for LogLayer {
+    type Service = LogService<S>;
+
+    fn layer(&self, inner: S) -> LogService<S> {
+        LogService {
+            inner,
+            shared: Arc::clone(&self.shared),
+            side: self.side,
+        }
+    }
+}

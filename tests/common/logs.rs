@@ -1,0 +1,81 @@
+//! Captures `tracing` events so tests can assert on their fields.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+/// One captured event.
+#[derive(Clone, Debug)]
+pub struct Captured {
+    pub target: String,
+    pub level: Level,
+    pub fields: BTreeMap<String, String>,
+}
+
+impl Captured {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+}
+
+/// Every event recorded while the guard of [`capture`] is alive.
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<Captured>>>);
+
+impl Logs {
+    pub fn all(&self) -> Vec<Captured> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// The events of one layer side (`server` or `client`).
+    pub fn side(&self, side: &str) -> Vec<Captured> {
+        let target = format!("csghub_errorx::{side}");
+        self.all()
+            .into_iter()
+            .filter(|e| e.target == target)
+            .collect()
+    }
+
+    pub fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+}
+
+struct Capture(Logs);
+
+struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0
+            .insert(field.name().to_string(), format!("{value:?}"));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_string(), value.to_string());
+    }
+}
+
+impl<S: Subscriber> Layer<S> for Capture {
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let mut fields = BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        self.0 .0.lock().unwrap().push(Captured {
+            target: event.metadata().target().to_string(),
+            level: *event.metadata().level(),
+            fields,
+        });
+    }
+}
+
+/// Captures every event on this thread until the guard drops. Use it with
+/// a current-thread runtime, so servers and clients run on this thread.
+pub fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::registry().with(Capture(logs.clone()));
+    let guard = tracing::subscriber::set_default(subscriber);
+    (logs, guard)
+}

@@ -1,0 +1,545 @@
+//! The log layers, the header guard and the auth interceptor, against real
+//! tonic servers and clients (and a raw HTTP/2 peer) on 127.0.0.1.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::pin::Pin;
+use std::time::Duration;
+
+use common::logs::{capture, Captured, Logs};
+use common::raw_h2::{Answer, RawH2Server};
+use common::DemoFixture;
+use csghub_errorx::auth::{invalid_token, AuthInterceptor};
+use csghub_errorx::demo::{Demo, DemoClient, DemoServer, DemoService, FailReply, FailRequest};
+use csghub_errorx::layer::{CountingMetrics, LevelPolicy, LogLayer, Side};
+use csghub_errorx::{Code, Error};
+use tokio_stream::{Stream, StreamExt};
+use tonic::transport::{Channel, Server};
+use tonic::{Request, Response, Status};
+use tower::ServiceBuilder;
+use tracing::Level;
+
+const FAIL: &str = "/csghub.errorx.demo.v1.Demo/Fail";
+const FAIL_STREAM: &str = "/csghub.errorx.demo.v1.Demo/FailStream";
+
+type LoggedChannel = csghub_errorx::layer::LogService<Channel>;
+
+/// A `Demo` service behind the server layer.
+async fn logged_server<D: Demo>(service: D, layer: LogLayer) -> DemoFixture {
+    DemoFixture::spawn(move |incoming| async move {
+        let _ = Server::builder()
+            .layer(layer)
+            .add_service(DemoServer::new(service))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await
+}
+
+async fn logged_client(url: String, layer: LogLayer) -> DemoClient<LoggedChannel> {
+    let channel = Channel::from_shared(url)
+        .unwrap()
+        .connect()
+        .await
+        .expect("connect");
+    DemoClient::new(ServiceBuilder::new().layer(layer).service(channel))
+}
+
+fn request(code: &str, context: &[(&str, &str)], messages_before_error: u32) -> FailRequest {
+    FailRequest {
+        code: code.into(),
+        context: context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        messages_before_error,
+    }
+}
+
+/// The one event a side logged; fails if it logged none or several.
+fn only(logs: &Logs, side: &str) -> Captured {
+    let events = logs.side(side);
+    assert_eq!(events.len(), 1, "{side}: {events:#?}");
+    events.into_iter().next().unwrap()
+}
+
+/// Lets the server side finish logging a response the client already has.
+async fn settle() {
+    for _ in 0..20 {
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+}
+
+#[tokio::test]
+async fn a_successful_stream_is_logged_at_debug_on_both_sides() {
+    let (logs, _guard) = capture();
+    let server = logged_server(DemoService::new(), LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    // `FailStream` with an unknown code... fails; use a slow service for
+    // success: the stream of `SlowDemo` sends replies until dropped, so
+    // take the successful case from `Fail`-free RPCs below.
+    let mut stream = client
+        .fail_stream(request("GIT-ERR-8", &[], 3))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut replies = 0;
+    while let Some(item) = stream.next().await {
+        if item.is_ok() {
+            replies += 1;
+        }
+    }
+    assert_eq!(replies, 3);
+    settle().await;
+    for side in ["server", "client"] {
+        let event = only(&logs, side);
+        assert_eq!(event.field("rpc.method"), Some(FAIL_STREAM));
+        assert_eq!(
+            event.field("outcome"),
+            Some("status"),
+            "{side}: trailers path"
+        );
+        assert_eq!(event.field("code"), Some("GIT-ERR-8"));
+    }
+}
+
+#[tokio::test]
+async fn a_unary_success_is_logged_at_debug() {
+    let (logs, _guard) = capture();
+    let server = logged_server(SlowDemo, LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    let reply = client
+        .fail(request("ok", &[], 0))
+        .await
+        .expect("SlowDemo answers `ok`");
+    assert_eq!(reply.into_inner().index, 7);
+    settle().await;
+    for side in ["server", "client"] {
+        let event = only(&logs, side);
+        assert_eq!(event.level, Level::DEBUG, "{side}");
+        assert_eq!(event.field("rpc.grpc.status_code"), Some("0"));
+        assert_eq!(event.field("grpc.code"), Some("OK"));
+        assert_eq!(event.field("code"), None);
+        assert_eq!(event.field("rpc.system"), Some("grpc"));
+        assert!(event.field("latency_ms").is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_handler_error_is_one_line_with_code_reason_module_and_context() {
+    let (logs, _guard) = capture();
+    let server = logged_server(DemoService::new(), LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    let status = client
+        .fail(request("gitRepoNotFound", &[("repo", "ns/name")], 0))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::NotFound);
+    settle().await;
+    for side in ["server", "client"] {
+        let event = only(&logs, side);
+        assert_eq!(event.level, Level::INFO, "{side}: a client fault");
+        assert_eq!(event.field("rpc.method"), Some(FAIL));
+        assert_eq!(event.field("rpc.grpc.status_code"), Some("5"));
+        assert_eq!(event.field("grpc.code"), Some("NOT_FOUND"));
+        assert_eq!(event.field("code"), Some("GIT-ERR-9"));
+        assert_eq!(event.field("reason"), Some("GIT_REPO_NOT_FOUND"));
+        assert_eq!(event.field("module"), Some("GIT"));
+        assert_eq!(event.field("context"), Some("repo=ns/name"));
+        assert_eq!(event.field("outcome"), Some("status"));
+        assert_eq!(event.field("message"), Some("rpc failed"));
+    }
+}
+
+#[tokio::test]
+async fn server_faults_log_at_error_with_the_source_which_the_client_never_sees() {
+    let (logs, _guard) = capture();
+    let server = logged_server(SlowDemo, LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    let status = client.fail(request("db", &[], 0)).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Internal);
+    settle().await;
+    let server_event = only(&logs, "server");
+    assert_eq!(server_event.level, Level::ERROR);
+    assert_eq!(server_event.field("code"), Some("SYS-ERR-2"));
+    assert_eq!(
+        server_event.field("error.source"),
+        Some("connection reset by 10.0.0.7:5432")
+    );
+    let client_event = only(&logs, "client");
+    assert_eq!(client_event.level, Level::ERROR);
+    assert_eq!(client_event.field("error.source"), None);
+    assert!(!format!("{status:?}").contains("10.0.0.7"));
+}
+
+#[tokio::test]
+async fn a_mid_stream_failure_is_read_from_the_trailers() {
+    let (logs, _guard) = capture();
+    let server = logged_server(DemoService::new(), LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    let mut stream = client
+        .fail_stream(request("TASK-ERR-5", &[("cluster", "c1")], 2))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(stream.next().await.unwrap().is_ok());
+    assert!(stream.next().await.unwrap().is_ok());
+    let status = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Unavailable);
+    assert!(stream.next().await.is_none());
+    settle().await;
+    for side in ["server", "client"] {
+        let event = only(&logs, side);
+        assert_eq!(
+            event.level,
+            Level::ERROR,
+            "{side}: UNAVAILABLE is a server fault"
+        );
+        assert_eq!(event.field("code"), Some("TASK-ERR-5"));
+        assert_eq!(event.field("reason"), Some("CLUSTER_UNAVAILABLE"));
+        assert_eq!(event.field("context"), Some("cluster=c1"));
+        assert_eq!(event.field("rpc.method"), Some(FAIL_STREAM));
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_goes_away_mid_stream_is_logged_as_cancelled() {
+    let (logs, _guard) = capture();
+    let server = logged_server(SlowDemo, LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    let mut stream = client
+        .fail_stream(request("", &[], 0))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stream.next().await.unwrap().unwrap().index, 0);
+    drop(stream);
+    for _ in 0..100 {
+        if logs.side("server").len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for side in ["server", "client"] {
+        let event = only(&logs, side);
+        assert_eq!(event.field("outcome"), Some("cancelled"), "{side}");
+        assert_eq!(event.field("grpc.code"), Some("CANCELLED"));
+        assert_eq!(event.level, Level::INFO);
+    }
+}
+
+#[tokio::test]
+async fn a_deadline_that_passes_is_logged_as_deadline_exceeded() {
+    let (logs, _guard) = capture();
+    let server = logged_server(SlowDemo, LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    let mut call = Request::new(request("sleep", &[], 0));
+    call.set_timeout(Duration::from_millis(50));
+    let status = client.fail(call).await.unwrap_err();
+    settle().await;
+    // The server layer sees its handler dropped past the deadline.
+    let server_event = only(&logs, "server");
+    assert_eq!(server_event.field("grpc.code"), Some("DEADLINE_EXCEEDED"));
+    assert_eq!(server_event.field("outcome"), Some("deadline"));
+    assert_eq!(server_event.level, Level::WARN);
+    // tonic's server answers an expired deadline with CANCELLED ("Timeout
+    // expired"); the client layer logs what arrived.
+    assert!(
+        matches!(
+            status.code(),
+            tonic::Code::Cancelled | tonic::Code::DeadlineExceeded
+        ),
+        "{status:?}"
+    );
+    let client_event = only(&logs, "client");
+    assert_eq!(
+        client_event.field("rpc.grpc.status_code"),
+        Some((status.code() as i32).to_string().as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_response_body_that_fails_is_logged_as_a_body_error() {
+    let (logs, _guard) = capture();
+    // The raw peer resets the stream after one message.
+    let peer = RawH2Server::start(Answer::MessageThenReset { message: vec![] }).await;
+    let mut client = logged_client(peer.url(), LogLayer::client()).await;
+    let mut stream = client
+        .fail_stream(request("", &[], 0))
+        .await
+        .unwrap()
+        .into_inner();
+    // The message may or may not arrive before the reset.
+    let error = loop {
+        match stream.next().await.expect("an error before the end") {
+            Ok(_) => continue,
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(error.code(), tonic::Code::Internal, "{error:?}");
+    let event = only(&logs, "client");
+    assert_eq!(event.field("outcome"), Some("body_error"));
+    assert!(event.field("detail").is_some());
+}
+
+#[tokio::test]
+async fn levels_can_be_configured() {
+    let (logs, _guard) = capture();
+    let levels = LevelPolicy::default().code(tonic::Code::NotFound, Level::WARN);
+    let server = logged_server(DemoService::new(), LogLayer::server().levels(levels)).await;
+    let mut client = server.client().await;
+    let _ = client.fail(request("GIT-ERR-9", &[], 0)).await;
+    settle().await;
+    assert_eq!(only(&logs, "server").level, Level::WARN);
+}
+
+#[tokio::test]
+async fn context_in_the_log_line_is_bounded() {
+    let (logs, _guard) = capture();
+    let server = logged_server(
+        DemoService::new(),
+        LogLayer::server().max_context_entries(2),
+    )
+    .await;
+    let long = "v".repeat(1000);
+    let context = [("k1", "1"), ("k2", "2"), ("k3", "3"), ("k4", long.as_str())];
+    let _ = server
+        .client()
+        .await
+        .fail(request("GIT-ERR-9", &context, 0))
+        .await;
+    settle().await;
+    assert_eq!(
+        only(&logs, "server").field("context"),
+        Some("k1=1 k2=2 (+2 more)")
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_per_method_grpc_code_and_catalog_code() {
+    let (_logs, _guard) = capture();
+    let server_metrics = CountingMetrics::new();
+    let client_metrics = CountingMetrics::new();
+    let server = logged_server(
+        DemoService::new(),
+        LogLayer::server().metrics(server_metrics.clone()),
+    )
+    .await;
+    let mut client = logged_client(
+        server.url(),
+        LogLayer::client().metrics(client_metrics.clone()),
+    )
+    .await;
+    for code in ["GIT-ERR-9", "GIT-ERR-9", "AUTH-ERR-0"] {
+        let _ = client.fail(request(code, &[], 0)).await;
+    }
+    settle().await;
+    for (metrics, side) in [
+        (&server_metrics, Side::Server),
+        (&client_metrics, Side::Client),
+    ] {
+        assert_eq!(
+            metrics.count(
+                side,
+                FAIL,
+                tonic::Code::NotFound,
+                Some(Code::GIT_REPO_NOT_FOUND)
+            ),
+            2
+        );
+        assert_eq!(
+            metrics.count(
+                side,
+                FAIL,
+                tonic::Code::Unauthenticated,
+                Some(Code::UNAUTHORIZED)
+            ),
+            1
+        );
+        assert_eq!(metrics.snapshot().len(), 2);
+    }
+}
+
+// ---- A malformed peer ----
+
+fn bad_details_headers() -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    headers.insert("grpc-status", "5".parse().unwrap());
+    headers.insert("grpc-message", "repo%20gone".parse().unwrap());
+    headers.insert(
+        "grpc-status-details-bin",
+        "!!! not base64 !!!".parse().unwrap(),
+    );
+    headers
+}
+
+#[tokio::test]
+async fn bad_base64_in_headers_gives_a_clean_status_through_the_client_layer() {
+    let (logs, _guard) = capture();
+    let peer = RawH2Server::start(Answer::TrailersOnly(bad_details_headers())).await;
+    let mut client = logged_client(peer.url(), LogLayer::client()).await;
+    let status = client.fail(request("", &[], 0)).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::NotFound);
+    assert_eq!(status.message(), "repo gone");
+    assert!(status.details().is_empty());
+    let event = only(&logs, "client");
+    assert_eq!(event.field("grpc.code"), Some("NOT_FOUND"));
+    assert!(event.field("detail").unwrap().contains("not valid base64"));
+}
+
+#[tokio::test]
+async fn bad_base64_in_trailers_gives_a_clean_status_through_the_client_layer() {
+    let (logs, _guard) = capture();
+    let peer = RawH2Server::start(Answer::MessageThenTrailers {
+        message: prost::Message::encode_to_vec(&FailReply { index: 4 }),
+        trailers: bad_details_headers(),
+    })
+    .await;
+    let mut client = logged_client(peer.url(), LogLayer::client()).await;
+    let mut stream = client
+        .fail_stream(request("", &[], 0))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stream.next().await.unwrap().unwrap().index, 4);
+    let status = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(status.code(), tonic::Code::NotFound);
+    assert_eq!(status.message(), "repo gone");
+    assert!(only(&logs, "client")
+        .field("detail")
+        .unwrap()
+        .contains("not valid base64"));
+}
+
+/// What the guard prevents: tonic alone panics on the same bytes.
+#[tokio::test]
+async fn without_the_client_layer_tonic_panics_on_bad_base64() {
+    let peer = RawH2Server::start(Answer::TrailersOnly(bad_details_headers())).await;
+    let url = peer.url();
+    let outcome = tokio::spawn(async move {
+        let mut client = DemoClient::connect(url).await.expect("connect");
+        let _ = client.fail(request("", &[], 0)).await;
+    })
+    .await;
+    assert!(
+        outcome.is_err_and(|e| e.is_panic()),
+        "tonic 0.14 no longer panics: the guard may go"
+    );
+}
+
+// ---- The auth interceptor ----
+
+async fn authed_server(
+    interceptor: AuthInterceptor<fn(&str) -> Result<String, Error>>,
+) -> DemoFixture {
+    DemoFixture::start_with(|b| {
+        b.add_service(DemoServer::with_interceptor(
+            DemoService::new(),
+            interceptor,
+        ))
+    })
+    .await
+}
+
+fn check_token(token: &str) -> Result<String, Error> {
+    if token == "good-token" {
+        Ok("alice".into())
+    } else {
+        Err(invalid_token())
+    }
+}
+
+async fn call_with(server: &DemoFixture, authorization: Option<&str>) -> Error {
+    let mut call = Request::new(request("GIT-ERR-8", &[], 0));
+    if let Some(value) = authorization {
+        call.metadata_mut()
+            .insert("authorization", value.parse().unwrap());
+    }
+    Error::from_status(&server.client().await.fail(call).await.unwrap_err())
+}
+
+#[tokio::test]
+async fn auth_rejects_a_missing_header_with_invalid_auth_header() {
+    let server = authed_server(AuthInterceptor::token(check_token as CheckToken)).await;
+    let error = call_with(&server, None).await;
+    assert!(error.is(Code::INVALID_AUTH_HEADER));
+    assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
+}
+
+#[tokio::test]
+async fn auth_rejects_a_missing_api_key_with_need_api_key() {
+    let server = authed_server(AuthInterceptor::api_key(check_token as CheckToken)).await;
+    assert!(call_with(&server, None).await.is(Code::NEED_API_KEY));
+}
+
+#[tokio::test]
+async fn auth_rejects_a_malformed_header_with_invalid_auth_header() {
+    let server = authed_server(AuthInterceptor::token(check_token as CheckToken)).await;
+    for value in [
+        "good-token",
+        "Basic good-token",
+        "Bearer",
+        "Bearer ",
+        "Bearer a b",
+    ] {
+        let error = call_with(&server, Some(value)).await;
+        assert!(error.is(Code::INVALID_AUTH_HEADER), "{value:?}: {error:?}");
+        assert_eq!(error.context().get("expected"), Some("Bearer {token}"));
+    }
+}
+
+#[tokio::test]
+async fn auth_rejects_a_bad_token_with_invalid_jwt() {
+    let server = authed_server(AuthInterceptor::token(check_token as CheckToken)).await;
+    assert!(call_with(&server, Some("Bearer wrong"))
+        .await
+        .is(Code::INVALID_JWT));
+}
+
+#[tokio::test]
+async fn auth_lets_a_good_token_through_to_the_handler() {
+    let server = authed_server(AuthInterceptor::token(check_token as CheckToken)).await;
+    // The handler runs and fails with the code the request asked for.
+    assert!(call_with(&server, Some("bearer good-token"))
+        .await
+        .is(Code::GIT_AUTH_FAILED));
+}
+
+// ---- A service with slow and successful RPCs ----
+
+/// `Fail` answers by `code`: `ok` succeeds, `db` fails with a sourced
+/// database error, `sleep` sleeps for 10 s. `FailStream` sends a reply
+/// every 10 ms until the client goes away.
+#[derive(Default)]
+struct SlowDemo;
+
+#[tonic::async_trait]
+impl Demo for SlowDemo {
+    async fn fail(&self, request: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
+        match request.get_ref().code.as_str() {
+            "ok" => Ok(Response::new(FailReply { index: 7 })),
+            "db" => {
+                let cause = std::io::Error::other("connection reset by 10.0.0.7:5432");
+                Err(Error::new(Code::DATABASE_FAILURE).with_source(cause).into())
+            }
+            _ => {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                Ok(Response::new(FailReply { index: 0 }))
+            }
+        }
+    }
+
+    type FailStreamStream = Pin<Box<dyn Stream<Item = Result<FailReply, Status>> + Send>>;
+
+    async fn fail_stream(
+        &self,
+        _: Request<FailRequest>,
+    ) -> Result<Response<Self::FailStreamStream>, Status> {
+        let ticks = tokio_stream::iter(0u32..10_000).throttle(Duration::from_millis(10));
+        Ok(Response::new(Box::pin(
+            ticks.map(|index| Ok(FailReply { index })),
+        )))
+    }
+}
