@@ -431,9 +431,9 @@ async fn without_the_client_layer_tonic_panics_on_bad_base64() {
 
 // ---- The auth interceptor ----
 
-async fn authed_server(
-    interceptor: AuthInterceptor<fn(&str) -> Result<String, Error>>,
-) -> DemoFixture {
+type CheckToken = fn(&str) -> Result<String, Error>;
+
+async fn authed_server(interceptor: AuthInterceptor<CheckToken>) -> DemoFixture {
     DemoFixture::start_with(|b| {
         b.add_service(DemoServer::with_interceptor(
             DemoService::new(),
