@@ -17,6 +17,7 @@ const PROTO_FILES: &[&str] = &[
     "csghub/errorx/v1/error_info.proto",
     "csghub/errorx/v1/catalog.proto",
     "csghub/errorx/demo/v1/demo.proto",
+    "csghub/errorx/demo/v1/repos.proto",
 ];
 const PACKAGE: &str = "csghub.errorx.v1";
 
@@ -60,6 +61,13 @@ fn run() -> Result<(), String> {
         compiler.open_file(file).map_err(|e| format!("{e:?}"))?;
     }
     let pool = compiler.descriptor_pool();
+    // For peers that load the protos at run time (the Python interop tests,
+    // gRPC reflection).
+    fs::write(
+        out_dir.join("descriptor_set.bin"),
+        compiler.encode_file_descriptor_set(),
+    )
+    .map_err(|e| e.to_string())?;
 
     let catalog = Catalog::read(&pool)?;
     fs::write(out_dir.join("module_table.rs"), catalog.module_table())

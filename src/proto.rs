@@ -1,5 +1,11 @@
 //! The Rust types generated from `proto/`.
 
+/// Every proto of this crate and its imports, as an encoded
+/// `google.protobuf.FileDescriptorSet`: for gRPC reflection, and for peers
+/// that load message types at run time.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/descriptor_set.bin"));
+
 /// `csghub.errorx.v1`: the typed `ErrorInfo`, `Module`, the catalog enums
 /// and their options.
 pub mod v1 {
@@ -7,7 +13,8 @@ pub mod v1 {
     include!(concat!(env!("OUT_DIR"), "/csghub.errorx.v1.rs"));
 }
 
-/// `csghub.errorx.demo.v1`: the `Demo` service, which fails on purpose.
+/// `csghub.errorx.demo.v1`: the `Demo` service, which fails on purpose,
+/// and the `Repos` service, which fails the way a real service does.
 pub mod demo {
     #![allow(missing_docs, clippy::doc_lazy_continuation)]
     include!(concat!(env!("OUT_DIR"), "/csghub.errorx.demo.v1.rs"));

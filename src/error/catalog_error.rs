@@ -1,6 +1,6 @@
 //! [`CatalogError`]: how an application's own error enum becomes an [`Error`].
 
-use crate::{Code, Context, Error};
+use crate::{Code, Context, Details, Error};
 
 /// An application error that maps onto the catalog. Implement it for your
 /// own `thiserror` enum, and `?` converts that enum into [`Error`], keeping
@@ -50,14 +50,23 @@ pub trait CatalogError: std::error::Error + Send + Sync + 'static {
     fn context(&self, context: &mut Context) {
         let _ = context;
     }
+
+    /// Adds standard details, such as a `BadRequest` field violation or a
+    /// `ResourceInfo`. The default adds none.
+    fn details(&self, details: &mut Details) {
+        let _ = details;
+    }
 }
 
 impl<E: CatalogError> From<E> for Error {
     fn from(error: E) -> Error {
         let mut context = Context::new();
         error.context(&mut context);
+        let mut details = Details::default();
+        error.details(&mut details);
         Error::new(error.code())
             .with_context_map(context)
+            .with_details(details)
             .with_source(error)
     }
 }

@@ -4,6 +4,9 @@ use std::fmt;
 
 use crate::Error;
 
+/// Longer context values are shown cut, with their length.
+const MAX_SHOWN_VALUE_LEN: usize = 120;
+
 /// Every fact of an error, one per line, for a terminal or a log reader:
 /// code, name, reason, gRPC code, message, context, details, decode
 /// problems and the chain of sources. Made by [`Error::report`].
@@ -47,7 +50,13 @@ impl fmt::Display for Report<'_> {
         if !error.context().is_empty() {
             writeln!(f, "context:")?;
             for (key, value) in error.context().iter() {
-                writeln!(f, "  {key} = {value}")?;
+                if value.len() > MAX_SHOWN_VALUE_LEN {
+                    let shown =
+                        &value[..crate::truncate::floor_char_boundary(value, MAX_SHOWN_VALUE_LEN)];
+                    writeln!(f, "  {key} = {shown}... ({} bytes)", value.len())?;
+                } else {
+                    writeln!(f, "  {key} = {value}")?;
+                }
             }
         }
         let details = error.details();

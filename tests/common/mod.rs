@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses its own part
 
 pub mod logs;
+pub mod python;
 pub mod raw_h2;
 
 use std::net::SocketAddr;

@@ -1,17 +1,5 @@
-//! The `Demo` service: fails on purpose with any catalog code, so that
+//! [`DemoService`]: fails on purpose with any catalog code, so that
 //! clients in any language can see each code on the wire.
-//!
-//! ```no_run
-//! use csghub_errorx::demo::{DemoServer, DemoService};
-//!
-//! # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
-//! tonic::transport::Server::builder()
-//!     .add_service(DemoServer::new(DemoService::new()))
-//!     .serve("127.0.0.1:50051".parse()?)
-//!     .await?;
-//! # Ok(())
-//! # }
-//! ```
 
 use std::pin::Pin;
 use std::time::Duration;
@@ -19,9 +7,8 @@ use std::time::Duration;
 use tonic::codegen::tokio_stream::{self, Stream};
 use tonic::{Request, Response, Status};
 
-pub use crate::proto::demo::demo_client::DemoClient;
-pub use crate::proto::demo::demo_server::{Demo, DemoServer};
-pub use crate::proto::demo::{FailReply, FailRequest};
+use crate::proto::demo::demo_server::Demo;
+use crate::proto::demo::{FailReply, FailRequest};
 use crate::{Code, Error, StatusEncoder};
 
 /// The most replies `FailStream` sends, whatever the request asks: a bound

@@ -1,0 +1,110 @@
+//! Calls `Demo.Fail` (or `Demo.FailStream`) and prints the decoded error:
+//!
+//! ```sh
+//! cargo run --example client -- --addr http://127.0.0.1:50051 GIT-ERR-8 [--stream N] [-c key=value ...]
+//! ```
+//!
+//! Exits 0 once it has printed the decoded error; 1 if the call did not
+//! fail as the demo service always does, or could not be made.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use csghub_errorx::demo::{DemoClient, FailRequest};
+use csghub_errorx::layer::LogLayer;
+use csghub_errorx::Error;
+use tokio_stream::StreamExt;
+use tonic::transport::Channel;
+use tower::ServiceBuilder;
+
+#[derive(Parser)]
+#[command(about = "Call the csghub-errorx Demo service and decode its error")]
+struct Args {
+    /// The server, e.g. http://127.0.0.1:50051.
+    #[arg(long, default_value = "http://127.0.0.1:50051")]
+    addr: String,
+    /// The code to fail with: GIT-ERR-8, gitAuthFailed or GIT_AUTH_FAILED.
+    code: String,
+    /// Call FailStream, which sends N replies before failing.
+    #[arg(long, value_name = "N")]
+    stream: Option<u32>,
+    /// Context entries of the error, as key=value.
+    #[arg(short = 'c', long = "context", value_name = "KEY=VALUE", value_parser = parse_entry)]
+    context: Vec<(String, String)>,
+    /// Sent as `authorization: Bearer TOKEN`.
+    #[arg(long)]
+    token: Option<String>,
+}
+
+fn parse_entry(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("{text:?} is not key=value"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Args::parse()).await {
+        Ok(error) => {
+            print!("{}", error.report());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("client: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Makes the call and returns the decoded error.
+async fn run(args: Args) -> Result<Error, String> {
+    let channel = Channel::from_shared(args.addr.clone())
+        .map_err(|e| e.to_string())?
+        .connect()
+        .await
+        .map_err(|e| format!("cannot connect to {}: {e}", args.addr))?;
+    let mut client = DemoClient::new(
+        ServiceBuilder::new()
+            .layer(LogLayer::client())
+            .service(channel),
+    );
+    let mut request = tonic::Request::new(FailRequest {
+        code: args.code,
+        context: args.context.into_iter().collect(),
+        messages_before_error: args.stream.unwrap_or(0),
+    });
+    if let Some(token) = &args.token {
+        let value = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| "the token is not valid header text")?;
+        request.metadata_mut().insert("authorization", value);
+    }
+    let status = match args.stream {
+        None => client.fail(request).await.err(),
+        Some(_) => match client.fail_stream(request).await {
+            Err(status) => Some(status),
+            Ok(response) => {
+                let mut stream = response.into_inner();
+                let mut failure = None;
+                while let Some(item) = stream.next().await {
+                    match item {
+                        Ok(reply) => println!("reply {}", reply.index),
+                        Err(status) => {
+                            failure = Some(status);
+                            break;
+                        }
+                    }
+                }
+                failure
+            }
+        },
+    };
+    status
+        .map(|status| Error::from_status(&status))
+        .ok_or_else(|| "the call did not fail".to_string())
+}

@@ -1,0 +1,138 @@
+//! The first thing to run: `cargo run --example demo`.
+//!
+//! Starts the `Demo` and `Repos` services in-process on an ephemeral
+//! loopback port, behind the server log layer, and calls them through a
+//! client behind the client log layer. For each call it prints the log
+//! lines both layers wrote and what the client decoded.
+
+use std::collections::BTreeMap;
+
+use csghub_errorx::demo::{
+    DemoClient, DemoServer, DemoService, FailRequest, GetFileRequest, RepoService, ReposClient,
+    ReposServer,
+};
+use csghub_errorx::layer::LogLayer;
+use csghub_errorx::Error;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_stream::StreamExt;
+use tonic::transport::{Channel, Server};
+use tower::ServiceBuilder;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter("csghub_errorx=debug")
+        .with_writer(std::io::stdout)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .without_time()
+        .init();
+
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(
+        Server::builder()
+            .layer(LogLayer::server())
+            .add_service(DemoServer::new(DemoService::new()))
+            .add_service(ReposServer::new(RepoService::with_sample_data()))
+            .serve_with_incoming(TcpListenerStream::new(listener)),
+    );
+    println!("server listening on {addr}\n");
+
+    let channel = Channel::from_shared(format!("http://{addr}"))?
+        .connect()
+        .await?;
+    let channel = ServiceBuilder::new()
+        .layer(LogLayer::client())
+        .service(channel);
+    let mut demo = DemoClient::new(channel.clone());
+    let mut repos = ReposClient::new(channel);
+
+    let calls: [(&str, &str, &[(&str, &str)]); 4] = [
+        (
+            "an authentication failure",
+            "GIT-ERR-8",
+            &[("remote", "origin")],
+        ),
+        (
+            "a rate limit, with RetryInfo",
+            "errRateLimitExceeded",
+            &[("limit", "100/min")],
+        ),
+        (
+            "a code the catalog lacks: REQ-ERR-6 with a BadRequest",
+            "NOPE-ERR-1",
+            &[],
+        ),
+        (
+            "a 1 MiB context value, cut to fit the header budget",
+            "GIT_LFS_ERROR",
+            &[],
+        ),
+    ];
+    for (what, code, context) in calls {
+        heading(&format!("Demo.Fail: {what}"));
+        let mut context: BTreeMap<String, String> = context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if code == "GIT_LFS_ERROR" {
+            context.insert("object".into(), "x".repeat(1 << 20));
+        }
+        let request = FailRequest {
+            code: code.into(),
+            context,
+            messages_before_error: 0,
+        };
+        let status = demo.fail(request).await.expect_err("Fail always fails");
+        show(&Error::from_status(&status));
+    }
+
+    heading("Demo.FailStream: two replies, then TASK-ERR-5 in the trailers");
+    let request = FailRequest {
+        code: "TASK-ERR-5".into(),
+        context: [("cluster".to_string(), "gpu-a".to_string())].into(),
+        messages_before_error: 2,
+    };
+    let mut stream = demo.fail_stream(request).await?.into_inner();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(reply) => println!("reply {}", reply.index),
+            Err(status) => show(&Error::from_status(&status)),
+        }
+    }
+
+    let files: [(&str, &str, &str); 3] = [
+        ("a file that does not exist", "opencsg/csghub", "nope.md"),
+        ("a private repository", "opencsg/secret", "plan.txt"),
+        (
+            "a storage fault: the cause is logged on the server, never sent",
+            "opencsg/csghub",
+            "broken.bin",
+        ),
+    ];
+    for (what, repo, path) in files {
+        heading(&format!("Repos.GetFile: {what}"));
+        let request = GetFileRequest {
+            repo: repo.into(),
+            branch: String::new(),
+            path: path.into(),
+        };
+        match repos.get_file(request).await {
+            Ok(file) => println!("unexpected success: {:?}", file.into_inner().path),
+            Err(status) => show(&Error::from_status(&status)),
+        }
+    }
+    Ok(())
+}
+
+fn heading(text: &str) {
+    println!("\n== {text} ==");
+}
+
+fn show(error: &Error) {
+    println!("decoded by the client:");
+    for line in error.report().to_string().lines() {
+        println!("  {line}");
+    }
+}

@@ -1,0 +1,294 @@
+//! The wire format against stacks we did not write: Python's grpcio and
+//! grpcio-status, as a client of the Rust server and as a server for the
+//! Rust client.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+use common::logs::capture;
+use common::python::{descriptor_set, python, script};
+use common::DemoFixture;
+use csghub_errorx::demo::{DemoClient, FailRequest};
+use csghub_errorx::layer::LogLayer;
+use csghub_errorx::{Code, Error, Module, StatusEncoder};
+use tokio_stream::StreamExt;
+use tonic::transport::Channel;
+use tower::ServiceBuilder;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
+    let server = DemoFixture::start().await;
+    let python = python();
+    let codes: String = Code::iter().map(|c| format!("{}\n", c.as_str())).collect();
+    let addr = server.addr.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(python)
+            .arg(script("interop_client.py"))
+            .arg(addr)
+            .arg(descriptor_set())
+            .current_dir(script(""))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(codes.as_bytes())
+            .expect("send codes");
+        child.wait_with_output().expect("python ends")
+    })
+    .await
+    .expect("join");
+    assert!(
+        output.status.success(),
+        "python failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let results: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect();
+    assert_eq!(results.len(), 200, "every code, unary and streaming");
+    for (result, (code, mode)) in results
+        .iter()
+        .zip(Code::iter().flat_map(|c| [(c, "unary"), (c, "stream")]))
+    {
+        let what = format!("{code:?} {mode}: {result}");
+        assert_eq!(result.get("error"), None, "{what}");
+        assert_eq!(result["mode"], mode, "{what}");
+        assert_eq!(result["grpc_code"], code.grpc_code() as i32, "{what}");
+        assert_eq!(result["inner_code"], code.grpc_code() as i32, "{what}");
+        assert_eq!(result["message"], code.description(), "{what}");
+        assert_eq!(result["reason"], code.reason(), "{what}");
+        assert_eq!(result["domain"], StatusEncoder::DEFAULT_DOMAIN, "{what}");
+        assert_eq!(result["metadata"]["code"], code.as_str(), "{what}");
+        assert_eq!(
+            result["metadata"]["module"],
+            code.module().prefix().unwrap(),
+            "{what}"
+        );
+        assert_eq!(result["metadata"]["repo"], "ns/name", "{what}");
+        assert_eq!(result["typed"]["module"], code.module().as_i32(), "{what}");
+        assert_eq!(result["typed"]["number"], code.number(), "{what}");
+        assert_eq!(result["typed"]["name"], code.name(), "{what}");
+        assert_eq!(result["typed"]["context"]["caller"], "python", "{what}");
+        if mode == "stream" {
+            assert_eq!(result["replies"], serde_json::json!([0, 1]), "{what}");
+        }
+    }
+}
+
+/// A Python Demo server on a loopback port. Killed when dropped.
+struct PythonServer {
+    child: Child,
+    url: String,
+}
+
+impl Drop for PythonServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl PythonServer {
+    fn start() -> PythonServer {
+        let mut child = Command::new(python())
+            .arg(script("interop_server.py"))
+            .arg(descriptor_set())
+            .current_dir(script(""))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("a line");
+        let port = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected {line:?}"));
+        let url = format!("http://127.0.0.1:{port}");
+        PythonServer { child, url }
+    }
+
+    async fn client(&self) -> DemoClient<csghub_errorx::layer::LogService<Channel>> {
+        let channel = Channel::from_shared(self.url.clone())
+            .unwrap()
+            .connect()
+            .await
+            .expect("connect");
+        DemoClient::new(
+            ServiceBuilder::new()
+                .layer(LogLayer::client())
+                .service(channel),
+        )
+    }
+}
+
+fn request(reason: &str, context: &[(&str, &str)], messages_before_error: u32) -> FailRequest {
+    FailRequest {
+        code: reason.into(),
+        context: context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        messages_before_error,
+    }
+}
+
+#[tokio::test]
+async fn a_python_server_status_decodes_into_the_catalog_code() {
+    let (logs, _guard) = capture();
+    let server = PythonServer::start();
+    let mut client = server.client().await;
+    let context = [
+        ("grpcCode", "16"),
+        ("codeString", "GIT-ERR-8"),
+        ("remote", "origin"),
+    ];
+    let status = client
+        .fail(request("GIT_AUTH_FAILED", &context, 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert!(error.is(Code::GIT_AUTH_FAILED), "{error:?}");
+    assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
+    assert_eq!(error.message(), "python says GIT_AUTH_FAILED");
+    assert_eq!(error.context().get("remote"), Some("origin"));
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("GIT-ERR-8"));
+    assert_eq!(event.field("reason"), Some("GIT_AUTH_FAILED"));
+}
+
+#[tokio::test]
+async fn a_reason_this_build_does_not_know_is_kept_with_its_code() {
+    let (logs, _guard) = capture();
+    let server = PythonServer::start();
+    let mut client = server.client().await;
+    let context = [("grpcCode", "8"), ("codeString", "GIT-ERR-99")];
+    let status = client
+        .fail(request("GIT_LFS_QUOTA_GONE", &context, 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    let code = error.code().expect("a code");
+    assert!(!code.is_known());
+    assert_eq!((code.module(), code.number()), (Module::GIT, 99));
+    assert_eq!(error.reason(), "GIT_LFS_QUOTA_GONE");
+    assert_eq!(error.code_str(), "GIT-ERR-99");
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("GIT-ERR-99"));
+    assert_eq!(event.field("reason"), Some("GIT_LFS_QUOTA_GONE"));
+}
+
+#[tokio::test]
+async fn a_typed_error_info_from_python_wins_and_unknown_details_are_kept() {
+    let server = PythonServer::start();
+    let mut client = server.client().await;
+    let context = [
+        ("grpcCode", "5"),
+        ("codeString", "USER-ERR-12"),
+        ("typed", "10/12"),
+        ("custom", "1"),
+        ("username", "bob"),
+    ];
+    let error = Error::from_status(
+        &client
+            .fail(request("USERNAME_EXISTS", &context, 0))
+            .await
+            .unwrap_err(),
+    );
+    assert!(error.is(Code::USERNAME_EXISTS));
+    assert_eq!(error.context().get("username"), Some("bob"));
+    assert_eq!(error.details().other.len(), 1);
+    assert_eq!(
+        error.details().other[0].type_url,
+        "type.example.com/acme.Custom"
+    );
+}
+
+#[tokio::test]
+async fn standard_details_from_python_are_decoded() {
+    let server = PythonServer::start();
+    let mut client = server.client().await;
+    let context = [
+        ("grpcCode", "8"),
+        ("codeString", "REQ-ERR-10"),
+        ("retry", "7"),
+        ("badField", "page_size"),
+    ];
+    let error = Error::from_status(
+        &client
+            .fail(request("ERR_RATE_LIMIT_EXCEEDED", &context, 0))
+            .await
+            .unwrap_err(),
+    );
+    assert!(error.is(Code::ERR_RATE_LIMIT_EXCEEDED));
+    let delay = error
+        .details()
+        .retry_info
+        .as_ref()
+        .and_then(|r| r.retry_delay.as_ref())
+        .expect("RetryInfo");
+    assert_eq!(delay.seconds, 7);
+    let bad = error.details().bad_request.as_ref().expect("BadRequest");
+    assert_eq!(bad.field_violations[0].field, "page_size");
+}
+
+#[tokio::test]
+async fn a_foreign_domain_from_python_is_not_mistaken_for_the_catalog() {
+    let server = PythonServer::start();
+    let mut client = server.client().await;
+    let context = [("grpcCode", "7"), ("domain", "pubsub.googleapis.com")];
+    let error = Error::from_status(
+        &client
+            .fail(request("FORBIDDEN", &context, 0))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.code(), None);
+    assert_eq!(error.reason(), "FORBIDDEN");
+    assert_eq!(error.domain(), Some("pubsub.googleapis.com"));
+    assert_eq!(error.grpc_code(), tonic::Code::PermissionDenied);
+}
+
+#[tokio::test]
+async fn a_python_stream_failure_decodes_from_the_trailers() {
+    let (logs, _guard) = capture();
+    let server = PythonServer::start();
+    let mut client = server.client().await;
+    let context = [("grpcCode", "14"), ("codeString", "TASK-ERR-5")];
+    let mut stream = client
+        .fail_stream(request("CLUSTER_UNAVAILABLE", &context, 3))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut replies = Vec::new();
+    let status = loop {
+        match stream.next().await.expect("an item") {
+            Ok(reply) => replies.push(reply.index),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(replies, [0, 1, 2]);
+    assert!(Error::from_status(&status).is(Code::CLUSTER_UNAVAILABLE));
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("TASK-ERR-5"));
+    assert_eq!(event.field("outcome"), Some("status"));
+}
