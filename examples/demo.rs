@@ -19,6 +19,9 @@ use tokio_stream::StreamExt;
 use tonic::transport::{Channel, Server};
 use tower::ServiceBuilder;
 
+/// Context entries of a demo call.
+type Context = &'static [(&'static str, &'static str)];
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
@@ -48,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut demo = DemoClient::new(channel.clone());
     let mut repos = ReposClient::new(channel);
 
-    let calls: [(&str, &str, &[(&str, &str)]); 4] = [
+    let calls: [(&str, &str, Context); 4] = [
         (
             "an authentication failure",
             "GIT-ERR-8",
