@@ -50,3 +50,8 @@ pub use error::{
 };
 pub use status::{DecodeProblem, StatusEncoder, StatusExt};
 pub use truncate::TRUNCATION_MARKER;
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

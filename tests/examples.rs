@@ -1,0 +1,178 @@
+//! The examples a new user runs first, run as the processes they are.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+/// An example binary that `cargo test` built beside this test.
+fn example(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().expect("test path");
+    let path = deps
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target dir")
+        .join("examples")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run the README's test command, `cargo test --all-features`, which builds the examples",
+        path.display()
+    );
+    path
+}
+
+fn output(command: &mut Command) -> Output {
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"))
+}
+
+#[test]
+fn the_demo_round_trips_real_errors_and_exits_0() {
+    let out = output(Command::new(example("demo")).env_remove("RUST_LOG"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for expected in [
+        "code:        GIT-ERR-8",
+        "code:        REQ-ERR-10",
+        "detail:      RetryInfo",
+        "code:        REQ-ERR-6",
+        "detail:      BadRequest",
+        "code:        GIT-ERR-17",
+        "...(truncated)",
+        "reply 1",
+        "code:        TASK-ERR-5",
+        "code:        GIT-ERR-13",
+        "code:        AUTH-ERR-2",
+        "code:        SYS-ERR-2",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+    // The layers' log lines are there, on both sides, with the catalog code.
+    assert!(stdout.contains("csghub_errorx::server: rpc failed"));
+    assert!(stdout.contains("csghub_errorx::client: rpc failed"));
+    assert!(stdout.contains("code=SYS-ERR-2"));
+    // The storage cause is in the server's log line, and nowhere else.
+    let cause = "input/output error";
+    let lines_with_cause: Vec<&str> = stdout.lines().filter(|l| l.contains(cause)).collect();
+    assert_eq!(lines_with_cause.len(), 1, "{lines_with_cause:#?}");
+    assert!(lines_with_cause[0].contains("csghub_errorx::server"));
+}
+
+/// The server example on an ephemeral port. Killed when dropped.
+struct ServerProcess {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(args: &[&str]) -> ServerProcess {
+    let mut child = Command::new(example("server"))
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a line");
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected {line:?}"))
+        .to_string();
+    ServerProcess { child, addr }
+}
+
+/// Reads the server's log until a line contains `needle`.
+fn server_log_line(server: &mut ServerProcess, needle: &str) -> String {
+    let stderr = server.child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    loop {
+        let line = lines
+            .next()
+            .expect("the server logs the call")
+            .expect("utf-8");
+        if line.contains(needle) {
+            return line;
+        }
+    }
+}
+
+fn client(addr: &str, args: &[&str]) -> Output {
+    output(
+        Command::new(example("client"))
+            .args(["--addr", &format!("http://{addr}")])
+            .args(args),
+    )
+}
+
+#[test]
+fn the_client_prints_the_decoded_error_and_the_server_logs_one_line_with_the_code() {
+    let mut server = start_server(&[]);
+    let out = client(
+        &server.addr,
+        &["GIT-ERR-8", "-c", "repo=ns/name", "-c", "remote=origin"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("code:        GIT-ERR-8"));
+    assert!(stdout.contains("name:        gitAuthFailed"));
+    assert!(stdout.contains("repo = ns/name"));
+    let line = server_log_line(&mut server, "rpc failed");
+    assert!(line.contains("code=GIT-ERR-8"), "{line}");
+    assert!(
+        line.contains("rpc.method=/csghub.errorx.demo.v1.Demo/Fail"),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_client_streams_replies_before_the_error() {
+    let server = start_server(&[]);
+    let out = client(
+        &server.addr,
+        &["taskNotFound-is-not-a-code", "--stream", "2"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.starts_with("reply 0\nreply 1\n"), "{stdout}");
+    assert!(stdout.contains("code:        REQ-ERR-6"));
+}
+
+#[test]
+fn the_server_with_auth_rejects_calls_without_the_token() {
+    let server = start_server(&["--auth-token", "s3cret"]);
+    let denied = client(&server.addr, &["GIT-ERR-8"]);
+    assert!(String::from_utf8_lossy(&denied.stdout).contains("code:        AUTH-ERR-5"));
+    let wrong = client(&server.addr, &["GIT-ERR-8", "--token", "guess"]);
+    assert!(String::from_utf8_lossy(&wrong.stdout).contains("code:        AUTH-ERR-4"));
+    let allowed = client(&server.addr, &["GIT-ERR-8", "--token", "s3cret"]);
+    assert!(String::from_utf8_lossy(&allowed.stdout).contains("code:        GIT-ERR-8"));
+}
+
+#[test]
+fn the_client_exits_1_when_it_cannot_connect() {
+    let out = client("127.0.0.1:1", &["GIT-ERR-8"]);
+    assert_eq!(out.status.code(), Some(1));
+}
