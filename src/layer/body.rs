@@ -6,7 +6,7 @@ use std::task::{ready, Context, Poll};
 use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 
-use super::headers::{remove_malformed_details, status_from_headers};
+use super::headers::remove_malformed_details;
 use super::in_flight::{Ending, InFlight};
 use super::Side;
 
@@ -74,14 +74,10 @@ where
                         // On the client, before tonic parses them, which would panic.
                         let removed =
                             in_flight.side() == Side::Client && remove_malformed_details(trailers);
-                        match status_from_headers(trailers) {
-                            Some((status, malformed)) => in_flight.finish(Ending::Status {
-                                status: &status,
-                                local: None,
-                                malformed_details: malformed || removed,
-                            }),
-                            None => in_flight.finish(Ending::MissingStatus),
-                        }
+                        in_flight.finish(Ending::Headers {
+                            headers: trailers,
+                            removed,
+                        });
                     }
                     None => *this.in_flight = Some(in_flight),
                 }

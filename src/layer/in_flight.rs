@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use tonic::Status;
 use tracing::Level;
 
+use super::headers::status_from_headers;
 use super::{LevelPolicy, RpcMetrics, RpcRecord, Side};
 use crate::http_status::grpc_code_name;
 use crate::truncate::truncate;
@@ -38,7 +39,14 @@ impl fmt::Debug for Shared {
 
 /// How an RPC ended, as a layer saw it.
 pub(crate) enum Ending<'a> {
-    /// A status arrived, in headers or trailers.
+    /// Headers or trailers arrived that may carry a status; parsed only
+    /// if the event is wanted.
+    Headers {
+        headers: &'a http::HeaderMap,
+        /// The client layer removed a malformed details value from them.
+        removed: bool,
+    },
+    /// A status, already parsed.
     Status {
         status: &'a Status,
         /// The server's own error, when the status carries it in-process:
@@ -90,61 +98,65 @@ impl InFlight {
         self.side
     }
 
-    /// Logs the one event of this RPC and records it in the metrics.
+    /// Logs the one event of this RPC and records it in the metrics. The
+    /// gRPC code is read first; nothing is parsed, decoded or formatted
+    /// unless the event's level is enabled or metrics are kept.
     pub(crate) fn finish(self, ending: Ending<'_>) {
         let latency = self.started.elapsed();
-        let method = self.method.path();
-        let mut decoded = None;
-        let (grpc_code, outcome, message, error, detail): (
-            tonic::Code,
-            &str,
-            &str,
-            Option<&Error>,
-            Option<String>,
-        ) = match ending {
-            Ending::Status {
-                status,
-                local,
-                malformed_details,
-            } => {
-                let error = if status.code() == tonic::Code::Ok {
-                    None
-                } else {
-                    local.or_else(|| Some(&*decoded.insert(Error::from_status(status))))
-                };
-                let problem = malformed_details.then(|| {
-                    "grpc-status-details-bin was not valid base64 and was removed".to_string()
-                });
-                (status.code(), "status", status.message(), error, problem)
-            }
-            Ending::BodyError(e) => {
-                let code = e
-                    .downcast_ref::<Status>()
-                    .map_or(tonic::Code::Unknown, Status::code);
-                (code, "body_error", "", None, Some(e.to_string()))
-            }
-            Ending::ServiceError(status) => {
-                let cause = std::error::Error::source(status).map(ToString::to_string);
-                (
-                    status.code(),
-                    "service_error",
-                    status.message(),
-                    None,
-                    cause,
-                )
-            }
-            Ending::MissingStatus => (tonic::Code::Unknown, "no_status", "", None, None),
-            Ending::Dropped => {
-                if self.deadline.is_some_and(|deadline| latency >= deadline) {
-                    (tonic::Code::DeadlineExceeded, "deadline", "", None, None)
-                } else {
-                    (tonic::Code::Cancelled, "cancelled", "", None, None)
-                }
-            }
-        };
-
+        let grpc_code = self.grpc_code(&ending, latency);
         let level = self.shared.levels.level(grpc_code);
-        if enabled(self.side, level) {
+        let log = enabled(self.side, level);
+        if !log && self.shared.metrics.is_none() {
+            return;
+        }
+
+        let parsed;
+        let ending = match ending {
+            Ending::Headers { headers, removed } => match status_from_headers(headers) {
+                Some((status, malformed)) => {
+                    parsed = status;
+                    Ending::Status {
+                        status: &parsed,
+                        local: None,
+                        malformed_details: malformed || removed,
+                    }
+                }
+                None => Ending::MissingStatus,
+            },
+            other => other,
+        };
+        let mut decoded = None;
+        let (outcome, message, error, detail): (&str, &str, Option<&Error>, Option<String>) =
+            match ending {
+                Ending::Status {
+                    status,
+                    local,
+                    malformed_details,
+                } => {
+                    let error = if grpc_code == tonic::Code::Ok {
+                        None
+                    } else {
+                        local.or_else(|| Some(&*decoded.insert(Error::from_status(status))))
+                    };
+                    let problem = malformed_details.then(|| {
+                        "grpc-status-details-bin was not valid base64 and was removed".to_string()
+                    });
+                    ("status", status.message(), error, problem)
+                }
+                Ending::BodyError(e) => ("body_error", "", None, Some(e.to_string())),
+                Ending::ServiceError(status) => {
+                    let cause = std::error::Error::source(status).map(ToString::to_string);
+                    ("service_error", status.message(), None, cause)
+                }
+                Ending::MissingStatus | Ending::Headers { .. } => ("no_status", "", None, None),
+                Ending::Dropped if grpc_code == tonic::Code::DeadlineExceeded => {
+                    ("deadline", "", None, None)
+                }
+                Ending::Dropped => ("cancelled", "", None, None),
+            };
+
+        let method = self.method.path();
+        if log {
             let fields = Fields {
                 method,
                 grpc_code,
@@ -165,6 +177,26 @@ impl InFlight {
                 code: error.and_then(Error::code),
                 latency,
             });
+        }
+    }
+
+    /// The gRPC code an ending stands for, cheaply.
+    fn grpc_code(&self, ending: &Ending<'_>, latency: Duration) -> tonic::Code {
+        match ending {
+            Ending::Status { status, .. } | Ending::ServiceError(status) => status.code(),
+            Ending::Headers { headers, .. } => headers
+                .get("grpc-status")
+                .map_or(tonic::Code::Unknown, |value| {
+                    tonic::Code::from_bytes(value.as_bytes())
+                }),
+            Ending::BodyError(e) => e
+                .downcast_ref::<Status>()
+                .map_or(tonic::Code::Unknown, Status::code),
+            Ending::MissingStatus => tonic::Code::Unknown,
+            Ending::Dropped if self.deadline.is_some_and(|deadline| latency >= deadline) => {
+                tonic::Code::DeadlineExceeded
+            }
+            Ending::Dropped => tonic::Code::Cancelled,
         }
     }
 }

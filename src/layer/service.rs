@@ -11,7 +11,7 @@ use tonic::Status;
 use tower_service::Service;
 
 use super::body::LoggedBody;
-use super::headers::{has_status, remove_malformed_details, status_from_headers};
+use super::headers::{has_status, remove_malformed_details};
 use super::in_flight::{Ending, InFlight, Shared};
 use super::Side;
 use crate::Error;
@@ -116,14 +116,10 @@ where
                     .and_then(|source| source.downcast_ref::<Error>()),
                 malformed_details: removed,
             }),
-            None => match status_from_headers(response.headers()) {
-                Some((status, malformed)) => in_flight.finish(Ending::Status {
-                    status: &status,
-                    local: None,
-                    malformed_details: malformed || removed,
-                }),
-                None => in_flight.finish(Ending::MissingStatus),
-            },
+            None => in_flight.finish(Ending::Headers {
+                headers: response.headers(),
+                removed,
+            }),
         }
         Poll::Ready(Ok(response.map(LoggedBody::finished)))
     }
