@@ -230,6 +230,15 @@ impl Catalog {
             if !reasons.insert(reason.clone()) {
                 return Err(format!("reason {reason} is declared twice"));
             }
+            // `Code::from_str` tells names, reasons and code strings apart
+            // by their first character and by '-': keep that true.
+            let name = code.name.as_bytes();
+            if name.is_empty()
+                || !name[0].is_ascii_lowercase()
+                || !name.iter().all(u8::is_ascii_alphanumeric)
+            {
+                return Err(format!("name {} must match [a-z][A-Za-z0-9]*", code.name));
+            }
             if !names.insert(code.name.clone()) {
                 return Err(format!("name {} is declared twice", code.name));
             }

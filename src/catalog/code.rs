@@ -118,7 +118,8 @@ impl Code {
     /// Parses a code string such as `GIT-ERR-8`. The code may be one this
     /// build does not know (`GIT-ERR-99`), as long as its module is known.
     pub fn from_code_str(text: &str) -> Option<Code> {
-        let (prefix, number) = text.split_once("-ERR-")?;
+        let (prefix, rest) = text.split_once('-')?;
+        let number = rest.strip_prefix("ERR-")?;
         let module = Module::from_prefix(prefix)?;
         // `u32::from_str` accepts a leading `+`; a code string never has one.
         if !number.bytes().all(|b| b.is_ascii_digit())
@@ -155,11 +156,16 @@ impl FromStr for Code {
     /// Accepts a code string (`GIT-ERR-8`), a name (`gitAuthFailed`) or a
     /// reason (`GIT_AUTH_FAILED`) of this build's catalog.
     fn from_str(text: &str) -> Result<Code, ParseCodeError> {
-        Code::from_code_str(text)
-            .filter(|code| code.is_known())
-            .or_else(|| Code::from_name(text))
-            .or_else(|| Code::from_reason(text))
-            .ok_or_else(|| ParseCodeError::new(text))
+        // The three forms cannot be confused: only code strings have a '-',
+        // only reasons start with a capital letter. So one table is searched.
+        let code = if text.contains('-') {
+            Code::from_code_str(text).filter(|code| code.is_known())
+        } else if text.starts_with(|c: char| c.is_ascii_uppercase()) {
+            Code::from_reason(text)
+        } else {
+            Code::from_name(text)
+        };
+        code.ok_or_else(|| ParseCodeError::new(text))
     }
 }
 

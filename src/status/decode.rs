@@ -1,17 +1,19 @@
-//! Decoding a `tonic::Status` into an [`Error`], once, keeping everything.
+//! Decoding a `tonic::Status` into an [`Error`]: one pass over the details'
+//! bytes, reading each detail in place, keeping everything.
+
+use std::borrow::Cow;
 
 use prost::Message;
 use prost_types::Any;
 use tonic::Status;
-use tonic_types::pb;
 
 use super::plan::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
+use super::wire_reader::{map_entry, utf8, FieldReader, FieldValue, WireError};
 use crate::error::received::Received;
-use crate::proto::v1 as errorx_pb;
 use crate::truncate::truncate;
-use crate::{Code, Context, DecodeProblem, Details, Error, Module, StatusEncoder};
+use crate::{Code, Context, DecodeProblem, Details, Error, Module, StatusEncoder, RESERVED_KEYS};
 
-/// Decodes `status`: the details are parsed once, in one pass.
+/// Decodes `status`.
 ///
 /// The code comes from the typed `csghub.errorx.v1.ErrorInfo` if present,
 /// else from the `google.rpc.ErrorInfo` when its domain is this process's
@@ -19,71 +21,65 @@ use crate::{Code, Context, DecodeProblem, Details, Error, Module, StatusEncoder}
 /// the gRPC code and message alone.
 pub(crate) fn decode_status(status: &Status) -> Error {
     let mut received = Received::default();
-    let mut details = Details::default();
-    let mut typed: Option<errorx_pb::ErrorInfo> = None;
-    let mut google: Option<pb::ErrorInfo> = None;
-
+    let mut found = Found::default();
     if !status.details().is_empty() {
-        match pb::Status::decode(status.details()) {
+        match read_status(status.details()) {
+            Ok(read) => {
+                if read.code != status.code() as i32 || read.message != status.message() {
+                    received.problems.push(DecodeProblem::InnerStatusMismatch {
+                        inner_code: read.code,
+                        inner_message: truncate(read.message, 256).into_owned(),
+                    });
+                }
+                found = read.found;
+            }
             Err(e) => received.problems.push(DecodeProblem::MalformedStatus {
                 reason: e.to_string(),
             }),
-            Ok(inner) => {
-                if inner.code != status.code() as i32 || inner.message != status.message() {
-                    received.problems.push(DecodeProblem::InnerStatusMismatch {
-                        inner_code: inner.code,
-                        inner_message: truncate(&inner.message, 256).into_owned(),
-                    });
-                }
-                for any in inner.details {
-                    sort_detail(
-                        any,
-                        &mut typed,
-                        &mut google,
-                        &mut details,
-                        &mut received.problems,
-                    );
-                }
-            }
         }
     }
+    received.problems.append(&mut found.problems);
 
     let mut code = None;
     let mut context = Context::new();
-    if let Some(google) = google {
-        let ours = google.domain == StatusEncoder::installed().domain_name();
-        if ours && typed.is_none() {
-            code = Code::from_reason(&google.reason).or_else(|| {
-                google
-                    .metadata
-                    .get("code")
-                    .and_then(|text| Code::from_code_str(text))
-            });
+    if let Some(bytes) = found.typed {
+        match read_typed(bytes) {
+            Ok(typed) => {
+                code = Some(typed.code);
+                context = typed.context;
+                if !typed.code.is_known() && !typed.code_str.is_empty() {
+                    received.code_str = Some(typed.code_str.to_string());
+                }
+            }
+            Err(e) => {
+                received.problems.push(malformed(TYPED_ERROR_INFO, &e));
+                found.details.other.push(any(TYPED_ERROR_INFO, bytes));
+                found.typed = None;
+            }
         }
-        if typed.is_none() {
-            context.extend(
-                google
-                    .metadata
-                    .iter()
-                    .filter(|(key, _)| !crate::RESERVED_KEYS.contains(&key.as_str())),
-            );
-            received.code_str = google.metadata.get("code").cloned();
-        }
-        received.reason = Some(google.reason);
-        received.domain = Some(google.domain);
     }
-    if let Some(typed) = typed {
-        let typed_code = Code::from_parts(Module::from_i32(typed.module), typed.number);
-        code = Some(typed_code);
-        if !typed_code.is_known() && !typed.code.is_empty() {
-            received.code_str = Some(typed.code);
-        }
-        context.extend(typed.context);
-    }
-    if let Some(code) = code.filter(|c| c.is_known()) {
-        // The catalog restates these; keep only what it cannot.
-        if received.code_str.as_deref() == Some(code.as_str()) {
-            received.code_str = None;
+    if let Some(bytes) = found.google {
+        match read_google(bytes) {
+            Ok(google) => {
+                if found.typed.is_none() {
+                    if google.domain == StatusEncoder::installed().domain_name() {
+                        code = Code::from_reason(google.reason)
+                            .or_else(|| google.code_str.and_then(Code::from_code_str));
+                    }
+                    context = google.context;
+                    let restated =
+                        code.is_some_and(|c| c.is_known() && Some(c.as_str()) == google.code_str);
+                    if !restated {
+                        received.code_str = google.code_str.map(str::to_string);
+                    }
+                }
+                received.reason = Some(google.reason.to_string());
+                received.domain = Some(google.domain.to_string());
+            }
+            Err(e) => {
+                received.problems.push(malformed(GOOGLE_ERROR_INFO, &e));
+                found.details.other.push(any(GOOGLE_ERROR_INFO, bytes));
+            }
         }
     }
 
@@ -92,66 +88,215 @@ pub(crate) fn decode_status(status: &Status) -> Error {
         status.code(),
         status.message().to_string(),
         context,
-        details,
+        found.details,
         received,
     )
 }
 
-/// Puts one detail where it belongs, decoding it by its type URL.
-fn sort_detail(
-    any: Any,
-    typed: &mut Option<errorx_pb::ErrorInfo>,
-    google: &mut Option<pb::ErrorInfo>,
-    details: &mut Details,
-    problems: &mut Vec<DecodeProblem>,
-) {
-    // Type URLs may use any host; the type name follows the last '/'.
-    let type_name = any.type_url.rsplit('/').next().unwrap_or_default();
-    let placed = match type_name {
-        TYPED_ERROR_INFO => place(typed, &any, problems),
-        GOOGLE_ERROR_INFO => place(google, &any, problems),
-        "google.rpc.RetryInfo" => place(&mut details.retry_info, &any, problems),
-        "google.rpc.BadRequest" => place(&mut details.bad_request, &any, problems),
-        "google.rpc.ResourceInfo" => place(&mut details.resource_info, &any, problems),
-        "google.rpc.PreconditionFailure" => {
-            place(&mut details.precondition_failure, &any, problems)
+/// What the details hold, sorted by kind; the ErrorInfos still as bytes.
+#[derive(Default)]
+struct Found<'a> {
+    typed: Option<&'a [u8]>,
+    google: Option<&'a [u8]>,
+    details: Details,
+    problems: Vec<DecodeProblem>,
+}
+
+/// The inner `google.rpc.Status`.
+struct InnerStatus<'a> {
+    code: i32,
+    message: &'a str,
+    found: Found<'a>,
+}
+
+fn read_status(bytes: &[u8]) -> Result<InnerStatus<'_>, WireError> {
+    let mut inner = InnerStatus {
+        code: 0,
+        message: "",
+        found: Found::default(),
+    };
+    for field in FieldReader::new(bytes) {
+        match field? {
+            (1, FieldValue::Varint(code)) => inner.code = code as i32,
+            (2, FieldValue::Bytes(message)) => inner.message = utf8(message)?,
+            (3, FieldValue::Bytes(detail)) => {
+                let (type_url, value) = read_any(detail)?;
+                sort_detail(type_url, value, &mut inner.found);
+            }
+            _ => {}
         }
-        "google.rpc.QuotaFailure" => place(&mut details.quota_failure, &any, problems),
-        "google.rpc.RequestInfo" => place(&mut details.request_info, &any, problems),
-        "google.rpc.LocalizedMessage" => place(&mut details.localized_message, &any, problems),
-        "google.rpc.Help" => place(&mut details.help, &any, problems),
-        "google.rpc.DebugInfo" => place(&mut details.debug_info, &any, problems),
+    }
+    Ok(inner)
+}
+
+/// The type URL and value of a `google.protobuf.Any`.
+fn read_any(bytes: &[u8]) -> Result<(&str, &[u8]), WireError> {
+    let (mut type_url, mut value): (&str, &[u8]) = ("", &[]);
+    for field in FieldReader::new(bytes) {
+        match field? {
+            (1, FieldValue::Bytes(bytes)) => type_url = utf8(bytes)?,
+            (2, FieldValue::Bytes(bytes)) => value = bytes,
+            _ => {}
+        }
+    }
+    Ok((type_url, value))
+}
+
+/// Puts one detail where it belongs, by its type URL. At most one of each
+/// type is used (AIP-193); extra ones are reported and kept raw.
+fn sort_detail<'a>(type_url: &str, value: &'a [u8], found: &mut Found<'a>) {
+    // Type URLs may use any host; the type name follows the last '/'.
+    let type_name = type_url.rsplit('/').next().unwrap_or_default();
+    let details = &mut found.details;
+    let problems = &mut found.problems;
+    let placed = match type_name {
+        TYPED_ERROR_INFO => take_once(&mut found.typed, value, type_url, problems),
+        GOOGLE_ERROR_INFO => take_once(&mut found.google, value, type_url, problems),
+        "google.rpc.RetryInfo" => place(&mut details.retry_info, value, type_url, problems),
+        "google.rpc.BadRequest" => place(&mut details.bad_request, value, type_url, problems),
+        "google.rpc.ResourceInfo" => place(&mut details.resource_info, value, type_url, problems),
+        "google.rpc.PreconditionFailure" => {
+            place(&mut details.precondition_failure, value, type_url, problems)
+        }
+        "google.rpc.QuotaFailure" => place(&mut details.quota_failure, value, type_url, problems),
+        "google.rpc.RequestInfo" => place(&mut details.request_info, value, type_url, problems),
+        "google.rpc.LocalizedMessage" => {
+            place(&mut details.localized_message, value, type_url, problems)
+        }
+        "google.rpc.Help" => place(&mut details.help, value, type_url, problems),
+        "google.rpc.DebugInfo" => place(&mut details.debug_info, value, type_url, problems),
         _ => false,
     };
     if !placed {
-        details.other.push(any);
+        details.other.push(Any {
+            type_url: type_url.to_string(),
+            value: value.to_vec(),
+        });
     }
 }
 
-/// Decodes `any` into an empty `slot`. Returns false, reporting why, when
-/// the slot is taken or the bytes are malformed; the caller keeps the `Any`.
-fn place<M: Message + Default>(
-    slot: &mut Option<M>,
-    any: &Any,
+fn take_once<'a>(
+    slot: &mut Option<&'a [u8]>,
+    value: &'a [u8],
+    type_url: &str,
     problems: &mut Vec<DecodeProblem>,
 ) -> bool {
     if slot.is_some() {
-        problems.push(DecodeProblem::DuplicateDetail {
-            type_url: truncate(&any.type_url, 256).into_owned(),
-        });
+        problems.push(duplicate(type_url));
         return false;
     }
-    match M::decode(&any.value[..]) {
+    *slot = Some(value);
+    true
+}
+
+/// Decodes `value` into an empty `slot`. Returns false, reporting why, when
+/// the slot is taken or the bytes are malformed; the caller keeps the bytes.
+fn place<M: Message + Default>(
+    slot: &mut Option<M>,
+    value: &[u8],
+    type_url: &str,
+    problems: &mut Vec<DecodeProblem>,
+) -> bool {
+    if slot.is_some() {
+        problems.push(duplicate(type_url));
+        return false;
+    }
+    match M::decode(value) {
         Ok(message) => {
             *slot = Some(message);
             true
         }
         Err(e) => {
-            problems.push(DecodeProblem::MalformedDetail {
-                type_url: truncate(&any.type_url, 256).into_owned(),
-                reason: e.to_string(),
-            });
+            problems.push(malformed(type_url, &e));
             false
         }
+    }
+}
+
+/// The typed `csghub.errorx.v1.ErrorInfo`.
+struct Typed<'a> {
+    code: Code,
+    code_str: &'a str,
+    context: Context,
+}
+
+fn read_typed(bytes: &[u8]) -> Result<Typed<'_>, WireError> {
+    let (mut module, mut number, mut code_str) = (0, 0, "");
+    let mut context = Context::new();
+    for field in FieldReader::new(bytes) {
+        match field? {
+            (1, FieldValue::Varint(value)) => module = value as i32,
+            (2, FieldValue::Varint(value)) => number = value as u32,
+            (3, FieldValue::Bytes(value)) => code_str = utf8(value)?,
+            (5, FieldValue::Bytes(entry)) => {
+                let (key, value) = map_entry(entry)?;
+                context.insert(key, value);
+            }
+            _ => {}
+        }
+    }
+    Ok(Typed {
+        code: Code::from_parts(Module::from_i32(module), number),
+        code_str,
+        context,
+    })
+}
+
+/// The `google.rpc.ErrorInfo`, with `code` and the context taken out of its
+/// metadata.
+struct Google<'a> {
+    reason: &'a str,
+    domain: &'a str,
+    code_str: Option<&'a str>,
+    context: Context,
+}
+
+fn read_google(bytes: &[u8]) -> Result<Google<'_>, WireError> {
+    let mut google = Google {
+        reason: "",
+        domain: "",
+        code_str: None,
+        context: Context::new(),
+    };
+    for field in FieldReader::new(bytes) {
+        match field? {
+            (1, FieldValue::Bytes(value)) => google.reason = utf8(value)?,
+            (2, FieldValue::Bytes(value)) => google.domain = utf8(value)?,
+            (3, FieldValue::Bytes(entry)) => match map_entry(entry)? {
+                ("code", value) => google.code_str = Some(value),
+                (key, _) if RESERVED_KEYS.contains(&key) => {}
+                (key, value) => google.context.insert(key, value),
+            },
+            _ => {}
+        }
+    }
+    Ok(google)
+}
+
+fn any(type_name: &str, value: &[u8]) -> Any {
+    Any {
+        type_url: format!("{}{type_name}", super::wire::TYPE_URL_PREFIX),
+        value: value.to_vec(),
+    }
+}
+
+fn malformed(type_url: &str, error: &dyn std::fmt::Display) -> DecodeProblem {
+    DecodeProblem::MalformedDetail {
+        type_url: bounded(type_url),
+        reason: error.to_string(),
+    }
+}
+
+fn duplicate(type_url: &str) -> DecodeProblem {
+    DecodeProblem::DuplicateDetail {
+        type_url: bounded(type_url),
+    }
+}
+
+/// Text from the peer, cut so a problem report stays small.
+fn bounded(text: &str) -> String {
+    match truncate(text, 256) {
+        Cow::Borrowed(text) => text.to_string(),
+        Cow::Owned(text) => text,
     }
 }

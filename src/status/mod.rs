@@ -24,6 +24,7 @@ mod detail_kind;
 mod encoder;
 mod plan;
 mod wire;
+mod wire_reader;
 
 use tonic::Status;
 

@@ -3,8 +3,6 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::{percent_encode, AsciiSet, CONTROLS};
-
 use super::detail_kind::DetailKind;
 use super::wire::{
     any_len, delimited_len, map_entry_len, str_len, varint_len, write_any, write_delimited_header,
@@ -18,20 +16,28 @@ pub(crate) const GOOGLE_ERROR_INFO: &str = "google.rpc.ErrorInfo";
 /// The type name of this library's typed ErrorInfo.
 pub(crate) const TYPED_ERROR_INFO: &str = "csghub.errorx.v1.ErrorInfo";
 
-/// The set tonic percent-encodes `grpc-message` with (a private constant in
-/// `tonic::status`); mirrored here to size the header before it exists. A
-/// test compares the sizes with the headers tonic really writes.
-const GRPC_MESSAGE_ENCODE_SET: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`')
-    .add(b'?')
-    .add(b'{')
-    .add(b'}');
+/// Whether tonic percent-encodes `byte` in `grpc-message`: controls,
+/// non-ASCII, and ` "#%<>`?{}` (its private `ENCODING_SET`). Counted by
+/// hand because `percent-encoding` keeps set membership private and sizing
+/// needs no encoding; a test compares the sizes with the headers tonic
+/// really writes.
+const fn escaped_in_grpc_message(byte: u8) -> bool {
+    byte < 0x20
+        || byte >= 0x7F
+        || matches!(
+            byte,
+            b' ' | b'"' | b'#' | b'%' | b'<' | b'>' | b'`' | b'?' | b'{' | b'}'
+        )
+}
+
+/// The length of `message` once percent-encoded for `grpc-message`.
+fn percent_encoded_len(message: &str) -> usize {
+    message.len()
+        + 2 * message
+            .bytes()
+            .filter(|&b| escaped_in_grpc_message(b))
+            .count()
+}
 
 /// HPACK and hyper count 32 bytes of overhead per header field (RFC 7541
 /// §4.1) on top of the name and value.
@@ -55,10 +61,7 @@ pub(crate) fn status_header_size(
     let code_digits = if (grpc_code as i32) < 10 { 1 } else { 2 };
     let mut size = "grpc-status".len() + code_digits + HEADER_OVERHEAD;
     if !message.is_empty() {
-        let encoded: usize = percent_encode(message.as_bytes(), GRPC_MESSAGE_ENCODE_SET)
-            .map(str::len)
-            .sum();
-        size += "grpc-message".len() + encoded + HEADER_OVERHEAD;
+        size += "grpc-message".len() + percent_encoded_len(message) + HEADER_OVERHEAD;
     }
     if details_len > 0 {
         size += "grpc-status-details-bin".len() + (details_len * 4).div_ceil(3) + HEADER_OVERHEAD;
@@ -78,6 +81,16 @@ pub(crate) struct Plan<'a> {
     value_cap: usize,
     message_cap: usize,
     context_kept: usize,
+    /// The sizes of the plan as last measured, so encoding sizes nothing.
+    sizes: Sizes,
+}
+
+/// The encoded lengths of a plan's parts.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sizes {
+    google_info: usize,
+    typed_info: usize,
+    details: usize,
 }
 
 impl<'a> Plan<'a> {
@@ -112,6 +125,7 @@ impl<'a> Plan<'a> {
             value_cap: usize::MAX,
             message_cap: usize::MAX,
             context_kept: error.context().len(),
+            sizes: Sizes::default(),
         }
     }
 
@@ -160,16 +174,14 @@ impl<'a> Plan<'a> {
         }
         self.typed_info = false;
         self.message_cap = LAST_MESSAGE_CAP;
+        self.sizes = self.measure();
         self
     }
 
-    fn fits(&self, budget: usize) -> bool {
-        self.header_size() <= budget
-    }
-
-    /// The header-list size of the status this plan encodes to.
-    pub(crate) fn header_size(&self) -> usize {
-        status_header_size(self.error.grpc_code(), &self.message(), self.details_len())
+    /// Measures the plan, keeps the sizes, and says whether it fits.
+    fn fits(&mut self, budget: usize) -> bool {
+        self.sizes = self.measure();
+        status_header_size(self.error.grpc_code(), &self.message(), self.sizes.details) <= budget
     }
 
     /// The public message, cut to its cap.
@@ -185,9 +197,11 @@ impl<'a> Plan<'a> {
         self.error.context().iter().take(self.context_kept)
     }
 
-    fn context_len(&self, tag: u32) -> usize {
+    /// The length of the context as map entries of a field numbered below
+    /// 16 (a one-byte key), as both ErrorInfos hold it.
+    fn context_len(&self) -> usize {
         self.context()
-            .map(|(k, v)| map_entry_len(tag, k.len(), truncated_len(v, self.value_cap)))
+            .map(|(k, v)| map_entry_len(3, k.len(), truncated_len(v, self.value_cap)))
             .sum()
     }
 
@@ -197,19 +211,21 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The length of the `google.rpc.Status` this plan encodes to.
-    pub(crate) fn details_len(&self) -> usize {
+    /// The lengths of the `google.rpc.Status` this plan encodes to and of
+    /// its ErrorInfos, each computed once.
+    fn measure(&self) -> Sizes {
+        let context_len = self.context_len();
+        let google_info = GoogleErrorInfo(self).len_with_context(context_len);
+        let typed_info = if self.typed_info {
+            TypedErrorInfo(self).len_with_context(context_len)
+        } else {
+            0
+        };
         let message_len = truncated_len(self.error.message(), self.message_cap);
         let mut len = varint_len(1, self.error.grpc_code() as i32 as u64) + str_len(2, message_len);
-        len += delimited_len(
-            3,
-            any_len(GOOGLE_ERROR_INFO, GoogleErrorInfo(self).encoded_len()),
-        );
+        len += delimited_len(3, any_len(GOOGLE_ERROR_INFO, google_info));
         if self.typed_info {
-            len += delimited_len(
-                3,
-                any_len(TYPED_ERROR_INFO, TypedErrorInfo(self).encoded_len()),
-            );
+            len += delimited_len(3, any_len(TYPED_ERROR_INFO, typed_info));
         }
         let details = self.error.details();
         for kind in DetailKind::WIRE_ORDER {
@@ -226,17 +242,33 @@ impl<'a> Plan<'a> {
                 len += delimited_len(3, any_len(name, message.encoded_len()));
             }
         }
-        len
+        Sizes {
+            google_info,
+            typed_info,
+            details: len,
+        }
     }
 
     /// Writes the `google.rpc.Status` into one buffer of the exact size.
     pub(crate) fn encode_details(&self) -> Vec<u8> {
-        let mut buf = Vec::with_capacity(self.details_len());
+        let mut buf = Vec::with_capacity(self.sizes.details);
         write_varint(1, self.error.grpc_code() as i32 as u64, &mut buf);
         write_str(2, &self.message(), &mut buf);
-        write_any(3, GOOGLE_ERROR_INFO, &GoogleErrorInfo(self), &mut buf);
+        write_any(
+            3,
+            GOOGLE_ERROR_INFO,
+            self.sizes.google_info,
+            &GoogleErrorInfo(self),
+            &mut buf,
+        );
         if self.typed_info {
-            write_any(3, TYPED_ERROR_INFO, &TypedErrorInfo(self), &mut buf);
+            write_any(
+                3,
+                TYPED_ERROR_INFO,
+                self.sizes.typed_info,
+                &TypedErrorInfo(self),
+                &mut buf,
+            );
         }
         let details = self.error.details();
         for kind in DetailKind::WIRE_ORDER {
@@ -249,10 +281,10 @@ impl<'a> Plan<'a> {
                     prost::Message::encode_raw(any, &mut buf);
                 }
             } else if let Some((name, message)) = kind.message(details) {
-                write_any(3, name, message, &mut buf);
+                write_any(3, name, message.encoded_len(), message, &mut buf);
             }
         }
-        debug_assert_eq!(buf.len(), buf.capacity());
+        debug_assert_eq!(buf.len(), self.sizes.details);
         buf
     }
 }
@@ -261,15 +293,21 @@ impl<'a> Plan<'a> {
 /// `module` and the context.
 struct GoogleErrorInfo<'p, 'a>(&'p Plan<'a>);
 
-impl WireMessage for GoogleErrorInfo<'_, '_> {
-    fn encoded_len(&self) -> usize {
+impl GoogleErrorInfo<'_, '_> {
+    fn len_with_context(&self, context_len: usize) -> usize {
         let plan = self.0;
         str_len(1, plan.error.reason().len())
             + str_len(2, plan.domain.len())
             + identity_entries(plan)
                 .map(|(k, v)| map_entry_len(3, k.len(), v.len()))
                 .sum::<usize>()
-            + plan.context_len(3)
+            + context_len
+    }
+}
+
+impl WireMessage for GoogleErrorInfo<'_, '_> {
+    fn encoded_len(&self) -> usize {
+        self.len_with_context(self.0.context_len())
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
@@ -302,8 +340,8 @@ impl TypedErrorInfo<'_, '_> {
     }
 }
 
-impl WireMessage for TypedErrorInfo<'_, '_> {
-    fn encoded_len(&self) -> usize {
+impl TypedErrorInfo<'_, '_> {
+    fn len_with_context(&self, context_len: usize) -> usize {
         let plan = self.0;
         let Some(code) = plan.error.code() else {
             return 0;
@@ -312,7 +350,13 @@ impl WireMessage for TypedErrorInfo<'_, '_> {
             + varint_len(2, u64::from(code.number()))
             + str_len(3, plan.code_str.len())
             + str_len(4, self.name().len())
-            + plan.context_len(5)
+            + context_len
+    }
+}
+
+impl WireMessage for TypedErrorInfo<'_, '_> {
+    fn encoded_len(&self) -> usize {
+        self.len_with_context(self.0.context_len())
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {

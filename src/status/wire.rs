@@ -91,9 +91,15 @@ pub(crate) fn any_len(type_name: &str, message_len: usize) -> usize {
     delimited_len(1, TYPE_URL_PREFIX.len() + type_name.len()) + delimited_len(2, message_len)
 }
 
-/// Writes `message` as a `google.protobuf.Any` in field `tag`.
-pub(crate) fn write_any(tag: u32, type_name: &str, message: &dyn WireMessage, buf: &mut Vec<u8>) {
-    let message_len = message.encoded_len();
+/// Writes `message`, whose encoded length is `message_len`, as a
+/// `google.protobuf.Any` in field `tag`.
+pub(crate) fn write_any(
+    tag: u32,
+    type_name: &str,
+    message_len: usize,
+    message: &dyn WireMessage,
+    buf: &mut Vec<u8>,
+) {
     write_delimited_header(tag, any_len(type_name, message_len), buf);
     write_delimited_header(1, TYPE_URL_PREFIX.len() + type_name.len(), buf);
     buf.put_slice(TYPE_URL_PREFIX.as_bytes());
@@ -116,7 +122,13 @@ mod tests {
             }),
         };
         let mut buf = Vec::new();
-        write_any(3, "google.rpc.RetryInfo", &info, &mut buf);
+        write_any(
+            3,
+            "google.rpc.RetryInfo",
+            Message::encoded_len(&info),
+            &info,
+            &mut buf,
+        );
         let status = pb::Status::decode(&buf[..]).unwrap();
         assert_eq!(status.details.len(), 1);
         assert_eq!(

@@ -1,0 +1,88 @@
+//! Lookups in the catalog never allocate; neither does building an error
+//! without context. Counted with a global allocator, in a test binary of
+//! its own so no other test's allocations interfere.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+
+use csghub_errorx::{Code, Error, Module};
+
+/// Counts allocations made on the current thread.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn allocations_in(work: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    work();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[test]
+fn code_lookups_never_allocate() {
+    let texts: Vec<(String, String, String)> = Code::iter()
+        .map(|c| {
+            (
+                c.as_str().to_string(),
+                c.name().to_string(),
+                c.reason().to_string(),
+            )
+        })
+        .collect();
+    let count = allocations_in(|| {
+        for (code_str, name, reason) in &texts {
+            black_box(code_str.parse::<Code>().ok());
+            black_box(name.parse::<Code>().ok());
+            black_box(reason.parse::<Code>().ok());
+            black_box(Code::from_code_str(code_str));
+        }
+        for code in Code::iter() {
+            black_box((
+                code.as_str(),
+                code.name(),
+                code.reason(),
+                code.description(),
+            ));
+            black_box((
+                code.grpc_code(),
+                code.http_status(),
+                code.module().prefix(),
+                code.is_known(),
+            ));
+        }
+        for module in Module::iter() {
+            black_box(module.codes().count());
+        }
+    });
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn a_new_error_without_context_does_not_allocate() {
+    let count = allocations_in(|| {
+        let error = Error::new(Code::GIT_AUTH_FAILED);
+        black_box((
+            error.code(),
+            error.message(),
+            error.reason(),
+            error.details().is_empty(),
+        ));
+    });
+    assert_eq!(count, 0);
+}
