@@ -344,33 +344,24 @@ impl Catalog {
             );
         }
         out.push_str("        _ => None,\n    }\n}\n\n");
+        // Perfect-hash maps, built here: one hash and one comparison per
+        // lookup, nothing built at run time.
         for (what, key) in [("NAME", 0), ("REASON", 1)] {
-            let mut rows: Vec<(&str, usize)> = self
-                .codes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    (
-                        if key == 0 {
-                            c.name.as_str()
-                        } else {
-                            c.reason.as_str()
-                        },
-                        i,
-                    )
-                })
-                .collect();
-            rows.sort();
+            let mut map = phf_codegen::Map::new();
+            for (i, c) in self.codes.iter().enumerate() {
+                let text = if key == 0 {
+                    c.name.as_str()
+                } else {
+                    c.reason.as_str()
+                };
+                map.entry(text, i.to_string());
+            }
             let _ = writeln!(
                 out,
-                "/// Entry indexes sorted by {}, for a binary search.\npub(crate) static BY_{what}: [(&str, u8); {}] = [",
+                "/// Entry indexes by {}.\npub(crate) static BY_{what}: phf::Map<&'static str, u8> = {};\n",
                 what.to_lowercase(),
-                rows.len()
+                map.build()
             );
-            for (text, i) in rows {
-                let _ = writeln!(out, "    ({text:?}, {i}),");
-            }
-            out.push_str("];\n\n");
         }
         out
     }

@@ -132,22 +132,13 @@ impl Code {
 
     /// The catalog code with this name, such as `gitAuthFailed`.
     pub fn from_name(name: &str) -> Option<Code> {
-        lookup(&BY_NAME, name)
+        BY_NAME.get(name).map(|&i| ENTRIES[usize::from(i)].code)
     }
 
     /// The catalog code with this AIP-193 reason, such as `GIT_AUTH_FAILED`.
     pub fn from_reason(reason: &str) -> Option<Code> {
-        lookup(&BY_REASON, reason)
+        BY_REASON.get(reason).map(|&i| ENTRIES[usize::from(i)].code)
     }
-}
-
-/// A binary search over a table that `build.rs` sorted: allocation-free, and
-/// about 7 string comparisons for 100 codes.
-fn lookup(table: &[(&str, u8)], key: &str) -> Option<Code> {
-    table
-        .binary_search_by(|(text, _)| (*text).cmp(key))
-        .ok()
-        .map(|i| ENTRIES[usize::from(table[i].1)].code)
 }
 
 impl FromStr for Code {
@@ -156,14 +147,15 @@ impl FromStr for Code {
     /// Accepts a code string (`GIT-ERR-8`), a name (`gitAuthFailed`) or a
     /// reason (`GIT_AUTH_FAILED`) of this build's catalog.
     fn from_str(text: &str) -> Result<Code, ParseCodeError> {
-        // The three forms cannot be confused: only code strings have a '-',
-        // only reasons start with a capital letter. So one table is searched.
-        let code = if text.contains('-') {
-            Code::from_code_str(text).filter(|code| code.is_known())
-        } else if text.starts_with(|c: char| c.is_ascii_uppercase()) {
-            Code::from_reason(text)
-        } else {
+        // The three forms cannot be confused (the build checks it): names
+        // start with a lowercase letter, and of the rest only code strings
+        // have a '-'. So one table is searched.
+        let code = if text.starts_with(|c: char| c.is_ascii_lowercase()) {
             Code::from_name(text)
+        } else if text.contains('-') {
+            Code::from_code_str(text).filter(|code| code.is_known())
+        } else {
+            Code::from_reason(text)
         };
         code.ok_or_else(|| ParseCodeError::new(text))
     }

@@ -59,7 +59,8 @@ pub(crate) fn decode_status(status: &Status) -> Error {
         }
     }
     if let Some(bytes) = found.google {
-        match read_google(bytes) {
+        // The typed ErrorInfo already gave the context.
+        match read_google(bytes, found.typed.is_none()) {
             Ok(google) => {
                 if found.typed.is_none() {
                     if google.domain == StatusEncoder::installed().domain_name() {
@@ -251,7 +252,7 @@ struct Google<'a> {
     context: Context,
 }
 
-fn read_google(bytes: &[u8]) -> Result<Google<'_>, WireError> {
+fn read_google(bytes: &[u8], want_context: bool) -> Result<Google<'_>, WireError> {
     let mut google = Google {
         reason: "",
         domain: "",
@@ -264,8 +265,10 @@ fn read_google(bytes: &[u8]) -> Result<Google<'_>, WireError> {
             (2, FieldValue::Bytes(value)) => google.domain = utf8(value)?,
             (3, FieldValue::Bytes(entry)) => match map_entry(entry)? {
                 ("code", value) => google.code_str = Some(value),
-                (key, _) if RESERVED_KEYS.contains(&key) => {}
-                (key, value) => google.context.insert(key, value),
+                (key, value) if want_context && !RESERVED_KEYS.contains(&key) => {
+                    google.context.insert(key, value)
+                }
+                _ => {}
             },
             _ => {}
         }

@@ -50,6 +50,17 @@ const MESSAGE_CAPS: [usize; 3] = [1024, 256, 64];
 /// The last message cap, once every optional part is gone.
 const LAST_MESSAGE_CAP: usize = 16;
 
+/// An upper bound of [`status_header_size`] for a message of `message_len`
+/// bytes, whatever they are.
+fn status_header_bound(grpc_code: tonic::Code, message_len: usize, details_len: usize) -> usize {
+    let message_size = if message_len == 0 {
+        0
+    } else {
+        "grpc-message".len() + 3 * message_len + HEADER_OVERHEAD
+    };
+    status_header_size(grpc_code, "", details_len) + message_size
+}
+
 /// The header-list size of a status with this message and details length,
 /// as HTTP/2 counts it: `grpc-status`, `grpc-message` (percent-encoded) and
 /// `grpc-status-details-bin` (unpadded base64), each with its overhead.
@@ -181,7 +192,13 @@ impl<'a> Plan<'a> {
     /// Measures the plan, keeps the sizes, and says whether it fits.
     fn fits(&mut self, budget: usize) -> bool {
         self.sizes = self.measure();
-        status_header_size(self.error.grpc_code(), &self.message(), self.sizes.details) <= budget
+        // Percent-encoding at most triples the message: when even that fits,
+        // the message need not be scanned.
+        let message_len = truncated_len(self.error.message(), self.message_cap);
+        let worst = status_header_bound(self.error.grpc_code(), message_len, self.sizes.details);
+        worst <= budget
+            || status_header_size(self.error.grpc_code(), &self.message(), self.sizes.details)
+                <= budget
     }
 
     /// The public message, cut to its cap.
