@@ -38,44 +38,85 @@ pub const RESERVED_KEYS: [&str; 2] = ["code", "module"];
 /// let entries: Vec<_> = context.iter().collect();
 /// assert_eq!(entries, [("branch", "main"), ("repoPath", "c/d")]);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default)]
 pub struct Context {
-    // A sorted Vec: errors carry a handful of entries, and a Vec is one
-    // allocation where a BTreeMap is several.
-    entries: Vec<(String, String)>,
+    // Keys and values live back to back in one string, and the entries,
+    // sorted by key, point into it: two allocations for any number of
+    // entries. A replaced value's old bytes stay until the context drops.
+    text: String,
+    entries: Vec<Entry>,
+}
+
+/// Where one entry's key and value are in [`Context::text`].
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    key: Span,
+    value: Span,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: usize,
+    end: usize,
 }
 
 impl Context {
     /// An empty context. Does not allocate.
     pub const fn new() -> Context {
         Context {
+            text: String::new(),
             entries: Vec::new(),
         }
     }
 
+    fn text(&self, span: Span) -> &str {
+        // Spans are made by `push`, at the boundaries of whole strings.
+        &self.text[span.start..span.end]
+    }
+
+    fn push(&mut self, text: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(text);
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.entries
+            .binary_search_by(|entry| self.text(entry.key).cmp(key))
+    }
+
     /// Sets `key` (normalized, see the type docs) to `value`, replacing an
     /// earlier value of the same key.
-    pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<String>) {
+    pub fn insert(&mut self, key: impl AsRef<str>, value: impl AsRef<str>) {
         let key = normalize_key(key.as_ref());
-        let value = value.into();
-        match self.entries.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
-            Ok(i) => self.entries[i].1 = value,
-            Err(i) => self.entries.insert(i, (key.into_owned(), value)),
+        match self.find(&key) {
+            Ok(i) => self.entries[i].value = self.push(value.as_ref()),
+            Err(i) => {
+                let entry = Entry {
+                    key: self.push(&key),
+                    value: self.push(value.as_ref()),
+                };
+                self.entries.insert(i, entry);
+            }
         }
     }
 
     /// The value of `key`, which is normalized first.
     pub fn get(&self, key: &str) -> Option<&str> {
         let key = normalize_key(key);
-        self.entries
-            .binary_search_by(|(k, _)| k.as_str().cmp(&key))
+        self.find(&key)
             .ok()
-            .map(|i| self.entries[i].1.as_str())
+            .map(|i| self.text(self.entries[i].value))
     }
 
     /// The entries, sorted by key.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.entries
+            .iter()
+            .map(|entry| (self.text(entry.key), self.text(entry.value)))
     }
 
     /// How many entries there are.
@@ -89,7 +130,30 @@ impl Context {
     }
 }
 
-impl<K: AsRef<str>, V: Into<String>> FromIterator<(K, V)> for Context {
+impl PartialEq for Context {
+    fn eq(&self, other: &Context) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Context {}
+
+impl std::hash::Hash for Context {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.len().hash(state);
+        for entry in self.iter() {
+            entry.hash(state);
+        }
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Context {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Context {
         let mut context = Context::new();
         context.extend(iter);
@@ -97,7 +161,7 @@ impl<K: AsRef<str>, V: Into<String>> FromIterator<(K, V)> for Context {
     }
 }
 
-impl<K: AsRef<str>, V: Into<String>> Extend<(K, V)> for Context {
+impl<K: AsRef<str>, V: AsRef<str>> Extend<(K, V)> for Context {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (key, value) in iter {
             self.insert(key, value);
@@ -225,6 +289,16 @@ mod tests {
             let key = normalize_key(input);
             assert!(is_aip193_key(&key), "{input:?} -> {key:?}");
         }
+    }
+
+    #[test]
+    fn equality_ignores_replaced_values() {
+        let mut a = Context::new();
+        a.insert("repo", "old");
+        a.insert("repo", "new");
+        let b: Context = [("repo", "new")].into_iter().collect();
+        assert_eq!(a, b);
+        assert_eq!(format!("{a:?}"), r#"{"repo": "new"}"#);
     }
 
     #[test]

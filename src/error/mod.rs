@@ -105,7 +105,7 @@ impl Error {
 
     /// Sets a context entry. The key is normalized to lowerCamel and a key
     /// set twice keeps the last value; see [`Context`].
-    pub fn with_context(mut self, key: impl AsRef<str>, value: impl Into<String>) -> Error {
+    pub fn with_context(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Error {
         self.context.insert(key, value);
         self
     }

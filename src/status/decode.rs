@@ -8,7 +8,7 @@ use prost_types::Any;
 use tonic::Status;
 
 use super::plan::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
-use super::wire_reader::{map_entry, utf8, FieldReader, FieldValue, WireError};
+use super::wire_reader::{map_entry, map_entry_bytes, utf8, FieldReader, FieldValue, WireError};
 use crate::error::received::Received;
 use crate::truncate::truncate;
 use crate::{Code, Context, DecodeProblem, Details, Error, Module, StatusEncoder, RESERVED_KEYS};
@@ -263,13 +263,20 @@ fn read_google(bytes: &[u8], want_context: bool) -> Result<Google<'_>, WireError
         match field? {
             (1, FieldValue::Bytes(value)) => google.reason = utf8(value)?,
             (2, FieldValue::Bytes(value)) => google.domain = utf8(value)?,
-            (3, FieldValue::Bytes(entry)) => match map_entry(entry)? {
-                ("code", value) => google.code_str = Some(value),
-                (key, value) if want_context && !RESERVED_KEYS.contains(&key) => {
-                    google.context.insert(key, value)
+            (3, FieldValue::Bytes(entry)) => {
+                if want_context {
+                    match map_entry(entry)? {
+                        ("code", value) => google.code_str = Some(value),
+                        (key, value) if !RESERVED_KEYS.contains(&key) => {
+                            google.context.insert(key, value)
+                        }
+                        _ => {}
+                    }
+                } else if let (b"code", value) = map_entry_bytes(entry)? {
+                    // Only `code` is needed; the rest is not even checked.
+                    google.code_str = Some(utf8(value)?);
                 }
-                _ => {}
-            },
+            }
             _ => {}
         }
     }

@@ -224,7 +224,11 @@ impl<'a> Plan<'a> {
 
     fn write_context(&self, tag: u32, buf: &mut Vec<u8>) {
         for (key, value) in self.context() {
-            write_map_entry(tag, key, &truncate(value, self.value_cap), buf);
+            if value.len() <= self.value_cap {
+                write_map_entry(tag, key, value, buf);
+            } else {
+                write_map_entry(tag, key, &truncate(value, self.value_cap), buf);
+            }
         }
     }
 

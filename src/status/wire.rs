@@ -7,8 +7,7 @@
 //! encoder size the whole `google.rpc.Status` first and write it in one pass
 //! into one exactly sized buffer.
 
-use bytes::BufMut;
-use prost::encoding::{encode_key, encode_varint, encoded_len_varint, key_len, WireType};
+use prost::encoding::{encoded_len_varint, key_len, WireType};
 use prost::Message;
 
 /// The prefix of every type URL this library writes.
@@ -46,16 +45,29 @@ pub(crate) fn str_len(tag: u32, len: usize) -> usize {
     }
 }
 
-pub(crate) fn write_str(tag: u32, value: &str, buf: &mut impl BufMut) {
+pub(crate) fn write_str(tag: u32, value: &str, buf: &mut Vec<u8>) {
     if !value.is_empty() {
         write_delimited_header(tag, value.len(), buf);
-        buf.put_slice(value.as_bytes());
+        buf.extend_from_slice(value.as_bytes());
     }
 }
 
-pub(crate) fn write_delimited_header(tag: u32, len: usize, buf: &mut impl BufMut) {
-    encode_key(tag, WireType::LengthDelimited, buf);
-    encode_varint(len as u64, buf);
+pub(crate) fn write_delimited_header(tag: u32, len: usize, buf: &mut Vec<u8>) {
+    put_varint(u64::from(tag << 3 | WireType::LengthDelimited as u32), buf);
+    put_varint(len as u64, buf);
+}
+
+/// Writes a varint with plain pushes. The encoder sized the buffer exactly,
+/// so no push reallocates; prost's `encode_varint` goes through `BufMut`,
+/// which costs a capacity check per byte and showed as a third of the
+/// encoder's instructions under callgrind.
+#[inline]
+fn put_varint(mut value: u64, buf: &mut Vec<u8>) {
+    while value >= 0x80 {
+        buf.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    buf.push(value as u8);
 }
 
 /// The length of a proto3 varint field; zero is not written.
@@ -67,10 +79,10 @@ pub(crate) fn varint_len(tag: u32, value: u64) -> usize {
     }
 }
 
-pub(crate) fn write_varint(tag: u32, value: u64, buf: &mut impl BufMut) {
+pub(crate) fn write_varint(tag: u32, value: u64, buf: &mut Vec<u8>) {
     if value != 0 {
-        encode_key(tag, WireType::Varint, buf);
-        encode_varint(value, buf);
+        put_varint(u64::from(tag << 3 | WireType::Varint as u32), buf);
+        put_varint(value, buf);
     }
 }
 
@@ -80,7 +92,7 @@ pub(crate) fn map_entry_len(tag: u32, key_len: usize, value_len: usize) -> usize
     delimited_len(tag, str_len(1, key_len) + str_len(2, value_len))
 }
 
-pub(crate) fn write_map_entry(tag: u32, key: &str, value: &str, buf: &mut impl BufMut) {
+pub(crate) fn write_map_entry(tag: u32, key: &str, value: &str, buf: &mut Vec<u8>) {
     write_delimited_header(tag, str_len(1, key.len()) + str_len(2, value.len()), buf);
     write_str(1, key, buf);
     write_str(2, value, buf);
@@ -102,8 +114,8 @@ pub(crate) fn write_any(
 ) {
     write_delimited_header(tag, any_len(type_name, message_len), buf);
     write_delimited_header(1, TYPE_URL_PREFIX.len() + type_name.len(), buf);
-    buf.put_slice(TYPE_URL_PREFIX.as_bytes());
-    buf.put_slice(type_name.as_bytes());
+    buf.extend_from_slice(TYPE_URL_PREFIX.as_bytes());
+    buf.extend_from_slice(type_name.as_bytes());
     write_delimited_header(2, message_len, buf);
     message.encode_raw(buf);
 }
@@ -112,6 +124,28 @@ pub(crate) fn write_any(
 mod tests {
     use super::*;
     use tonic_types::pb;
+
+    #[test]
+    fn varints_match_prost() {
+        for value in [
+            0,
+            1,
+            127,
+            128,
+            300,
+            16_383,
+            16_384,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let mut ours = Vec::new();
+            put_varint(value, &mut ours);
+            let mut theirs = Vec::new();
+            prost::encoding::encode_varint(value, &mut theirs);
+            assert_eq!(ours, theirs, "{value}");
+            assert_eq!(ours.len(), encoded_len_varint(value));
+        }
+    }
 
     #[test]
     fn any_written_by_hand_decodes_with_prost() {

@@ -6,8 +6,7 @@
 //! metadata a `HashMap`. Reading the few fields the decoder needs in place
 //! lets it decode each detail once, straight from the header's bytes.
 
-use bytes::Buf;
-use prost::encoding::{decode_key, decode_varint, WireType};
+use prost::encoding::decode_varint;
 
 /// Why bytes are not a well-formed message.
 #[derive(Debug, thiserror::Error)]
@@ -44,36 +43,55 @@ impl<'a> FieldReader<'a> {
         }
     }
 
-    fn read(&mut self) -> Result<(u32, FieldValue<'a>), WireError> {
-        let (tag, wire_type) = decode_key(&mut self.rest)?;
-        let value = match wire_type {
-            WireType::Varint => FieldValue::Varint(decode_varint(&mut self.rest)?),
-            WireType::LengthDelimited => {
-                let len = usize::try_from(decode_varint(&mut self.rest)?)
-                    .map_err(|_| WireError::Malformed("length overflows usize"))?;
-                if len > self.rest.len() {
-                    return Err(WireError::Malformed("length past the end of the buffer"));
-                }
-                let (value, rest) = self.rest.split_at(len);
+    /// A varint: one byte inline (keys and short lengths), longer ones by
+    /// prost.
+    fn varint(&mut self) -> Result<u64, WireError> {
+        match self.rest.split_first() {
+            Some((&byte, rest)) if byte < 0x80 => {
                 self.rest = rest;
-                FieldValue::Bytes(value)
+                Ok(u64::from(byte))
             }
-            WireType::ThirtyTwoBit | WireType::SixtyFourBit => {
-                let width = if wire_type == WireType::ThirtyTwoBit {
-                    4
-                } else {
-                    8
-                };
-                if width > self.rest.len() {
-                    return Err(WireError::Malformed(
-                        "fixed field past the end of the buffer",
-                    ));
-                }
-                self.rest.advance(width);
+            _ => Ok(decode_varint(&mut self.rest)?),
+        }
+    }
+
+    fn take(&mut self, len: usize) -> Result<&'a [u8], WireError> {
+        if len > self.rest.len() {
+            return Err(WireError::Malformed(
+                "a field runs past the end of its message",
+            ));
+        }
+        let (taken, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        Ok(taken)
+    }
+
+    fn read(&mut self) -> Result<(u32, FieldValue<'a>), WireError> {
+        let key = self.varint()?;
+        let tag = u32::try_from(key >> 3)
+            .map_err(|_| WireError::Malformed("a field number is too large"))?;
+        if tag == 0 {
+            return Err(WireError::Malformed("field number 0"));
+        }
+        let value = match key & 7 {
+            0 => FieldValue::Varint(self.varint()?),
+            2 => {
+                let len = usize::try_from(self.varint()?)
+                    .map_err(|_| WireError::Malformed("a length is too large"))?;
+                FieldValue::Bytes(self.take(len)?)
+            }
+            1 => {
+                self.take(8)?;
                 FieldValue::Fixed
             }
-            WireType::StartGroup | WireType::EndGroup => {
-                return Err(WireError::Malformed("groups are not supported"));
+            5 => {
+                self.take(4)?;
+                FieldValue::Fixed
+            }
+            _ => {
+                return Err(WireError::Malformed(
+                    "groups and unknown wire types are not supported",
+                ))
             }
         };
         Ok((tag, value))
@@ -100,11 +118,18 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, WireError> {
 
 /// The key and value of a `map<string, string>` entry.
 pub(crate) fn map_entry(bytes: &[u8]) -> Result<(&str, &str), WireError> {
-    let (mut key, mut value) = ("", "");
+    let (key, value) = map_entry_bytes(bytes)?;
+    Ok((utf8(key)?, utf8(value)?))
+}
+
+/// The key and value of a `map<string, string>` entry, not yet checked as
+/// UTF-8: for callers that skip most entries.
+pub(crate) fn map_entry_bytes(bytes: &[u8]) -> Result<(&[u8], &[u8]), WireError> {
+    let (mut key, mut value): (&[u8], &[u8]) = (&[], &[]);
     for field in FieldReader::new(bytes) {
         match field? {
-            (1, FieldValue::Bytes(bytes)) => key = utf8(bytes)?,
-            (2, FieldValue::Bytes(bytes)) => value = utf8(bytes)?,
+            (1, FieldValue::Bytes(bytes)) => key = bytes,
+            (2, FieldValue::Bytes(bytes)) => value = bytes,
             _ => {}
         }
     }
