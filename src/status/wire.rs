@@ -93,6 +93,20 @@ pub(crate) fn map_entry_len(tag: u32, key_len: usize, value_len: usize) -> usize
 }
 
 pub(crate) fn write_map_entry(tag: u32, key: &str, value: &str, buf: &mut Vec<u8>) {
+    if tag < 16 && !key.is_empty() && key.len() < 128 && value.len() < 128 {
+        // The common entry: every header byte fits in one byte, so the
+        // entry is three copies.
+        let entry_len = 2 + key.len() + if value.is_empty() { 0 } else { 2 + value.len() };
+        if entry_len < 128 {
+            buf.extend_from_slice(&[(tag << 3 | 2) as u8, entry_len as u8, 0x0a, key.len() as u8]);
+            buf.extend_from_slice(key.as_bytes());
+            if !value.is_empty() {
+                buf.extend_from_slice(&[0x12, value.len() as u8]);
+                buf.extend_from_slice(value.as_bytes());
+            }
+            return;
+        }
+    }
     write_delimited_header(tag, str_len(1, key.len()) + str_len(2, value.len()), buf);
     write_str(1, key, buf);
     write_str(2, value, buf);
@@ -124,6 +138,22 @@ pub(crate) fn write_any(
 mod tests {
     use super::*;
     use tonic_types::pb;
+
+    #[test]
+    fn map_entries_match_prost_for_short_and_long_strings() {
+        for (key, value) in [
+            ("k", ""),
+            ("repo", "ns/name"),
+            ("k", "v".repeat(200).as_str()),
+            ("x".repeat(130).as_str(), "v"),
+        ] {
+            let mut ours = Vec::new();
+            write_map_entry(3, key, value, &mut ours);
+            assert_eq!(ours.len(), map_entry_len(3, key.len(), value.len()));
+            let info = pb::ErrorInfo::decode(&ours[..]).unwrap();
+            assert_eq!(info.metadata.get(key).map(String::as_str), Some(value));
+        }
+    }
 
     #[test]
     fn varints_match_prost() {

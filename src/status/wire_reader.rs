@@ -45,6 +45,7 @@ impl<'a> FieldReader<'a> {
 
     /// A varint: one byte inline (keys and short lengths), longer ones by
     /// prost.
+    #[inline]
     fn varint(&mut self) -> Result<u64, WireError> {
         match self.rest.split_first() {
             Some((&byte, rest)) if byte < 0x80 => {
@@ -55,6 +56,7 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    #[inline]
     fn take(&mut self, len: usize) -> Result<&'a [u8], WireError> {
         if len > self.rest.len() {
             return Err(WireError::Malformed(
@@ -66,6 +68,7 @@ impl<'a> FieldReader<'a> {
         Ok(taken)
     }
 
+    #[inline]
     fn read(&mut self) -> Result<(u32, FieldValue<'a>), WireError> {
         let key = self.varint()?;
         let tag = u32::try_from(key >> 3)
@@ -101,6 +104,7 @@ impl<'a> FieldReader<'a> {
 impl<'a> Iterator for FieldReader<'a> {
     type Item = Result<(u32, FieldValue<'a>), WireError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.rest.is_empty() || self.failed {
             return None;
