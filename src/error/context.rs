@@ -69,6 +69,15 @@ impl Context {
         }
     }
 
+    /// An empty context with room for `entries` entries of `text` bytes
+    /// in all, so a decoder fills it without reallocating.
+    pub(crate) fn with_capacity(text: usize, entries: usize) -> Context {
+        Context {
+            text: String::with_capacity(text),
+            entries: Vec::with_capacity(entries),
+        }
+    }
+
     fn text(&self, span: Span) -> &str {
         // Spans are made by `push`, at the boundaries of whole strings.
         &self.text[span.start..span.end]

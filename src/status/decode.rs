@@ -223,7 +223,12 @@ struct Typed<'a> {
 
 fn read_typed(bytes: &[u8]) -> Result<Typed<'_>, WireError> {
     let (mut module, mut number, mut code_str) = (0, 0, "");
-    let mut context = Context::new();
+    // The context's text is shorter than the message holding it; counting
+    // its entries first costs less than growing the context as it fills.
+    let entries = FieldReader::new(bytes)
+        .filter(|field| matches!(field, Ok((5, _))))
+        .count();
+    let mut context = Context::with_capacity(bytes.len(), entries);
     for field in FieldReader::new(bytes) {
         match field? {
             (1, FieldValue::Varint(value)) => module = value as i32,
