@@ -3,13 +3,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::time::Duration;
 
 use common::logs::{capture, Captured, Logs};
 use common::raw_h2::{Answer, RawH2Server};
-use common::DemoFixture;
+use common::{request, DemoFixture};
 use csghub_errorx::auth::{invalid_token, AuthInterceptor};
 use csghub_errorx::demo::{Demo, DemoClient, DemoServer, DemoService, FailReply, FailRequest};
 use csghub_errorx::layer::{CountingMetrics, LevelPolicy, LogLayer, Side};
@@ -44,17 +43,6 @@ async fn logged_client(url: String, layer: LogLayer) -> DemoClient<LoggedChannel
         .await
         .expect("connect");
     DemoClient::new(ServiceBuilder::new().layer(layer).service(channel))
-}
-
-fn request(code: &str, context: &[(&str, &str)], messages_before_error: u32) -> FailRequest {
-    FailRequest {
-        code: code.into(),
-        context: context
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        messages_before_error,
-    }
 }
 
 /// The one event a side logged; fails if it logged none or several.

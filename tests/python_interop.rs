@@ -4,14 +4,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
 use common::logs::capture;
 use common::python::{descriptor_set, python, script};
-use common::DemoFixture;
-use csghub_errorx::demo::{DemoClient, FailRequest};
+use common::{request, DemoFixture};
+use csghub_errorx::demo::DemoClient;
 use csghub_errorx::layer::LogLayer;
 use csghub_errorx::{Code, Error, Module, StatusEncoder};
 use tokio_stream::StreamExt;
@@ -133,17 +132,6 @@ impl PythonServer {
                 .layer(LogLayer::client())
                 .service(channel),
         )
-    }
-}
-
-fn request(reason: &str, context: &[(&str, &str)], messages_before_error: u32) -> FailRequest {
-    FailRequest {
-        code: reason.into(),
-        context: context
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        messages_before_error,
     }
 }
 

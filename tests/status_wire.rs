@@ -2,23 +2,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use common::DemoFixture;
+use common::{request, DemoFixture};
 use csghub_errorx::demo::FailRequest;
 use csghub_errorx::{Code, Error, StatusEncoder, TRUNCATION_MARKER};
 use tokio_stream::StreamExt;
-
-fn request(code: &str, context: &[(&str, &str)], messages_before_error: u32) -> FailRequest {
-    FailRequest {
-        code: code.to_string(),
-        context: context
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        messages_before_error,
-    }
-}
 
 #[tokio::test]
 async fn every_catalog_code_round_trips_unary() {

@@ -7,7 +7,7 @@ pub mod raw_h2;
 
 use std::net::SocketAddr;
 
-use csghub_errorx::demo::{DemoClient, DemoServer, DemoService};
+use csghub_errorx::demo::{DemoClient, DemoServer, DemoService, FailRequest};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -72,5 +72,18 @@ impl DemoFixture {
 
     pub async fn client(&self) -> DemoClient<Channel> {
         DemoClient::new(self.channel().await)
+    }
+}
+
+/// A `Demo` request: fail with `code` (a code string, name or reason; for
+/// the Python server, the reason to send), carrying `context`.
+pub fn request(code: &str, context: &[(&str, &str)], messages_before_error: u32) -> FailRequest {
+    FailRequest {
+        code: code.to_string(),
+        context: context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        messages_before_error,
     }
 }
