@@ -52,13 +52,20 @@ fn only(logs: &Logs, side: &str) -> Captured {
     events.into_iter().next().unwrap()
 }
 
-/// Lets the server side finish logging a response the client already has.
-async fn settle() {
-    for _ in 0..20 {
-        tokio::task::yield_now().await;
+/// Waits (5 s at most) until each side in `sides` logged `count` events:
+/// the server may finish logging after the client has its response. Then
+/// waits a little more, so an extra event would be seen too.
+async fn settle(logs: &Logs, sides: &[&str], count: usize) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while sides.iter().any(|side| logs.side(side).len() < count)
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     tokio::time::sleep(Duration::from_millis(20)).await;
 }
+
+const BOTH: &[&str] = &["server", "client"];
 
 #[tokio::test]
 async fn a_successful_stream_is_logged_at_debug_on_both_sides() {
@@ -80,7 +87,7 @@ async fn a_successful_stream_is_logged_at_debug_on_both_sides() {
         }
     }
     assert_eq!(replies, 3);
-    settle().await;
+    settle(&logs, BOTH, 1).await;
     for side in ["server", "client"] {
         let event = only(&logs, side);
         assert_eq!(event.field("rpc.method"), Some(FAIL_STREAM));
@@ -103,7 +110,7 @@ async fn a_unary_success_is_logged_at_debug() {
         .await
         .expect("SlowDemo answers `ok`");
     assert_eq!(reply.into_inner().index, 7);
-    settle().await;
+    settle(&logs, BOTH, 1).await;
     for side in ["server", "client"] {
         let event = only(&logs, side);
         assert_eq!(event.level, Level::DEBUG, "{side}");
@@ -125,7 +132,7 @@ async fn a_handler_error_is_one_line_with_code_reason_module_and_context() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), tonic::Code::NotFound);
-    settle().await;
+    settle(&logs, BOTH, 1).await;
     for side in ["server", "client"] {
         let event = only(&logs, side);
         assert_eq!(event.level, Level::INFO, "{side}: a client fault");
@@ -148,7 +155,7 @@ async fn server_faults_log_at_error_with_the_source_which_the_client_never_sees(
     let mut client = logged_client(server.url(), LogLayer::client()).await;
     let status = client.fail(request("db", &[], 0)).await.unwrap_err();
     assert_eq!(status.code(), tonic::Code::Internal);
-    settle().await;
+    settle(&logs, BOTH, 1).await;
     let server_event = only(&logs, "server");
     assert_eq!(server_event.level, Level::ERROR);
     assert_eq!(server_event.field("code"), Some("SYS-ERR-2"));
@@ -177,7 +184,7 @@ async fn a_mid_stream_failure_is_read_from_the_trailers() {
     let status = stream.next().await.unwrap().unwrap_err();
     assert_eq!(status.code(), tonic::Code::Unavailable);
     assert!(stream.next().await.is_none());
-    settle().await;
+    settle(&logs, BOTH, 1).await;
     for side in ["server", "client"] {
         let event = only(&logs, side);
         assert_eq!(
@@ -204,12 +211,7 @@ async fn a_client_that_goes_away_mid_stream_is_logged_as_cancelled() {
         .into_inner();
     assert_eq!(stream.next().await.unwrap().unwrap().index, 0);
     drop(stream);
-    for _ in 0..100 {
-        if logs.side("server").len() == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    settle(&logs, BOTH, 1).await;
     for side in ["server", "client"] {
         let event = only(&logs, side);
         assert_eq!(event.field("outcome"), Some("cancelled"), "{side}");
@@ -226,7 +228,7 @@ async fn a_deadline_that_passes_is_logged_as_deadline_exceeded() {
     let mut call = Request::new(request("sleep", &[], 0));
     call.set_timeout(Duration::from_millis(50));
     let status = client.fail(call).await.unwrap_err();
-    settle().await;
+    settle(&logs, BOTH, 1).await;
     // The server layer sees its handler dropped past the deadline.
     let server_event = only(&logs, "server");
     assert_eq!(server_event.field("grpc.code"), Some("DEADLINE_EXCEEDED"));
@@ -279,7 +281,7 @@ async fn levels_can_be_configured() {
     let server = logged_server(DemoService::new(), LogLayer::server().levels(levels)).await;
     let mut client = server.client().await;
     let _ = client.fail(request("GIT-ERR-9", &[], 0)).await;
-    settle().await;
+    settle(&logs, &["server"], 1).await;
     assert_eq!(only(&logs, "server").level, Level::WARN);
 }
 
@@ -298,7 +300,7 @@ async fn context_in_the_log_line_is_bounded() {
         .await
         .fail(request("GIT-ERR-9", &context, 0))
         .await;
-    settle().await;
+    settle(&logs, &["server"], 1).await;
     assert_eq!(
         only(&logs, "server").field("context"),
         Some("k1=1 k2=2 (+2 more)")
@@ -307,7 +309,7 @@ async fn context_in_the_log_line_is_bounded() {
 
 #[tokio::test]
 async fn metrics_count_per_method_grpc_code_and_catalog_code() {
-    let (_logs, _guard) = capture();
+    let (logs, _guard) = capture();
     let server_metrics = CountingMetrics::new();
     let client_metrics = CountingMetrics::new();
     let server = logged_server(
@@ -323,7 +325,7 @@ async fn metrics_count_per_method_grpc_code_and_catalog_code() {
     for code in ["GIT-ERR-9", "GIT-ERR-9", "AUTH-ERR-0"] {
         let _ = client.fail(request(code, &[], 0)).await;
     }
-    settle().await;
+    settle(&logs, BOTH, 3).await;
     for (metrics, side) in [
         (&server_metrics, Side::Server),
         (&client_metrics, Side::Client),

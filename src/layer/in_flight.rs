@@ -193,7 +193,11 @@ impl InFlight {
                 .downcast_ref::<Status>()
                 .map_or(tonic::Code::Unknown, Status::code),
             Ending::MissingStatus => tonic::Code::Unknown,
-            Ending::Dropped if self.deadline.is_some_and(|deadline| latency >= deadline) => {
+            Ending::Dropped
+                if self
+                    .deadline
+                    .is_some_and(|deadline| near_deadline(latency, deadline)) =>
+            {
                 tonic::Code::DeadlineExceeded
             }
             Ending::Dropped => tonic::Code::Cancelled,
@@ -318,6 +322,14 @@ fn enabled(side: Side, level: Level) -> bool {
         Side::Server => at!("csghub_errorx::server"),
         Side::Client => at!("csghub_errorx::client"),
     }
+}
+
+/// Whether an RPC dropped after `latency` ran out its `deadline`. The
+/// caller's clock started first (and its tonic enforces the deadline too),
+/// so a peer that gives up at its deadline is seen here slightly early:
+/// the last tenth of the deadline counts as reaching it.
+fn near_deadline(latency: Duration, deadline: Duration) -> bool {
+    latency >= deadline.saturating_sub(deadline / 10)
 }
 
 /// Parses a `grpc-timeout` value: 1 to 8 digits and a unit (H M S m u n).
