@@ -54,7 +54,11 @@ pub type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 /// assert_eq!(status.code(), tonic::Code::NotFound);
 /// assert!(!status.message().contains("10.0.0.7"));
 /// ```
-#[derive(Clone)]
+///
+/// `Display` prints `GIT-ERR-8 gitAuthFailed: <message>`; the source is not
+/// repeated (it is [`source`](std::error::Error::source)).
+#[derive(Clone, thiserror::Error)]
+#[error("{}: {message}", Label(self))]
 pub struct Error {
     code: Option<Code>,
     grpc_code: tonic::Code,
@@ -64,6 +68,7 @@ pub struct Error {
     // keeps `Result<T, Error>` cheap to return.
     details: Option<Box<Details>>,
     received: Option<Box<Received>>,
+    #[source]
     source: Option<Source>,
 }
 
@@ -344,20 +349,17 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    /// `GIT-ERR-8 gitAuthFailed: <message>`; the source is not repeated.
+/// What `Display` prints before the message: the code string and name, the
+/// code as the peer sent it, or the gRPC code's name.
+struct Label<'a>(&'a Error);
+
+impl fmt::Display for Label<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.code {
-            Some(code) if code.is_known() => {
-                write!(f, "{} {}: {}", code.as_str(), code.name(), self.message)
-            }
-            Some(_) => write!(f, "{}: {}", self.code_str(), self.message),
-            None => write!(
-                f,
-                "{}: {}",
-                crate::http_status::grpc_code_name(self.grpc_code),
-                self.message
-            ),
+        let error = self.0;
+        match error.code {
+            Some(code) if code.is_known() => write!(f, "{} {}", code.as_str(), code.name()),
+            Some(_) => f.write_str(&error.code_str()),
+            None => f.write_str(crate::http_status::grpc_code_name(error.grpc_code)),
         }
     }
 }
@@ -377,14 +379,6 @@ impl fmt::Debug for Error {
             debug.field("received", received);
         }
         debug.field("source", &self.source).finish()
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
