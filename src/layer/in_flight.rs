@@ -1,23 +1,18 @@
 //! [`InFlight`]: one RPC the layers are watching, and the one event it
 //! ends with.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tonic::Status;
-use tracing::Level;
 
+use super::deadline::{near_deadline, parse_grpc_timeout};
+use super::event::{enabled, Fields, MAX_LOGGED_MESSAGE_LEN};
 use super::headers::status_from_headers;
 use super::{LevelPolicy, RpcMetrics, RpcRecord, Side};
-use crate::http_status::grpc_code_name;
 use crate::truncate::truncate;
 use crate::Error;
-
-/// The longest context value written into a log line.
-const MAX_LOGGED_VALUE_LEN: usize = 128;
-/// The longest message written into a log line.
-const MAX_LOGGED_MESSAGE_LEN: usize = 512;
 
 /// What a layer is configured with, shared by every RPC it watches.
 #[derive(Clone)]
@@ -202,168 +197,5 @@ impl InFlight {
             }
             Ending::Dropped => tonic::Code::Cancelled,
         }
-    }
-}
-
-/// The parts of the event, borrowed.
-struct Fields<'a> {
-    method: &'a str,
-    grpc_code: tonic::Code,
-    outcome: &'a str,
-    message: std::borrow::Cow<'a, str>,
-    error: Option<&'a Error>,
-    detail: Option<&'a str>,
-    latency: Duration,
-    max_context_entries: usize,
-}
-
-impl Fields<'_> {
-    fn context(&self) -> Option<String> {
-        let error = self.error?;
-        if error.context().is_empty() || self.max_context_entries == 0 {
-            return None;
-        }
-        let mut out = String::new();
-        for (key, value) in error.context().iter().take(self.max_context_entries) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            let _ = write!(out, "{key}={}", truncate(value, MAX_LOGGED_VALUE_LEN));
-        }
-        let more = error
-            .context()
-            .len()
-            .saturating_sub(self.max_context_entries);
-        if more > 0 {
-            let _ = write!(out, " (+{more} more)");
-        }
-        Some(out)
-    }
-
-    fn source_chain(&self) -> Option<String> {
-        let mut source = std::error::Error::source(self.error?)?;
-        let mut out = source.to_string();
-        while let Some(next) = source.source() {
-            let _ = write!(out, ": {next}");
-            source = next;
-        }
-        Some(out)
-    }
-
-    fn emit(&self, side: Side, level: Level) {
-        let code = self
-            .error
-            .filter(|e| e.code().is_some())
-            .map(Error::code_str);
-        let reason = self.error.map(Error::reason);
-        let module = self.error.and_then(Error::code).map(|c| c.module());
-        let context = self.context();
-        let source = self.source_chain();
-        let text = if self.grpc_code == tonic::Code::Ok {
-            "rpc succeeded"
-        } else {
-            "rpc failed"
-        };
-        macro_rules! event_at {
-            ($target:literal, $level:expr) => {
-                tracing::event!(
-                    target: $target,
-                    $level,
-                    rpc.system = "grpc",
-                    rpc.method = %self.method,
-                    rpc.grpc.status_code = self.grpc_code as i32,
-                    grpc.code = %grpc_code_name(self.grpc_code),
-                    code = code.as_deref().map(tracing::field::display),
-                    reason = reason.map(tracing::field::display),
-                    module = module.map(tracing::field::display),
-                    grpc.message = (!self.message.is_empty()).then_some(&*self.message),
-                    context = context.as_deref(),
-                    error.source = source.as_deref(),
-                    outcome = %self.outcome,
-                    detail = self.detail,
-                    latency_ms = self.latency.as_secs_f64() * 1000.0,
-                    "{text}"
-                )
-            };
-        }
-        macro_rules! event_for_side {
-            ($target:literal) => {
-                match level {
-                    Level::ERROR => event_at!($target, Level::ERROR),
-                    Level::WARN => event_at!($target, Level::WARN),
-                    Level::INFO => event_at!($target, Level::INFO),
-                    Level::DEBUG => event_at!($target, Level::DEBUG),
-                    _ => event_at!($target, Level::TRACE),
-                }
-            };
-        }
-        match side {
-            Side::Server => event_for_side!("csghub_errorx::server"),
-            Side::Client => event_for_side!("csghub_errorx::client"),
-        }
-    }
-}
-
-/// Whether an event at `level` would be recorded, so a disabled level costs
-/// no decoding or formatting.
-fn enabled(side: Side, level: Level) -> bool {
-    macro_rules! at {
-        ($target:literal) => {
-            match level {
-                Level::ERROR => tracing::enabled!(target: $target, Level::ERROR),
-                Level::WARN => tracing::enabled!(target: $target, Level::WARN),
-                Level::INFO => tracing::enabled!(target: $target, Level::INFO),
-                Level::DEBUG => tracing::enabled!(target: $target, Level::DEBUG),
-                _ => tracing::enabled!(target: $target, Level::TRACE),
-            }
-        };
-    }
-    match side {
-        Side::Server => at!("csghub_errorx::server"),
-        Side::Client => at!("csghub_errorx::client"),
-    }
-}
-
-/// Whether an RPC dropped after `latency` ran out its `deadline`. The
-/// caller's clock started first (and its tonic enforces the deadline too),
-/// so a peer that gives up at its deadline is seen here slightly early:
-/// the last tenth of the deadline counts as reaching it.
-fn near_deadline(latency: Duration, deadline: Duration) -> bool {
-    latency >= deadline.saturating_sub(deadline / 10)
-}
-
-/// Parses a `grpc-timeout` value: 1 to 8 digits and a unit (H M S m u n).
-fn parse_grpc_timeout(value: &[u8]) -> Option<Duration> {
-    let (unit, digits) = value.split_last()?;
-    if digits.is_empty() || digits.len() > 8 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let amount: u64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
-    Some(match unit {
-        b'H' => Duration::from_secs(amount * 3600),
-        b'M' => Duration::from_secs(amount * 60),
-        b'S' => Duration::from_secs(amount),
-        b'm' => Duration::from_millis(amount),
-        b'u' => Duration::from_micros(amount),
-        b'n' => Duration::from_nanos(amount),
-        _ => return None,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_grpc_timeout;
-    use std::time::Duration;
-
-    #[test]
-    fn grpc_timeouts_parse_per_the_spec() {
-        assert_eq!(
-            parse_grpc_timeout(b"100m"),
-            Some(Duration::from_millis(100))
-        );
-        assert_eq!(parse_grpc_timeout(b"2S"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_grpc_timeout(b"123456789S"), None);
-        assert_eq!(parse_grpc_timeout(b"S"), None);
-        assert_eq!(parse_grpc_timeout(b"1x"), None);
     }
 }

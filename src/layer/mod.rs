@@ -46,6 +46,8 @@
 //! ```
 
 mod body;
+mod deadline;
+mod event;
 mod headers;
 mod in_flight;
 mod levels;

@@ -22,6 +22,7 @@ mod decode;
 mod decode_problem;
 mod detail_kind;
 mod encoder;
+mod header_size;
 mod plan;
 mod wire;
 mod wire_reader;

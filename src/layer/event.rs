@@ -1,0 +1,136 @@
+//! [`Fields`]: the one `tracing` event of a completed RPC.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use tracing::Level;
+
+use super::Side;
+use crate::http_status::grpc_code_name;
+use crate::truncate::truncate;
+use crate::Error;
+
+/// The longest context value written into a log line.
+const MAX_LOGGED_VALUE_LEN: usize = 128;
+/// The longest message written into a log line.
+pub(crate) const MAX_LOGGED_MESSAGE_LEN: usize = 512;
+
+/// The parts of the event, borrowed.
+pub(crate) struct Fields<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) grpc_code: tonic::Code,
+    pub(crate) outcome: &'a str,
+    pub(crate) message: Cow<'a, str>,
+    pub(crate) error: Option<&'a Error>,
+    pub(crate) detail: Option<&'a str>,
+    pub(crate) latency: Duration,
+    pub(crate) max_context_entries: usize,
+}
+
+impl Fields<'_> {
+    fn context(&self) -> Option<String> {
+        let error = self.error?;
+        if error.context().is_empty() || self.max_context_entries == 0 {
+            return None;
+        }
+        let mut out = String::new();
+        for (key, value) in error.context().iter().take(self.max_context_entries) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let _ = write!(out, "{key}={}", truncate(value, MAX_LOGGED_VALUE_LEN));
+        }
+        let more = error
+            .context()
+            .len()
+            .saturating_sub(self.max_context_entries);
+        if more > 0 {
+            let _ = write!(out, " (+{more} more)");
+        }
+        Some(out)
+    }
+
+    fn source_chain(&self) -> Option<String> {
+        let mut source = std::error::Error::source(self.error?)?;
+        let mut out = source.to_string();
+        while let Some(next) = source.source() {
+            let _ = write!(out, ": {next}");
+            source = next;
+        }
+        Some(out)
+    }
+
+    pub(crate) fn emit(&self, side: Side, level: Level) {
+        let code = self
+            .error
+            .filter(|e| e.code().is_some())
+            .map(Error::code_str);
+        let reason = self.error.map(Error::reason);
+        let module = self.error.and_then(Error::code).map(|c| c.module());
+        let context = self.context();
+        let source = self.source_chain();
+        let text = if self.grpc_code == tonic::Code::Ok {
+            "rpc succeeded"
+        } else {
+            "rpc failed"
+        };
+        macro_rules! event_at {
+            ($target:literal, $level:expr) => {
+                tracing::event!(
+                    target: $target,
+                    $level,
+                    rpc.system = "grpc",
+                    rpc.method = %self.method,
+                    rpc.grpc.status_code = self.grpc_code as i32,
+                    grpc.code = %grpc_code_name(self.grpc_code),
+                    code = code.as_deref().map(tracing::field::display),
+                    reason = reason.map(tracing::field::display),
+                    module = module.map(tracing::field::display),
+                    grpc.message = (!self.message.is_empty()).then_some(&*self.message),
+                    context = context.as_deref(),
+                    error.source = source.as_deref(),
+                    outcome = %self.outcome,
+                    detail = self.detail,
+                    latency_ms = self.latency.as_secs_f64() * 1000.0,
+                    "{text}"
+                )
+            };
+        }
+        macro_rules! event_for_side {
+            ($target:literal) => {
+                match level {
+                    Level::ERROR => event_at!($target, Level::ERROR),
+                    Level::WARN => event_at!($target, Level::WARN),
+                    Level::INFO => event_at!($target, Level::INFO),
+                    Level::DEBUG => event_at!($target, Level::DEBUG),
+                    _ => event_at!($target, Level::TRACE),
+                }
+            };
+        }
+        match side {
+            Side::Server => event_for_side!("csghub_errorx::server"),
+            Side::Client => event_for_side!("csghub_errorx::client"),
+        }
+    }
+}
+
+/// Whether an event at `level` would be recorded, so a disabled level costs
+/// no decoding or formatting.
+pub(crate) fn enabled(side: Side, level: Level) -> bool {
+    macro_rules! at {
+        ($target:literal) => {
+            match level {
+                Level::ERROR => tracing::enabled!(target: $target, Level::ERROR),
+                Level::WARN => tracing::enabled!(target: $target, Level::WARN),
+                Level::INFO => tracing::enabled!(target: $target, Level::INFO),
+                Level::DEBUG => tracing::enabled!(target: $target, Level::DEBUG),
+                _ => tracing::enabled!(target: $target, Level::TRACE),
+            }
+        };
+    }
+    match side {
+        Side::Server => at!("csghub_errorx::server"),
+        Side::Client => at!("csghub_errorx::client"),
+    }
+}
