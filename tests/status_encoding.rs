@@ -86,6 +86,33 @@ proptest! {
     }
 
     #[test]
+    fn well_framed_details_with_random_contents_never_panic(
+        details in prop::collection::vec((0..13usize, prop::collection::vec(any::<u8>(), 0..64)), 0..6),
+    ) {
+        // Real type URLs with garbage inside reach every detail decoder.
+        const TYPES: [&str; 13] = [
+            "csghub.errorx.v1.ErrorInfo", "google.rpc.ErrorInfo", "google.rpc.RetryInfo",
+            "google.rpc.BadRequest", "google.rpc.ResourceInfo", "google.rpc.PreconditionFailure",
+            "google.rpc.QuotaFailure", "google.rpc.RequestInfo", "google.rpc.LocalizedMessage",
+            "google.rpc.Help", "google.rpc.DebugInfo", "acme.Unknown", "",
+        ];
+        let inner = pb::Status {
+            code: 5,
+            message: "m".into(),
+            details: details
+                .iter()
+                .map(|(t, value)| prost_types::Any { type_url: format!("type.googleapis.com/{}", TYPES[*t]), value: value.clone() })
+                .collect(),
+        };
+        let error = Error::from_status(&Status::with_details(tonic::Code::NotFound, "m", inner.encode_to_vec().into()));
+        prop_assert_eq!(error.grpc_code(), tonic::Code::NotFound);
+        prop_assert_eq!(error.message(), "m");
+        // Nothing is lost: each detail was decoded, or kept raw, or reported.
+        let kept = error.details().other.len();
+        prop_assert!(kept <= details.len());
+    }
+
+    #[test]
     fn metadata_keys_are_always_valid_aip193_keys(key in ".{0,100}") {
         let status = Status::from(Error::new(Code::GIT_AUTH_FAILED).with_context(&key, "v"));
         for key in google_error_info(&status).metadata.keys() {
