@@ -377,6 +377,13 @@ async fn bad_base64_in_headers_gives_a_clean_status_through_the_client_layer() {
     let event = only(&logs, "client");
     assert_eq!(event.field("grpc.code"), Some("NOT_FOUND"));
     assert!(event.field("detail").unwrap().contains("not valid base64"));
+    let warnings: Vec<_> = logs
+        .all()
+        .into_iter()
+        .filter(|e| e.target == "csghub_errorx::guard")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].level, Level::WARN);
 }
 
 #[tokio::test]

@@ -33,6 +33,15 @@ pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
         .is_some_and(|value| DETAILS_BASE64.decode(value.as_bytes()).is_err());
     if malformed {
         headers.remove(GRPC_STATUS_DETAILS);
+        // Always said, whatever the level of the RPC's own event: a peer
+        // that sends this is broken or hostile.
+        let grpc_status = headers.get(GRPC_STATUS).and_then(|v| v.to_str().ok());
+        tracing::event!(
+            target: "csghub_errorx::guard",
+            tracing::Level::WARN,
+            rpc.grpc.status_code = grpc_status,
+            "removed a grpc-status-details-bin that is not valid base64; tonic would have panicked on it"
+        );
     }
     malformed
 }

@@ -22,7 +22,8 @@
 //! 0.14 panics on a `grpc-status-details-bin` that is not base64, so the
 //! client layer removes such a value, from headers and trailers, before
 //! tonic sees it. The outer code and message stay, and the problem is
-//! logged.
+//! logged: in the RPC's event (`detail`), and always as a `WARN` on the
+//! target `csghub_errorx::guard`.
 //!
 //! ```no_run
 //! use csghub_errorx::demo::{DemoClient, DemoServer, DemoService};
