@@ -176,35 +176,42 @@ fn sort_detail<'a>(type_url: &str, value: &'a [u8], found: &mut Found<'a>) {
     }
 }
 
+/// Keeps `value` for an ErrorInfo decoded later, if the slot is empty.
 fn take_once<'a>(
     slot: &mut Option<&'a [u8]>,
     value: &'a [u8],
     type_url: &str,
     problems: &mut Vec<DecodeProblem>,
 ) -> bool {
-    if slot.is_some() {
-        problems.push(duplicate(type_url));
-        return false;
-    }
-    *slot = Some(value);
-    true
+    claim(slot, type_url, problems, || Ok::<_, WireError>(value))
 }
 
-/// Decodes `value` into an empty `slot`. Returns false, reporting why, when
-/// the slot is taken or the bytes are malformed; the caller keeps the bytes.
+/// Decodes `value` into an empty `slot`.
 fn place<M: Message + Default>(
     slot: &mut Option<M>,
     value: &[u8],
     type_url: &str,
     problems: &mut Vec<DecodeProblem>,
 ) -> bool {
+    claim(slot, type_url, problems, || M::decode(value))
+}
+
+/// Fills an empty `slot` with what `read` gives. Returns false, reporting
+/// why, when the slot is taken (AIP-193 allows one detail of a type) or the
+/// bytes are malformed; the caller then keeps the bytes raw.
+fn claim<T, E: std::fmt::Display>(
+    slot: &mut Option<T>,
+    type_url: &str,
+    problems: &mut Vec<DecodeProblem>,
+    read: impl FnOnce() -> Result<T, E>,
+) -> bool {
     if slot.is_some() {
         problems.push(duplicate(type_url));
         return false;
     }
-    match M::decode(value) {
-        Ok(message) => {
-            *slot = Some(message);
+    match read() {
+        Ok(value) => {
+            *slot = Some(value);
             true
         }
         Err(e) => {
