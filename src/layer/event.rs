@@ -80,7 +80,7 @@ impl Fields<'_> {
                 tracing::event!(
                     target: $target,
                     $level,
-                    rpc.system = "grpc",
+                    rpc.system = %"grpc",
                     rpc.method = %self.method,
                     rpc.grpc.status_code = self.grpc_code as i32,
                     grpc.code = %grpc_code_name(self.grpc_code),
