@@ -105,3 +105,26 @@ fn an_error_is_small_enough_to_return_cheaply() {
         std::mem::size_of::<Error>()
     );
 }
+
+#[test]
+fn retry_delay_reads_back_and_a_negative_one_reads_as_none() {
+    let delay = std::time::Duration::from_millis(1500);
+    assert_eq!(
+        Error::new(Code::ERR_RATE_LIMIT_EXCEEDED)
+            .with_retry_delay(delay)
+            .retry_delay(),
+        Some(delay)
+    );
+    assert_eq!(
+        Error::new(Code::ERR_RATE_LIMIT_EXCEEDED).retry_delay(),
+        None
+    );
+    let mut error = Error::new(Code::CLUSTER_UNAVAILABLE);
+    error.details_mut().retry_info = Some(tonic_types::pb::RetryInfo {
+        retry_delay: Some(prost_types::Duration {
+            seconds: -1,
+            nanos: 0,
+        }),
+    });
+    assert_eq!(error.retry_delay(), None);
+}

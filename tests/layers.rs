@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::logs::{capture, Captured, Logs};
 use common::raw_h2::{Answer, RawH2Server};
-use common::{request, DemoFixture};
+use common::{replies_then_error, request, DemoFixture};
 use csghub_errorx::auth::{invalid_token, AuthInterceptor};
 use csghub_errorx::demo::{Demo, DemoClient, DemoServer, DemoService, FailReply, FailRequest};
 use csghub_errorx::layer::{CountingMetrics, LevelPolicy, LogLayer, Side};
@@ -68,25 +68,17 @@ async fn settle(logs: &Logs, sides: &[&str], count: usize) {
 const BOTH: &[&str] = &["server", "client"];
 
 #[tokio::test]
-async fn a_successful_stream_is_logged_at_debug_on_both_sides() {
+async fn a_stream_that_fails_after_its_replies_is_logged_once_per_side() {
     let (logs, _guard) = capture();
     let server = logged_server(DemoService::new(), LogLayer::server()).await;
     let mut client = logged_client(server.url(), LogLayer::client()).await;
-    // `FailStream` with an unknown code... fails; use a slow service for
-    // success: the stream of `SlowDemo` sends replies until dropped, so
-    // take the successful case from `Fail`-free RPCs below.
     let mut stream = client
         .fail_stream(request("GIT-ERR-8", &[], 3))
         .await
         .unwrap()
         .into_inner();
-    let mut replies = 0;
-    while let Some(item) = stream.next().await {
-        if item.is_ok() {
-            replies += 1;
-        }
-    }
-    assert_eq!(replies, 3);
+    let (replies, _) = replies_then_error(&mut stream).await;
+    assert_eq!(replies, [0, 1, 2]);
     settle(&logs, BOTH, 1).await;
     for side in ["server", "client"] {
         let event = only(&logs, side);
@@ -262,12 +254,7 @@ async fn a_response_body_that_fails_is_logged_as_a_body_error() {
         .unwrap()
         .into_inner();
     // The message may or may not arrive before the reset.
-    let error = loop {
-        match stream.next().await.expect("an error before the end") {
-            Ok(_) => continue,
-            Err(error) => break error,
-        }
-    };
+    let (_, error) = replies_then_error(&mut stream).await;
     assert_eq!(error.code(), tonic::Code::Internal, "{error:?}");
     let event = only(&logs, "client");
     assert_eq!(event.field("outcome"), Some("body_error"));

@@ -4,16 +4,17 @@
 
 mod common;
 
+use std::time::Duration;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
 use common::logs::capture;
 use common::python::{descriptor_set, python, script};
-use common::{request, DemoFixture};
+use common::{replies_then_error, request, DemoFixture};
 use csghub_errorx::demo::DemoClient;
 use csghub_errorx::layer::LogLayer;
 use csghub_errorx::{Code, Error, Module, StatusEncoder};
-use tokio_stream::StreamExt;
 use tonic::transport::Channel;
 use tower::ServiceBuilder;
 
@@ -228,13 +229,7 @@ async fn standard_details_from_python_are_decoded() {
             .unwrap_err(),
     );
     assert!(error.is(Code::ERR_RATE_LIMIT_EXCEEDED));
-    let delay = error
-        .details()
-        .retry_info
-        .as_ref()
-        .and_then(|r| r.retry_delay.as_ref())
-        .expect("RetryInfo");
-    assert_eq!(delay.seconds, 7);
+    assert_eq!(error.retry_delay(), Some(Duration::from_secs(7)));
     let bad = error.details().bad_request.as_ref().expect("BadRequest");
     assert_eq!(bad.field_violations[0].field, "page_size");
 }
@@ -267,13 +262,7 @@ async fn a_python_stream_failure_decodes_from_the_trailers() {
         .await
         .unwrap()
         .into_inner();
-    let mut replies = Vec::new();
-    let status = loop {
-        match stream.next().await.expect("an item") {
-            Ok(reply) => replies.push(reply.index),
-            Err(status) => break status,
-        }
-    };
+    let (replies, status) = replies_then_error(&mut stream).await;
     assert_eq!(replies, [0, 1, 2]);
     assert!(Error::from_status(&status).is(Code::CLUSTER_UNAVAILABLE));
     let event = logs.side("client").pop().expect("the client layer logged");

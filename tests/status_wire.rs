@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{request, DemoFixture};
+use std::time::Duration;
+
+use common::{replies_then_error, request, DemoFixture};
 use csghub_errorx::demo::FailRequest;
 use csghub_errorx::{Code, Error, StatusEncoder, TRUNCATION_MARKER};
 use tokio_stream::StreamExt;
@@ -47,15 +49,8 @@ async fn every_catalog_code_round_trips_in_stream_trailers() {
             .await
             .expect("the stream starts")
             .into_inner();
-        let mut indexes = Vec::new();
-        let status = loop {
-            match stream.next().await {
-                Some(Ok(reply)) => indexes.push(reply.index),
-                Some(Err(status)) => break status,
-                None => panic!("{code:?}: the stream ended without an error"),
-            }
-        };
-        assert_eq!(indexes, [0, 1]);
+        let (indexes, status) = replies_then_error(&mut stream).await;
+        assert_eq!(indexes, [0, 1], "{code:?}");
         let error = Error::from_status(&status);
         assert!(error.is(code), "{code:?}");
         assert_eq!(error.context().get("task"), Some("t-1"));
@@ -93,13 +88,7 @@ async fn retryable_codes_carry_retry_info() {
         .await
         .unwrap_err();
     let error = Error::from_status(&status);
-    let delay = error
-        .details()
-        .retry_info
-        .as_ref()
-        .and_then(|r| r.retry_delay.as_ref())
-        .expect("RetryInfo");
-    assert_eq!(delay.seconds, 1);
+    assert_eq!(error.retry_delay(), Some(Duration::from_secs(1)));
 }
 
 /// A context value far past every header limit.

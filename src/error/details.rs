@@ -20,8 +20,8 @@ use tonic_types::pb;
 /// use std::time::Duration;
 ///
 /// let error = Error::new(Code::ERR_RATE_LIMIT_EXCEEDED).with_retry_delay(Duration::from_secs(3));
-/// let delay = error.details().retry_info.as_ref().and_then(|r| r.retry_delay.as_ref());
-/// assert_eq!(delay.map(|d| d.seconds), Some(3));
+/// assert!(error.details().retry_info.is_some());
+/// assert_eq!(error.retry_delay(), Some(Duration::from_secs(3)));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Details {

@@ -282,6 +282,16 @@ impl Error {
         self.details.as_deref().unwrap_or(&EMPTY)
     }
 
+    /// The `RetryInfo` delay, if the error has one: how long the client
+    /// should wait before retrying. A negative delay reads as none.
+    pub fn retry_delay(&self) -> Option<Duration> {
+        let delay = self.details().retry_info.as_ref()?.retry_delay.as_ref()?;
+        Some(Duration::new(
+            u64::try_from(delay.seconds).ok()?,
+            u32::try_from(delay.nanos).ok()?,
+        ))
+    }
+
     /// The standard details, to change them in place.
     pub fn details_mut(&mut self) -> &mut Details {
         self.details.get_or_insert_with(Box::default)

@@ -60,34 +60,33 @@ impl fmt::Display for Report<'_> {
             }
         }
         let details = error.details();
-        let mut detail =
-            |name: &str, value: &dyn fmt::Debug| writeln!(f, "detail:      {name} {value:?}");
-        if let Some(d) = &details.retry_info {
-            detail("RetryInfo", d)?;
-        }
-        if let Some(d) = &details.bad_request {
-            detail("BadRequest", d)?;
-        }
-        if let Some(d) = &details.resource_info {
-            detail("ResourceInfo", d)?;
-        }
-        if let Some(d) = &details.precondition_failure {
-            detail("PreconditionFailure", d)?;
-        }
-        if let Some(d) = &details.quota_failure {
-            detail("QuotaFailure", d)?;
-        }
-        if let Some(d) = &details.request_info {
-            detail("RequestInfo", d)?;
-        }
-        if let Some(d) = &details.localized_message {
-            detail("LocalizedMessage", d)?;
-        }
-        if let Some(d) = &details.help {
-            detail("Help", d)?;
-        }
-        if let Some(d) = &details.debug_info {
-            detail("DebugInfo", d)?;
+        let standard: [(&str, Option<&dyn fmt::Debug>); 9] = [
+            ("RetryInfo", details.retry_info.as_ref().map(|d| d as _)),
+            ("BadRequest", details.bad_request.as_ref().map(|d| d as _)),
+            (
+                "ResourceInfo",
+                details.resource_info.as_ref().map(|d| d as _),
+            ),
+            (
+                "PreconditionFailure",
+                details.precondition_failure.as_ref().map(|d| d as _),
+            ),
+            (
+                "QuotaFailure",
+                details.quota_failure.as_ref().map(|d| d as _),
+            ),
+            ("RequestInfo", details.request_info.as_ref().map(|d| d as _)),
+            (
+                "LocalizedMessage",
+                details.localized_message.as_ref().map(|d| d as _),
+            ),
+            ("Help", details.help.as_ref().map(|d| d as _)),
+            ("DebugInfo", details.debug_info.as_ref().map(|d| d as _)),
+        ];
+        for (name, detail) in standard {
+            if let Some(detail) = detail {
+                writeln!(f, "detail:      {name} {detail:?}")?;
+            }
         }
         for any in &details.other {
             writeln!(

@@ -7,7 +7,7 @@ pub mod raw_h2;
 
 use std::net::SocketAddr;
 
-use csghub_errorx::demo::{DemoClient, DemoServer, DemoService, FailRequest};
+use csghub_errorx::demo::{DemoClient, DemoServer, DemoService, FailReply, FailRequest};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -85,5 +85,20 @@ pub fn request(code: &str, context: &[(&str, &str)], messages_before_error: u32)
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         messages_before_error,
+    }
+}
+
+/// Reads a `FailStream` to its error: the indexes of the replies before it,
+/// and the status. Panics if the stream ends without one.
+pub async fn replies_then_error(
+    stream: &mut tonic::Streaming<FailReply>,
+) -> (Vec<u32>, tonic::Status) {
+    let mut replies = Vec::new();
+    loop {
+        match stream.message().await {
+            Ok(Some(reply)) => replies.push(reply.index),
+            Ok(None) => panic!("the stream ended without an error after {replies:?}"),
+            Err(status) => return (replies, status),
+        }
     }
 }
