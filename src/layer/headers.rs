@@ -28,9 +28,7 @@ pub(crate) fn has_status(headers: &HeaderMap) -> bool {
 /// could crash any tonic client. The outer `grpc-status` and `grpc-message`
 /// stay. Returns whether a value was removed.
 pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
-    let malformed = headers
-        .get(GRPC_STATUS_DETAILS)
-        .is_some_and(|value| DETAILS_BASE64.decode(value.as_bytes()).is_err());
+    let malformed = has_malformed_details(headers);
     if malformed {
         headers.remove(GRPC_STATUS_DETAILS);
         // Always said, whatever the level of the RPC's own event: a peer
@@ -46,15 +44,23 @@ pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
     malformed
 }
 
+/// Whether `headers` hold a details value that tonic's decoder rejects.
+/// Checked with the same engine tonic uses, so the two cannot disagree.
+fn has_malformed_details(headers: &HeaderMap) -> bool {
+    headers
+        .get(GRPC_STATUS_DETAILS)
+        .is_some_and(|value| DETAILS_BASE64.decode(value.as_bytes()).is_err())
+}
+
 /// The status in `headers`, if they carry one. Never panics: malformed
-/// details are left out (and reported by the `bool`).
-pub(crate) fn status_from_headers(headers: &HeaderMap) -> Option<(Status, bool)> {
+/// details are left out (and reported by the `bool`). `sanitized` headers
+/// went through [`remove_malformed_details`] already and are not checked
+/// again.
+pub(crate) fn status_from_headers(headers: &HeaderMap, sanitized: bool) -> Option<(Status, bool)> {
     if !has_status(headers) {
         return None;
     }
-    let malformed = headers
-        .get(GRPC_STATUS_DETAILS)
-        .is_some_and(|value| DETAILS_BASE64.decode(value.as_bytes()).is_err());
+    let malformed = !sanitized && has_malformed_details(headers);
     let status = if malformed {
         let mut clean = headers.clone();
         clean.remove(GRPC_STATUS_DETAILS);
@@ -80,7 +86,7 @@ mod tests {
     #[test]
     fn invalid_base64_is_removed_and_the_code_kept() {
         let mut map = headers("!!not base64!!");
-        let (status, malformed) = status_from_headers(&map).unwrap();
+        let (status, malformed) = status_from_headers(&map, false).unwrap();
         assert!(malformed);
         assert_eq!(status.code(), tonic::Code::NotFound);
         assert_eq!(status.message(), "gone");
@@ -94,7 +100,7 @@ mod tests {
             let mut map = headers(value);
             assert!(!remove_malformed_details(&mut map), "{value}");
             assert_eq!(
-                status_from_headers(&map).unwrap().0.details(),
+                status_from_headers(&map, true).unwrap().0.details(),
                 &[0x08, 0x05]
             );
         }

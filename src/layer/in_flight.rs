@@ -107,17 +107,20 @@ impl InFlight {
 
         let parsed;
         let ending = match ending {
-            Ending::Headers { headers, removed } => match status_from_headers(headers) {
-                Some((status, malformed)) => {
-                    parsed = status;
-                    Ending::Status {
-                        status: &parsed,
-                        local: None,
-                        malformed_details: malformed || removed,
+            // The client layer sanitized its headers and trailers already.
+            Ending::Headers { headers, removed } => {
+                match status_from_headers(headers, self.side == Side::Client) {
+                    Some((status, malformed)) => {
+                        parsed = status;
+                        Ending::Status {
+                            status: &parsed,
+                            local: None,
+                            malformed_details: malformed || removed,
+                        }
                     }
+                    None => Ending::MissingStatus,
                 }
-                None => Ending::MissingStatus,
-            },
+            }
             other => other,
         };
         let mut decoded = None;
