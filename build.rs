@@ -16,8 +16,6 @@ const PROTO_FILES: &[&str] = &[
     "csghub/errorx/v1/module.proto",
     "csghub/errorx/v1/error_info.proto",
     "csghub/errorx/v1/catalog.proto",
-    "csghub/errorx/demo/v1/demo.proto",
-    "csghub/errorx/demo/v1/repos.proto",
 ];
 const PACKAGE: &str = "csghub.errorx.v1";
 
@@ -53,6 +51,13 @@ fn main() {
 
 fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed={PROTO_ROOT}");
+    // Dependents' build scripts read this as `DEP_CSGHUB_ERRORX_PROTO_DIR`
+    // (see `links` in Cargo.toml), to `import "csghub/errorx/v1/..."`.
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+    println!(
+        "cargo:proto_dir={}",
+        manifest_dir.join(PROTO_ROOT).display()
+    );
     let out_dir = PathBuf::from(env::var("OUT_DIR").map_err(|e| e.to_string())?);
 
     let mut compiler = protox::Compiler::new([PROTO_ROOT]).map_err(|e| e.to_string())?;
@@ -74,10 +79,8 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     fs::write(out_dir.join("code_table.rs"), catalog.code_table()).map_err(|e| e.to_string())?;
 
-    tonic_prost_build::configure()
-        .btree_map(".")
-        .build_client(true)
-        .build_server(true)
+    prost_build::Config::new()
+        .btree_map(["."])
         .compile_fds(compiler.file_descriptor_set())
         .map_err(|e| e.to_string())?;
     Ok(())

@@ -11,11 +11,11 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use csghub_errorx::demo::{
+use csghub_errorx::layer::{LogLayer, LogService};
+use csghub_errorx_demo::{
     DemoClient, DemoServer, DemoService, FailRequest, GetRepoRequest, RepoService, ReposClient,
     ReposServer,
 };
-use csghub_errorx::layer::{LogLayer, LogService};
 use tokio::runtime::Runtime;
 use tokio_stream::StreamExt;
 use tonic::transport::server::TcpIncoming;

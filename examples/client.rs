@@ -10,9 +10,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use csghub_errorx::demo::{DemoClient, FailRequest};
 use csghub_errorx::layer::LogLayer;
 use csghub_errorx::Error;
+use csghub_errorx_demo::{DemoClient, FailRequest};
 use tokio_stream::StreamExt;
 use tonic::transport::Channel;
 use tower::ServiceBuilder;

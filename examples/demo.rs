@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use csghub_errorx::demo::{
+use csghub_errorx::layer::LogLayer;
+use csghub_errorx::Error;
+use csghub_errorx_demo::{
     DemoClient, DemoServer, DemoService, FailRequest, GetFileRequest, RepoService, ReposClient,
     ReposServer,
 };
-use csghub_errorx::layer::LogLayer;
-use csghub_errorx::Error;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_stream::StreamExt;

@@ -12,9 +12,9 @@ use std::net::SocketAddr;
 
 use clap::Parser;
 use csghub_errorx::auth::{invalid_token, AuthInterceptor};
-use csghub_errorx::demo::{DemoServer, DemoService, RepoService, ReposServer};
 use csghub_errorx::layer::LogLayer;
 use csghub_errorx::Error;
+use csghub_errorx_demo::{DemoServer, DemoService, RepoService, ReposServer};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::Interceptor;

@@ -34,7 +34,6 @@
 
 pub mod auth;
 mod catalog;
-pub mod demo;
 mod error;
 pub mod http_status;
 pub mod layer;

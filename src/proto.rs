@@ -12,10 +12,3 @@ pub mod v1 {
     #![allow(missing_docs, clippy::doc_lazy_continuation)]
     include!(concat!(env!("OUT_DIR"), "/csghub.errorx.v1.rs"));
 }
-
-/// `csghub.errorx.demo.v1`: the `Demo` service, which fails on purpose,
-/// and the `Repos` service, which fails the way a real service does.
-pub mod demo {
-    #![allow(missing_docs, clippy::doc_lazy_continuation)]
-    include!(concat!(env!("OUT_DIR"), "/csghub.errorx.demo.v1.rs"));
-}

@@ -2,8 +2,8 @@
 
 use std::error::Error as _;
 
-use csghub_errorx::demo::RepoError;
 use csghub_errorx::{Code, Error, Module};
+use csghub_errorx_demo::RepoError;
 
 #[test]
 fn display_is_code_name_and_message_without_the_source() {

@@ -12,9 +12,9 @@ use std::process::{Child, Command, Stdio};
 use common::logs::capture;
 use common::python::{descriptor_set, python, script};
 use common::{replies_then_error, request, DemoFixture};
-use csghub_errorx::demo::DemoClient;
 use csghub_errorx::layer::LogLayer;
 use csghub_errorx::{Code, Error, Module, StatusEncoder};
+use csghub_errorx_demo::DemoClient;
 use tonic::transport::Channel;
 use tower::ServiceBuilder;
 

@@ -5,8 +5,8 @@ mod common;
 use std::time::Duration;
 
 use common::{replies_then_error, request, DemoFixture};
-use csghub_errorx::demo::FailRequest;
 use csghub_errorx::{Code, Error, StatusEncoder, TRUNCATION_MARKER};
+use csghub_errorx_demo::FailRequest;
 use tokio_stream::StreamExt;
 
 #[tokio::test]
@@ -149,7 +149,7 @@ async fn a_one_mebibyte_context_value_still_yields_code_and_reason_streaming() {
 
 #[tokio::test]
 async fn the_source_never_reaches_the_client() {
-    use csghub_errorx::demo::{Demo, DemoServer, FailReply};
+    use csghub_errorx_demo::{Demo, DemoServer, FailReply};
     use tonic::{Request, Response, Status};
 
     const SECRET: &str = "password=hunter2 at /var/lib/postgres";
@@ -193,7 +193,7 @@ async fn the_source_never_reaches_the_client() {
 /// code on the way to a tonic client (hyper's 16 KiB header-list limit).
 #[tokio::test]
 async fn without_the_budget_a_large_status_loses_its_code() {
-    use csghub_errorx::demo::{DemoServer, DemoService};
+    use csghub_errorx_demo::{DemoServer, DemoService};
     let encoder = StatusEncoder::new().budget(4 << 20);
     let server = DemoFixture::start_with(|b| {
         b.add_service(DemoServer::new(DemoService::with_encoder(encoder)))

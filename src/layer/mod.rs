@@ -26,7 +26,7 @@
 //! target `csghub_errorx::guard`.
 //!
 //! ```no_run
-//! use csghub_errorx::demo::{DemoClient, DemoServer, DemoService};
+//! use csghub_errorx_demo::{DemoClient, DemoServer, DemoService};
 //! use csghub_errorx::layer::{CountingMetrics, LogLayer};
 //! use tower::ServiceBuilder;
 //!

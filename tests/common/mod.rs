@@ -7,7 +7,7 @@ pub mod raw_h2;
 
 use std::net::SocketAddr;
 
-use csghub_errorx::demo::{DemoClient, DemoServer, DemoService, FailReply, FailRequest};
+use csghub_errorx_demo::{DemoClient, DemoServer, DemoService, FailReply, FailRequest};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;

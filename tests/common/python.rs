@@ -70,15 +70,20 @@ fn run(command: &mut Command) {
     );
 }
 
-/// The crate's FileDescriptorSet, written where the Python peers read it.
+/// The library's and the demo's FileDescriptorSets, written as one where
+/// the Python peers read it (two encoded sets concatenated are one set).
 pub fn descriptor_set() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
         let path = venv_dir().join("csghub-errorx-descriptors.bin");
         let temp = venv_dir().join(format!("descriptors.{}.tmp", std::process::id()));
         std::fs::create_dir_all(venv_dir()).expect("target dir");
-        std::fs::write(&temp, csghub_errorx::proto::FILE_DESCRIPTOR_SET)
-            .expect("write descriptors");
+        let both = [
+            csghub_errorx::proto::FILE_DESCRIPTOR_SET,
+            csghub_errorx_demo::proto::FILE_DESCRIPTOR_SET,
+        ]
+        .concat();
+        std::fs::write(&temp, both).expect("write descriptors");
         std::fs::rename(&temp, &path).expect("rename descriptors");
         path
     })

@@ -1,7 +1,7 @@
 //! [`RepoError`]: the repository service's own error enum, mapped onto the
 //! catalog.
 
-use crate::{CatalogError, Code, Context, Details};
+use csghub_errorx::{CatalogError, Code, Context, Details};
 use tonic_types::pb;
 
 /// What can go wrong reading repositories: an application's own

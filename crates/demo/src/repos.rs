@@ -7,9 +7,9 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use super::RepoError;
-use crate::proto::demo::repos_server::Repos;
-use crate::proto::demo::{File, GetFileRequest, GetRepoRequest, Repo};
-use crate::Error;
+use crate::proto::repos_server::Repos;
+use crate::proto::{File, GetFileRequest, GetRepoRequest, Repo};
+use csghub_errorx::Error;
 
 /// One stored repository.
 #[derive(Clone, Debug)]
@@ -25,7 +25,7 @@ struct StoredRepo {
 /// An in-memory repository service.
 ///
 /// Callers are identified by the `String` identity an
-/// [`AuthInterceptor`](crate::auth::AuthInterceptor) puts in the request's
+/// [`AuthInterceptor`](csghub_errorx::auth::AuthInterceptor) puts in the request's
 /// extensions; without one they are `anonymous` and read public
 /// repositories only.
 #[derive(Clone, Debug, Default)]

@@ -7,9 +7,9 @@ use std::time::Duration;
 use tonic::codegen::tokio_stream::{self, Stream};
 use tonic::{Request, Response, Status};
 
-use crate::proto::demo::demo_server::Demo;
-use crate::proto::demo::{FailReply, FailRequest};
-use crate::{Code, Error, StatusEncoder};
+use crate::proto::demo_server::Demo;
+use crate::proto::{FailReply, FailRequest};
+use csghub_errorx::{Code, Error, StatusEncoder};
 
 /// The most replies `FailStream` sends, whatever the request asks: a bound
 /// on the work a caller can request.

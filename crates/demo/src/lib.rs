@@ -5,10 +5,10 @@
 //!   the wire;
 //! - [`RepoService`] reads repositories and files and fails the way a real
 //!   service does: its handlers return the application's own
-//!   [`RepoError`], which `?` turns into the library's [`Error`](crate::Error).
+//!   [`RepoError`], which `?` turns into the library's [`Error`](csghub_errorx::Error).
 //!
 //! ```no_run
-//! use csghub_errorx::demo::{DemoServer, DemoService, RepoService, ReposServer};
+//! use csghub_errorx_demo::{DemoServer, DemoService, RepoService, ReposServer};
 //! use csghub_errorx::layer::LogLayer;
 //!
 //! # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,6 +22,17 @@
 //! # }
 //! ```
 
+/// The code generated from `proto/csghub/errorx/demo/v1/`.
+pub mod proto {
+    #![allow(missing_docs, clippy::doc_lazy_continuation)]
+
+    /// The demo protos, as an encoded `google.protobuf.FileDescriptorSet`.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/descriptor_set.bin"));
+
+    include!(concat!(env!("OUT_DIR"), "/csghub.errorx.demo.v1.rs"));
+}
+
 mod fail;
 mod repo_error;
 mod repos;
@@ -30,8 +41,8 @@ pub use fail::{requested_error, DemoService, MAX_MESSAGES_BEFORE_ERROR};
 pub use repo_error::RepoError;
 pub use repos::RepoService;
 
-pub use crate::proto::demo::demo_client::DemoClient;
-pub use crate::proto::demo::demo_server::{Demo, DemoServer};
-pub use crate::proto::demo::repos_client::ReposClient;
-pub use crate::proto::demo::repos_server::{Repos, ReposServer};
-pub use crate::proto::demo::{FailReply, FailRequest, File, GetFileRequest, GetRepoRequest, Repo};
+pub use proto::demo_client::DemoClient;
+pub use proto::demo_server::{Demo, DemoServer};
+pub use proto::repos_client::ReposClient;
+pub use proto::repos_server::{Repos, ReposServer};
+pub use proto::{FailReply, FailRequest, File, GetFileRequest, GetRepoRequest, Repo};
