@@ -1,54 +1,96 @@
-//! # csghub-errorx
+//! The CSGHub error catalog as precise, typed gRPC errors for
+//! [tonic](https://docs.rs/tonic): 100 coded errors such as
+//! `GIT-ERR-8 gitAuthFailed`, sent as standard `google.rpc` details and
+//! decoded back, with tower layers that log and count every code.
 //!
-//! The CSGHub error catalog — 100 coded errors in 10 modules, such as
-//! `GIT-ERR-8 gitAuthFailed` — as precise gRPC errors for
-//! [tonic](https://docs.rs/tonic).
+//! ```toml
+//! [dependencies]
+//! csghub-errorx = "0.2"   # features: derive (default)
+//! ```
 //!
-//! - Servers return a typed [`Error`]; it becomes a `tonic::Status` whose
-//!   details carry a standard `google.rpc.ErrorInfo` (AIP-193) and a typed
-//!   one, within a header budget.
-//! - Clients decode that status back into the same [`Error`].
-//! - Tower layers log and count every error code (see [`layer`]).
+//! **Server**: return an [`Error`], or your own error type deriving
+//! [`CatalogError`], from a tonic handler.
 //!
 //! ```
-//! use csghub_errorx::{Code, Error};
+//! use csghub_errorx::{Error, ErrorCode};
 //!
-//! fn get_repo(name: &str) -> Result<(), Error> {
-//!     Err(Error::new(Code::GIT_REPO_NOT_FOUND).with_context("repo", name))
+//! fn get_repo(name: &str) -> Result<(), tonic::Status> {
+//!     Err(Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", name))?
 //! }
-//!
-//! // In a tonic handler, `?` or `.into()` gives the status.
-//! let status: tonic::Status = get_repo("ns/name").unwrap_err().into();
-//! assert_eq!(status.code(), tonic::Code::NotFound);
-//!
-//! // On the client, decode it.
-//! let error = Error::from_status(&status);
-//! assert!(error.is(Code::GIT_REPO_NOT_FOUND));
-//! assert_eq!(error.context().get("repo"), Some("ns/name"));
+//! # let status = get_repo("ns/name").unwrap_err();
+//! # assert_eq!(status.code(), tonic::Code::NotFound);
 //! ```
+//!
+//! **Client**: decode the status back into the same [`Error`], and match on
+//! its [`ErrorCode`].
+//!
+//! ```
+//! # use csghub_errorx::{Error, ErrorCode};
+//! # let status = tonic::Status::from(Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "ns/name"));
+//! let error = Error::from_status(&status);
+//! match error.code() {
+//!     Some(ErrorCode::GIT_REPO_NOT_FOUND) => assert_eq!(error.context().get("repo"), Some("ns/name")),
+//!     _ => unreachable!(),
+//! }
+//! ```
+//!
+//! **Layers**: one log line per RPC with its catalog code, on both sides:
+//! `Server::builder().layer(LogLayer::server())` and
+//! `ServiceBuilder::new().layer(LogLayer::client()).service(channel)`; see
+//! [`layer`].
 //!
 //! The catalog is declared once, in `proto/csghub/errorx/v1/catalog.proto`;
-//! `build.rs` generates [`Code`] from it.
+//! `build.rs` generates [`ErrorCode`] from it, and other languages' `protoc`
+//! users get the same constants. Every code, with its gRPC code and HTTP
+//! status, is listed by `errorx list` (the `csghub-errorx-cli` crate) and on
+//! [`ErrorCode`]'s constants.
+//!
+//! # Features
+//! - `derive` (default): `#[derive(CatalogError)]`.
+//!
+//! # Modules
+//! - [`layer`]: the tower layers that log and count every RPC.
+//! - [`auth`]: bearer-token checks with the catalog's auth errors.
+//! - [`details`]: the standard `google.rpc` details as value types.
+//! - [`proto`]: the generated protobuf types, and the proto include
+//!   directory for your own protos.
 
-#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
 
 pub mod auth;
 mod catalog;
+pub mod details;
 mod error;
-pub mod http_status;
+pub mod grpc_code;
 pub mod layer;
-mod status;
-mod truncate;
-
 pub mod proto;
+mod status;
+mod text;
+mod truncate;
+mod wire;
 
-pub use catalog::{Code, Codes, Module, ParseCodeError};
-pub use error::{
-    normalize_key, CatalogError, Context, Details, Error, Report, Source, MAX_KEY_LEN,
-    RESERVED_KEYS,
+pub use catalog::{Codes, ErrorCode, Module, ParseCodeError, UnknownCode, CATALOG_DOMAIN};
+pub use details::{
+    BadRequest, DebugInfo, Detail, FieldViolation, Help, HelpLink, LocalizedMessage,
+    PreconditionFailure, PreconditionViolation, QuotaFailure, QuotaViolation, RawDetail,
+    RequestInfo, ResourceInfo, RetryInfo,
 };
-pub use status::{DecodeProblem, StatusEncoder, StatusExt};
+pub use error::{context_key, CatalogError, Context, Error, Report, Source, MAX_KEY_LEN};
+pub use status::{DecodeProblem, StatusDecoder, StatusEncoder, StatusExt};
 pub use truncate::TRUNCATION_MARKER;
+
+/// `#[derive(CatalogError)]`: maps an application's error enum onto the
+/// catalog. See the [`CatalogError`] trait.
+#[cfg(feature = "derive")]
+pub use csghub_errorx_derive::CatalogError;
+
+/// What the derive's generated code names, so that it works whatever the
+/// user's crate depends on. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use tonic::Status;
+}
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

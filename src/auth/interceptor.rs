@@ -5,7 +5,7 @@ use tonic::service::Interceptor;
 use tonic::{Request, Status};
 
 use super::TokenValidator;
-use crate::{Code, Error, StatusEncoder};
+use crate::{Error, ErrorCode, StatusEncoder};
 
 /// What the interceptor expects in `authorization`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub enum Credential {
 ///
 /// ```
 /// use csghub_errorx::auth::{invalid_token, AuthInterceptor};
-/// use csghub_errorx::{Code, Error};
+/// use csghub_errorx::{Error, ErrorCode};
 /// use tonic::service::Interceptor;
 ///
 /// let mut auth = AuthInterceptor::token(|token: &str| {
@@ -44,7 +44,7 @@ pub enum Credential {
 /// assert_eq!(request.extensions().get::<&str>(), Some(&"alice"));
 ///
 /// let status = auth.call(tonic::Request::new(())).unwrap_err();
-/// assert!(Error::from_status(&status).is(Code::INVALID_AUTH_HEADER));
+/// assert!(Error::from_status(&status).is(ErrorCode::INVALID_AUTH_HEADER));
 /// ```
 #[derive(Clone, Debug)]
 pub struct AuthInterceptor<V> {
@@ -69,11 +69,11 @@ impl<V: TokenValidator> AuthInterceptor<V> {
         AuthInterceptor {
             validator,
             credential,
-            encoder: StatusEncoder::installed().clone(),
+            encoder: StatusEncoder::new(),
         }
     }
 
-    /// Encodes rejections with `encoder` instead of the installed one.
+    /// Encodes rejections with `encoder` instead of the default one.
     pub fn encoder(mut self, encoder: StatusEncoder) -> AuthInterceptor<V> {
         self.encoder = encoder;
         self
@@ -83,16 +83,15 @@ impl<V: TokenValidator> AuthInterceptor<V> {
     pub fn authenticate<T>(&self, request: &Request<T>) -> Result<V::Identity, Error> {
         let Some(value) = request.metadata().get("authorization") else {
             return Err(match self.credential {
-                Credential::Token => {
-                    Error::new(Code::INVALID_AUTH_HEADER).with_context("header", "authorization")
-                }
+                Credential::Token => Error::new(ErrorCode::INVALID_AUTH_HEADER)
+                    .with_context("header", "authorization"),
                 Credential::ApiKey => {
-                    Error::new(Code::NEED_API_KEY).with_context("header", "authorization")
+                    Error::new(ErrorCode::NEED_API_KEY).with_context("header", "authorization")
                 }
             });
         };
         let malformed = || {
-            Error::new(Code::INVALID_AUTH_HEADER)
+            Error::new(ErrorCode::INVALID_AUTH_HEADER)
                 .with_context("header", "authorization")
                 .with_context("expected", "Bearer {token}")
         };

@@ -1,12 +1,12 @@
 //! [`TokenValidator`]: the pluggable check of a bearer token.
 
-use crate::{Code, Error};
+use crate::{Error, ErrorCode};
 
 /// Checks the token of an `authorization: Bearer {token}` header.
 ///
 /// Return the caller's identity, which the interceptor puts into the
 /// request's extensions for the handler, or the catalog error to reject
-/// with: typically [`Code::INVALID_JWT`] (see [`invalid_token`]). Any
+/// with: typically [`ErrorCode::INVALID_JWT`] (see [`invalid_token`]). Any
 /// `Fn(&str) -> Result<I, Error>` is a validator.
 ///
 /// ```
@@ -41,5 +41,5 @@ where
 /// The error for a token that is malformed, invalid or expired:
 /// `AUTH-ERR-4` invalidJWT.
 pub fn invalid_token() -> Error {
-    Error::new(Code::INVALID_JWT)
+    Error::new(ErrorCode::INVALID_JWT)
 }

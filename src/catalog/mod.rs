@@ -2,22 +2,24 @@
 //! `proto/csghub/errorx/v1/catalog.proto`.
 //!
 //! ```
-//! use csghub_errorx::{Code, Module};
+//! use csghub_errorx::{ErrorCode, Module};
 //!
-//! let code: Code = "GIT-ERR-8".parse().unwrap();
-//! assert_eq!(code, Code::GIT_AUTH_FAILED);
+//! let code: ErrorCode = "GIT-ERR-8".parse().unwrap();
+//! assert_eq!(code, ErrorCode::GIT_AUTH_FAILED);
 //! assert_eq!(code.module(), Module::GIT);
 //! assert_eq!(code.name(), "gitAuthFailed");
 //! assert_eq!(code.reason(), "GIT_AUTH_FAILED");
 //! assert_eq!(code.grpc_code(), tonic::Code::Unauthenticated);
-//! assert_eq!(Code::iter().count(), 100);
+//! assert_eq!(ErrorCode::iter().count(), 100);
 //! ```
 
-mod code;
 mod entry;
+mod error_code;
 mod module;
 mod parse_error;
+mod unknown_code;
 
-pub use code::{Code, Codes};
+pub use error_code::{Codes, ErrorCode, CATALOG_DOMAIN};
 pub use module::Module;
 pub use parse_error::ParseCodeError;
+pub use unknown_code::UnknownCode;

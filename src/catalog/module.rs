@@ -2,11 +2,11 @@
 
 use std::fmt;
 
-use super::{Code, Codes};
+use super::ErrorCode;
 
 /// A module of the catalog: the `GIT` in `GIT-ERR-8`.
 ///
-/// A small `Copy` value, like [`Code`]. It keeps the proto enum number of
+/// A small `Copy` value, like [`ErrorCode`]. It keeps the proto enum number of
 /// `csghub.errorx.v1.Module`, so a module that a newer peer sends and this
 /// build does not know is still representable (and [`Module::is_known`] is
 /// `false`).
@@ -87,8 +87,8 @@ impl Module {
     }
 
     /// The codes of this module, in catalog order.
-    pub fn codes(self) -> impl Iterator<Item = Code> + Clone {
-        Codes::all().filter(move |code| code.module() == self)
+    pub fn codes(self) -> impl Iterator<Item = ErrorCode> + Clone {
+        ErrorCode::iter().filter(move |code| code.module() == self)
     }
 }
 

@@ -1,4 +1,4 @@
-//! The error of parsing a [`Code`](super::Code) from text.
+//! The error of parsing a [`ErrorCode`](super::ErrorCode) from text.
 
 /// The text names no code of this build's catalog: it is neither a code
 /// string (`GIT-ERR-8`), a name (`gitAuthFailed`) nor a reason

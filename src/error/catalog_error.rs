@@ -1,47 +1,72 @@
-//! [`CatalogError`]: how an application's own error enum becomes an [`Error`].
+//! [`CatalogError`]: how an application's own error type becomes an
+//! [`Error`].
 
-use crate::{Code, Context, Details, Error};
+use crate::{Context, Error, ErrorCode};
 
-/// An application error that maps onto the catalog. Implement it for your
-/// own `thiserror` enum, and `?` converts that enum into [`Error`], keeping
-/// it as the [`source`](std::error::Error::source): logged, never sent.
+/// An application error that maps onto the catalog. `?` converts it into
+/// [`Error`], keeping it as the [`source`](std::error::Error::source):
+/// logged, never sent.
+///
+/// Derive it (feature `derive`, on by default): each variant names its
+/// catalog code, and fields marked `#[catalog(context)]` go to the context.
+/// The derive also writes `From<YourError> for tonic::Status`, so `?` works
+/// in a tonic handler.
 ///
 /// ```
-/// use csghub_errorx::{CatalogError, Code, Context, Error};
+/// # #[cfg(feature = "derive")] {
+/// use csghub_errorx::{CatalogError, Error, ErrorCode};
 ///
-/// #[derive(Debug, thiserror::Error)]
+/// #[derive(Debug, thiserror::Error, CatalogError)]
 /// enum RepoError {
-///     #[error("repository {0} not found")]
-///     NotFound(String),
+///     #[error("repository {repo} not found")]
+///     #[catalog(code = GIT_REPO_NOT_FOUND)]
+///     NotFound {
+///         #[catalog(context)]
+///         repo: String,
+///     },
 ///     #[error("database unreachable")]
+///     #[catalog(code = DATABASE_FAILURE)]
 ///     Database(#[source] std::io::Error),
 /// }
 ///
-/// impl CatalogError for RepoError {
-///     fn code(&self) -> Code {
-///         match self {
-///             RepoError::NotFound(_) => Code::GIT_REPO_NOT_FOUND,
-///             RepoError::Database(_) => Code::DATABASE_FAILURE,
-///         }
+/// fn find(name: &str) -> Result<(), tonic::Status> {
+///     Err(RepoError::NotFound { repo: name.to_string() })?
+/// }
+///
+/// let error = Error::from_status(&find("ns/name").unwrap_err());
+/// assert!(error.is(ErrorCode::GIT_REPO_NOT_FOUND));
+/// assert_eq!(error.context().get("repo"), Some("ns/name"));
+/// # }
+/// ```
+///
+/// Or implement it by hand:
+///
+/// ```
+/// use csghub_errorx::{CatalogError, Context, Error, ErrorCode};
+///
+/// #[derive(Debug, thiserror::Error)]
+/// #[error("quota of {0} exceeded")]
+/// struct QuotaExceeded(String);
+///
+/// impl CatalogError for QuotaExceeded {
+///     fn code(&self) -> ErrorCode {
+///         ErrorCode::ERR_RATE_LIMIT_EXCEEDED
 ///     }
 ///     fn context(&self, context: &mut Context) {
-///         if let RepoError::NotFound(repo) = self {
-///             context.insert("repo", repo.as_str());
-///         }
+///         context.insert("user", &self.0);
+///     }
+///     fn enrich(&self, error: Error) -> Error {
+///         error.with_retry_delay(std::time::Duration::from_secs(30))
 ///     }
 /// }
 ///
-/// fn find(name: &str) -> Result<(), Error> {
-///     Err(RepoError::NotFound(name.to_string()))?
-/// }
-///
-/// let error = find("ns/name").unwrap_err();
-/// assert!(error.is(Code::GIT_REPO_NOT_FOUND));
-/// assert_eq!(error.context().get("repo"), Some("ns/name"));
+/// let error = Error::from(QuotaExceeded("alice".into()));
+/// assert!(error.is(ErrorCode::ERR_RATE_LIMIT_EXCEEDED));
+/// assert!(error.retry_delay().is_some());
 /// ```
 pub trait CatalogError: std::error::Error + Send + Sync + 'static {
     /// The catalog code of this error.
-    fn code(&self) -> Code;
+    fn code(&self) -> ErrorCode;
 
     /// Adds the context the peer should see. The default adds none.
     ///
@@ -51,22 +76,19 @@ pub trait CatalogError: std::error::Error + Send + Sync + 'static {
         let _ = context;
     }
 
-    /// Adds standard details, such as a `BadRequest` field violation or a
-    /// `ResourceInfo`. The default adds none.
-    fn details(&self, details: &mut Details) {
-        let _ = details;
+    /// Adds standard details (a `BadRequest` violation, a `ResourceInfo`,
+    /// a retry delay) or replaces the public message, to the error built
+    /// from [`code`](CatalogError::code) and
+    /// [`context`](CatalogError::context). The default returns it as it is.
+    fn enrich(&self, error: Error) -> Error {
+        error
     }
 }
 
 impl<E: CatalogError> From<E> for Error {
     fn from(error: E) -> Error {
-        let mut context = Context::new();
-        error.context(&mut context);
-        let mut details = Details::default();
-        error.details(&mut details);
-        Error::new(error.code())
-            .with_context_map(context)
-            .with_details(details)
-            .with_source(error)
+        let mut built = Error::new(error.code());
+        error.context(built.context_mut());
+        error.enrich(built).with_source(error)
     }
 }

@@ -1,42 +1,35 @@
 //! [`Context`]: the key/values that describe one occurrence of an error.
 
-use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
-/// The longest metadata key AIP-193 allows.
-pub const MAX_KEY_LEN: usize = 64;
-
-/// Keys the encoder itself writes into `google.rpc.ErrorInfo.metadata`.
-/// A context key that normalizes to one of them gets the `ctx` prefix.
-pub const RESERVED_KEYS: [&str; 2] = ["code", "module"];
+use super::context_key::context_key;
 
 /// The context of one error: key/value pairs such as `repo` = `ns/name`,
-/// sent to the peer in both `ErrorInfo` details.
+/// sent to the peer as the `google.rpc.ErrorInfo` metadata.
 ///
 /// # Rules
 /// - **Order.** Entries are kept sorted by key, so logs and the wire are
 ///   deterministic whatever the insertion order.
 /// - **A key set twice.** The last value wins, as with a map.
-/// - **Keys are lowerCamel.** AIP-193 requires metadata keys that match
-///   `[a-z][a-zA-Z0-9-_]+` and are at most 64 characters. Every key is
-///   normalized on insertion, so invalid metadata can never be produced:
-///   - separators and other characters outside `[A-Za-z0-9]` split words,
-///     which are joined in lowerCamel: `repo_path` → `repoPath`,
-///     `X-Request-ID` → `xRequestID`, `RepoPath` → `repoPath`;
-///   - an all-capitals first word is lowered whole: `URL` → `url`;
-///   - a key that is then empty, one character long, starts with a digit, or
-///     is one of [`RESERVED_KEYS`] gets the prefix `ctx`: `2fa` → `ctx2fa`,
-///     `code` → `ctxCode`;
-///   - the result is cut to 64 characters.
+/// - **Keys.** A key that is a valid AIP-193 metadata key is kept as it is;
+///   any other is escaped, so that no two keys become one (see
+///   [`context_key`](crate::context_key)). Use lowerCamel keys (`repoPath`),
+///   as AIP-193 recommends. Keys decoded from a peer are kept exactly as
+///   received.
+/// - **Values** are any [`Display`](fmt::Display) value: `&str`, numbers,
+///   paths through `.display()`.
+///
+/// Building a context of `n` entries costs `O(n log n)` in any key order.
 ///
 /// ```
 /// use csghub_errorx::Context;
 ///
 /// let mut context = Context::new();
-/// context.insert("repo_path", "a/b");
-/// context.insert("branch", "main");
-/// context.insert("repoPath", "c/d");
+/// context.insert("repo", "a/b");
+/// context.insert("attempt", 3);
+/// context.insert("repo", "c/d");
 /// let entries: Vec<_> = context.iter().collect();
-/// assert_eq!(entries, [("branch", "main"), ("repoPath", "c/d")]);
+/// assert_eq!(entries, [("attempt", "3"), ("repo", "c/d")]);
 /// ```
 #[derive(Clone, Default)]
 pub struct Context {
@@ -70,7 +63,7 @@ impl Context {
     }
 
     /// An empty context with room for `entries` entries of `text` bytes
-    /// in all, so a decoder fills it without reallocating.
+    /// in all.
     pub(crate) fn with_capacity(text: usize, entries: usize) -> Context {
         Context {
             text: String::with_capacity(text),
@@ -79,7 +72,8 @@ impl Context {
     }
 
     fn text(&self, span: Span) -> &str {
-        // Spans are made by `push`, at the boundaries of whole strings.
+        // Spans are made by `push` and `push_display`, at the boundaries of
+        // whole strings.
         &self.text[span.start..span.end]
     }
 
@@ -92,33 +86,82 @@ impl Context {
         }
     }
 
+    fn push_display(&mut self, value: &dyn fmt::Display) -> Span {
+        let start = self.text.len();
+        // Writing into a `String` fails only if `Display` itself fails;
+        // whatever it wrote before failing is kept.
+        let _ = write!(self.text, "{value}");
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.entries
             .binary_search_by(|entry| self.text(entry.key).cmp(key))
     }
 
-    /// Sets `key` (normalized, see the type docs) to `value`, replacing an
-    /// earlier value of the same key.
-    pub fn insert(&mut self, key: impl AsRef<str>, value: impl AsRef<str>) {
-        let key = normalize_key(key.as_ref());
-        match self.find(&key) {
-            Ok(i) => self.entries[i].value = self.push(value.as_ref()),
+    /// Sets `key` (escaped if it is not a valid metadata key, see the type
+    /// docs) to `value`, replacing an earlier value of the same key.
+    pub fn insert(&mut self, key: impl AsRef<str>, value: impl fmt::Display) {
+        let key = context_key(key.as_ref());
+        self.insert_exact(&key, &value);
+    }
+
+    /// Sets `key` exactly as given: for keys received from a peer.
+    pub(crate) fn insert_exact(&mut self, key: &str, value: &dyn fmt::Display) {
+        match self.find(key) {
+            Ok(i) => self.entries[i].value = self.push_display(value),
             Err(i) => {
                 let entry = Entry {
-                    key: self.push(&key),
-                    value: self.push(value.as_ref()),
+                    key: self.push(key),
+                    value: self.push_display(value),
                 };
                 self.entries.insert(i, entry);
             }
         }
     }
 
-    /// The value of `key`, which is normalized first.
+    /// Appends an entry without keeping the order; [`Context::sort`] must
+    /// follow before the context is read. For bulk building.
+    pub(crate) fn push_unsorted(&mut self, key: &str, value: &str) {
+        let entry = Entry {
+            key: self.push(key),
+            value: self.push(value),
+        };
+        self.entries.push(entry);
+    }
+
+    /// Restores the order after [`Context::push_unsorted`]: sorts by key and,
+    /// of entries with the same key, keeps the last pushed. `O(n log n)`.
+    pub(crate) fn sort(&mut self) {
+        let text = &self.text;
+        // Stable, so equal keys stay in the order they were pushed.
+        self.entries
+            .sort_by(|a, b| text[a.key.start..a.key.end].cmp(&text[b.key.start..b.key.end]));
+        let mut kept = 0;
+        for i in 0..self.entries.len() {
+            let is_last_of_key = self.entries.get(i + 1).is_none_or(|next| {
+                text[next.key.start..next.key.end]
+                    != text[self.entries[i].key.start..self.entries[i].key.end]
+            });
+            if is_last_of_key {
+                self.entries[kept] = self.entries[i];
+                kept += 1;
+            }
+        }
+        self.entries.truncate(kept);
+    }
+
+    /// The value of `key`: as given, else as [`Context::insert`] would
+    /// have escaped it.
     pub fn get(&self, key: &str) -> Option<&str> {
-        let key = normalize_key(key);
-        self.find(&key)
-            .ok()
-            .map(|i| self.text(self.entries[i].value))
+        let found = self.find(key).or_else(|_| match context_key(key) {
+            std::borrow::Cow::Owned(escaped) => self.find(&escaped),
+            std::borrow::Cow::Borrowed(_) => Err(0),
+        });
+        found.ok().map(|i| self.text(self.entries[i].value))
     }
 
     /// The entries, sorted by key.
@@ -156,13 +199,13 @@ impl std::hash::Hash for Context {
     }
 }
 
-impl std::fmt::Debug for Context {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Context {
+impl<K: AsRef<str>, V: fmt::Display> FromIterator<(K, V)> for Context {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Context {
         let mut context = Context::new();
         context.extend(iter);
@@ -170,135 +213,25 @@ impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Context {
     }
 }
 
-impl<K: AsRef<str>, V: AsRef<str>> Extend<(K, V)> for Context {
+impl<K: AsRef<str>, V: fmt::Display> Extend<(K, V)> for Context {
+    /// Inserts every entry, as [`Context::insert`] does, sorting once at
+    /// the end: `O(n log n)` in any key order.
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (key, value) in iter {
-            self.insert(key, value);
+            let key = context_key(key.as_ref());
+            let entry = Entry {
+                key: self.push(&key),
+                value: self.push_display(&value),
+            };
+            self.entries.push(entry);
         }
+        self.sort();
     }
-}
-
-/// Whether `key` is already a lowerCamel key that [`normalize_key`] keeps.
-fn is_normalized(key: &str) -> bool {
-    let bytes = key.as_bytes();
-    bytes.len() >= 2
-        && bytes.len() <= MAX_KEY_LEN
-        && bytes[0].is_ascii_lowercase()
-        && bytes.iter().all(u8::is_ascii_alphanumeric)
-        && !RESERVED_KEYS.contains(&key)
-}
-
-/// Normalizes a context key to lowerCamel, as described on [`Context`].
-/// Borrows when the key is already normalized, which is the common case.
-///
-/// ```
-/// use csghub_errorx::normalize_key;
-///
-/// assert_eq!(normalize_key("repo"), "repo");
-/// assert_eq!(normalize_key("repo_path"), "repoPath");
-/// assert_eq!(normalize_key("X-Request-ID"), "xRequestID");
-/// assert_eq!(normalize_key("code"), "ctxCode");
-/// assert_eq!(normalize_key(""), "ctx");
-/// ```
-pub fn normalize_key(key: &str) -> Cow<'_, str> {
-    if is_normalized(key) {
-        return Cow::Borrowed(key);
-    }
-    let mut out = String::with_capacity(key.len().min(MAX_KEY_LEN) + 3);
-    for (i, word) in key
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .enumerate()
-    {
-        if i == 0 {
-            if word.bytes().all(|b| !b.is_ascii_lowercase()) {
-                out.push_str(&word.to_ascii_lowercase());
-            } else {
-                let mut chars = word.chars();
-                out.extend(chars.next().map(|c| c.to_ascii_lowercase()));
-                out.push_str(chars.as_str());
-            }
-        } else {
-            let mut chars = word.chars();
-            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
-            out.push_str(chars.as_str());
-        }
-    }
-    let needs_prefix = out.len() < 2
-        || !out.as_bytes()[0].is_ascii_lowercase()
-        || RESERVED_KEYS.contains(&out.as_str());
-    if needs_prefix {
-        let mut chars = out.chars();
-        let first = chars.next().map(|c| c.to_ascii_uppercase());
-        let rest = chars.as_str().to_string();
-        out = String::from("ctx");
-        out.extend(first);
-        out.push_str(&rest);
-    }
-    out.truncate(MAX_KEY_LEN); // ASCII only, so any index is a boundary
-    Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn is_aip193_key(key: &str) -> bool {
-        let b = key.as_bytes();
-        b.len() >= 2
-            && b.len() <= 64
-            && b[0].is_ascii_lowercase()
-            && b[1..]
-                .iter()
-                .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
-    }
-
-    #[test]
-    fn normalization_examples() {
-        for (input, expected) in [
-            ("repo", "repo"),
-            ("repoPath", "repoPath"),
-            ("repo_path", "repoPath"),
-            ("RepoPath", "repoPath"),
-            ("URL", "url"),
-            ("X-Request-ID", "xRequestID"),
-            ("2fa", "ctx2fa"),
-            ("a", "ctxA"),
-            ("", "ctx"),
-            ("code", "ctxCode"),
-            ("module", "ctxModule"),
-            ("Code", "ctxCode"),
-            ("名字", "ctx"),
-            ("user name", "userName"),
-        ] {
-            assert_eq!(normalize_key(input), expected, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn long_keys_are_cut_to_64() {
-        let key = normalize_key(&"k".repeat(200)).into_owned();
-        assert_eq!(key.len(), 64);
-    }
-
-    #[test]
-    fn every_normalized_key_is_a_valid_metadata_key() {
-        let long = "x".repeat(100);
-        for input in [
-            "",
-            "_",
-            "-x-",
-            "9",
-            "ÄÖÜ",
-            "a b c",
-            "__init__",
-            long.as_str(),
-            "code",
-        ] {
-            let key = normalize_key(input);
-            assert!(is_aip193_key(&key), "{input:?} -> {key:?}");
-        }
-    }
 
     #[test]
     fn equality_ignores_replaced_values() {
@@ -311,11 +244,37 @@ mod tests {
     }
 
     #[test]
-    fn last_write_wins() {
+    fn last_write_wins_one_by_one_and_in_bulk() {
         let mut context = Context::new();
         context.insert("repo", "a");
         context.insert("repo", "b");
         assert_eq!(context.len(), 1);
         assert_eq!(context.get("repo"), Some("b"));
+        let bulk: Context = [("k", "1"), ("a", "x"), ("k", "2"), ("k", "3")]
+            .into_iter()
+            .collect();
+        assert_eq!(bulk.iter().collect::<Vec<_>>(), [("a", "x"), ("k", "3")]);
+    }
+
+    #[test]
+    fn keys_that_are_not_metadata_keys_stay_apart() {
+        let mut context = Context::new();
+        context.insert("名字", "alice");
+        context.insert("年龄", 30);
+        context.insert("code", "x");
+        context.insert("ctxCode", "y");
+        assert_eq!(context.len(), 4);
+        assert_eq!(context.get("名字"), Some("alice"));
+        assert_eq!(context.get("年龄"), Some("30"));
+        assert_eq!(context.get("code"), Some("x"));
+        assert_eq!(context.get("ctxCode"), Some("y"));
+    }
+
+    #[test]
+    fn descending_keys_in_bulk_sort_once() {
+        let keys: Vec<String> = (0..10_000).rev().map(|i| format!("k{i:05}")).collect();
+        let context: Context = keys.iter().map(|k| (k.as_str(), "v")).collect();
+        assert_eq!(context.len(), 10_000);
+        assert_eq!(context.iter().next(), Some(("k00000", "v")));
     }
 }

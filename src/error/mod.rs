@@ -2,25 +2,23 @@
 
 mod catalog_error;
 mod context;
-mod details;
+mod context_key;
+mod detail_builders;
 pub(crate) mod received;
 mod report;
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
-
-use prost_types::Any;
-use tonic_types::pb;
 
 pub use catalog_error::CatalogError;
-pub use context::{normalize_key, Context, MAX_KEY_LEN, RESERVED_KEYS};
-pub use details::Details;
+pub use context::Context;
+pub use context_key::{context_key, MAX_KEY_LEN};
 use received::Received;
 pub use report::Report;
 
-use crate::{Code, DecodeProblem};
+use crate::details::Details;
+use crate::{DecodeProblem, ErrorCode, UnknownCode};
 
 /// The cause of an error: logged, never sent to the peer.
 pub type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
@@ -28,23 +26,26 @@ pub type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 /// A catalog error: what a server returns and what a client decodes.
 ///
 /// It carries
-/// - a [`Code`] of the catalog (or none, for a status decoded from a server
-///   that does not use the catalog; the gRPC code and message are kept);
+/// - an [`ErrorCode`] of the catalog; or, decoded from a peer, a code this
+///   build lacks ([`Error::unknown_code`]) or none at all (a server that does
+///   not use the catalog: its gRPC code, message and `ErrorInfo` are kept);
 /// - a public, developer-facing message, by default the code's description;
-/// - a [`Context`] of key/values, sorted, last write wins;
-/// - standard [`Details`];
+/// - a [`Context`] of key/values, sent as the `google.rpc.ErrorInfo`
+///   metadata;
+/// - standard details ([`RetryInfo`](crate::RetryInfo),
+///   [`ResourceInfo`](crate::ResourceInfo), ...);
 /// - an optional [`source`](std::error::Error::source), the cause. The
 ///   source is logged by the layers and never put on the wire.
 ///
 /// ```
-/// use csghub_errorx::{Code, Error};
+/// use csghub_errorx::{Error, ErrorCode};
 ///
 /// let io = std::io::Error::other("connection reset by 10.0.0.7");
-/// let error = Error::new(Code::GIT_REPO_NOT_FOUND)
+/// let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
 ///     .with_context("repo", "ns/name")
 ///     .with_source(io);
 ///
-/// assert!(error.is(Code::GIT_REPO_NOT_FOUND));
+/// assert!(error.is(ErrorCode::GIT_REPO_NOT_FOUND));
 /// assert_eq!(error.grpc_code(), tonic::Code::NotFound);
 /// assert_eq!(error.context().get("repo"), Some("ns/name"));
 /// assert!(std::error::Error::source(&error).is_some());
@@ -58,14 +59,15 @@ pub type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 /// `Display` prints `GIT-ERR-8 gitAuthFailed: <message>`; the source is not
 /// repeated (it is [`source`](std::error::Error::source)).
 #[derive(Clone, thiserror::Error)]
-#[error("{}: {message}", Label(self))]
+#[error("{}: {}", Label(self), crate::text::Escaped(&self.message))]
 pub struct Error {
-    code: Option<Code>,
+    code: Option<ErrorCode>,
     grpc_code: tonic::Code,
     message: Cow<'static, str>,
     context: Context,
-    // Boxed: most errors carry no standard details, and a small `Error`
-    // keeps `Result<T, Error>` cheap to return.
+    domain: Option<Cow<'static, str>>,
+    // Boxed: most errors carry no standard details and are not decoded, and
+    // a small `Error` keeps `Result<T, Error>` cheap to return.
     details: Option<Box<Details>>,
     received: Option<Box<Received>>,
     #[source]
@@ -75,26 +77,29 @@ pub struct Error {
 impl Error {
     /// An error with `code`, its catalog description as message, and no
     /// context. Does not allocate.
-    pub fn new(code: Code) -> Error {
+    pub fn new(code: ErrorCode) -> Error {
         Error {
             code: Some(code),
             grpc_code: code.grpc_code(),
             message: Cow::Borrowed(code.description()),
             context: Context::new(),
+            domain: None,
             details: None,
             received: None,
             source: None,
         }
     }
 
-    /// An error without a catalog code: what a client decodes from a server
-    /// that does not use the catalog.
+    /// An error without a catalog code: for a failure the catalog has no
+    /// code for. It is sent with the gRPC code's name as its reason
+    /// (`NOT_FOUND`).
     pub fn uncataloged(grpc_code: tonic::Code, message: impl Into<Cow<'static, str>>) -> Error {
         Error {
             code: None,
             grpc_code,
             message: message.into(),
             context: Context::new(),
+            domain: None,
             details: None,
             received: None,
             source: None,
@@ -108,20 +113,28 @@ impl Error {
         self
     }
 
-    /// Sets a context entry. The key is normalized to lowerCamel and a key
-    /// set twice keeps the last value; see [`Context`].
-    pub fn with_context(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Error {
+    /// Sets a context entry to any `Display` value. A key set twice keeps
+    /// the last value; a key that is not a valid metadata key is escaped.
+    /// See [`Context`].
+    pub fn with_context(mut self, key: impl AsRef<str>, value: impl fmt::Display) -> Error {
         self.context.insert(key, value);
         self
     }
 
-    /// Sets every entry of `context`, as [`Error::with_context`] does.
-    pub fn with_context_map(mut self, context: Context) -> Error {
-        if self.context.is_empty() {
-            self.context = context;
-        } else {
-            self.context.extend(context.iter());
-        }
+    /// Sets every entry of `entries`, as [`Error::with_context`] does.
+    pub fn with_context_entries<K: AsRef<str>, V: fmt::Display>(
+        mut self,
+        entries: impl IntoIterator<Item = (K, V)>,
+    ) -> Error {
+        self.context.extend(entries);
+        self
+    }
+
+    /// Sets the `google.rpc.ErrorInfo.domain` this error is sent with,
+    /// over the encoder's. A decoded error has its peer's domain already, so
+    /// a forwarded error keeps it.
+    pub fn with_domain(mut self, domain: impl Into<Cow<'static, str>>) -> Error {
+        self.domain = Some(domain.into());
         self
     }
 
@@ -138,112 +151,21 @@ impl Error {
         self
     }
 
-    /// Replaces all standard details.
-    pub fn with_details(mut self, details: Details) -> Error {
-        self.details = (!details.is_empty()).then(|| Box::new(details));
-        self
-    }
-
-    /// Adds `RetryInfo`: the client should wait `delay` before retrying.
-    pub fn with_retry_delay(mut self, delay: Duration) -> Error {
-        self.details_mut().retry_info = Some(pb::RetryInfo {
-            retry_delay: Some(prost_types::Duration {
-                seconds: i64::try_from(delay.as_secs()).unwrap_or(i64::MAX),
-                nanos: i32::try_from(delay.subsec_nanos()).unwrap_or(0),
-            }),
-        });
-        self
-    }
-
-    /// Adds a `BadRequest` field violation: `field` (a path such as
-    /// `repo.name`) is wrong, and why.
-    pub fn with_field_violation(
-        mut self,
-        field: impl Into<String>,
-        description: impl Into<String>,
-    ) -> Error {
-        let bad_request = self
-            .details_mut()
-            .bad_request
-            .get_or_insert_with(Default::default);
-        bad_request
-            .field_violations
-            .push(pb::bad_request::FieldViolation {
-                field: field.into(),
-                description: description.into(),
-                ..Default::default()
-            });
-        self
-    }
-
-    /// Adds `ResourceInfo`: which resource was not found or refused.
-    pub fn with_resource(
-        mut self,
-        resource_type: impl Into<String>,
-        resource_name: impl Into<String>,
-    ) -> Error {
-        self.details_mut().resource_info = Some(pb::ResourceInfo {
-            resource_type: resource_type.into(),
-            resource_name: resource_name.into(),
-            ..Default::default()
-        });
-        self
-    }
-
-    /// Adds `RequestInfo` with a request or trace id.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Error {
-        self.details_mut().request_info = Some(pb::RequestInfo {
-            request_id: request_id.into(),
-            serving_data: String::new(),
-        });
-        self
-    }
-
-    /// Adds a `Help` link.
-    pub fn with_help_link(
-        mut self,
-        description: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Error {
-        let help = self.details_mut().help.get_or_insert_with(Default::default);
-        help.links.push(pb::help::Link {
-            description: description.into(),
-            url: url.into(),
-        });
-        self
-    }
-
-    /// Adds `DebugInfo`. It is sent only by an encoder that opted in with
-    /// [`StatusEncoder::include_debug_info`](crate::StatusEncoder::include_debug_info).
-    pub fn with_debug_info(
-        mut self,
-        detail: impl Into<String>,
-        stack_entries: Vec<String>,
-    ) -> Error {
-        self.details_mut().debug_info = Some(pb::DebugInfo {
-            stack_entries,
-            detail: detail.into(),
-        });
-        self
-    }
-
-    /// Adds a detail of a type of your own. It is sent as it is, after the
-    /// standard details, and dropped first of all details save `DebugInfo`
-    /// and `Help` when the status is over budget.
-    pub fn with_custom_detail(mut self, detail: Any) -> Error {
-        self.details_mut().other.push(detail);
-        self
-    }
-
-    /// The catalog code; `None` for a status from a server that does not use
-    /// the catalog.
-    pub fn code(&self) -> Option<Code> {
+    /// The catalog code; `None` for an error whose code this build lacks
+    /// (see [`Error::unknown_code`]) or that has none.
+    pub fn code(&self) -> Option<ErrorCode> {
         self.code
+    }
+
+    /// A catalog code that a newer peer sent and this build lacks, such as
+    /// `GIT-ERR-99`.
+    pub fn unknown_code(&self) -> Option<UnknownCode> {
+        self.received.as_ref().and_then(|r| r.unknown_code)
     }
 
     /// Whether this is an error with `code`, whatever its context, message
     /// or source (Go's `errors.Is`).
-    pub fn is(&self, code: Code) -> bool {
+    pub fn is(&self, code: ErrorCode) -> bool {
         self.code == Some(code)
     }
 
@@ -256,8 +178,8 @@ impl Error {
     /// canonical mapping of [`Error::grpc_code`] otherwise.
     pub fn http_status(&self) -> http::StatusCode {
         match self.code {
-            Some(code) if code.is_known() => code.http_status(),
-            _ => crate::http_status::from_grpc_code(self.grpc_code),
+            Some(code) => code.http_status(),
+            None => crate::grpc_code::http_status(self.grpc_code),
         }
     }
 
@@ -276,56 +198,38 @@ impl Error {
         &mut self.context
     }
 
-    /// The standard details.
-    pub fn details(&self) -> &Details {
-        static EMPTY: Details = Details::EMPTY;
-        self.details.as_deref().unwrap_or(&EMPTY)
-    }
-
-    /// The `RetryInfo` delay, if the error has one: how long the client
-    /// should wait before retrying. A negative delay reads as none.
-    pub fn retry_delay(&self) -> Option<Duration> {
-        let delay = self.details().retry_info.as_ref()?.retry_delay.as_ref()?;
-        Some(Duration::new(
-            u64::try_from(delay.seconds).ok()?,
-            u32::try_from(delay.nanos).ok()?,
-        ))
-    }
-
-    /// The standard details, to change them in place.
-    pub fn details_mut(&mut self) -> &mut Details {
-        self.details.get_or_insert_with(Box::default)
-    }
-
-    /// The code string, `GIT-ERR-8`: as the peer sent it for a decoded error,
-    /// from the catalog otherwise; empty for an error without a code.
-    pub fn code_str(&self) -> Cow<'_, str> {
-        if let Some(text) = self.received.as_ref().and_then(|r| r.code_str.as_deref()) {
-            return Cow::Borrowed(text);
+    /// The code string: `GIT-ERR-8` for a catalog code, `GIT-ERR-99` for a
+    /// code this build lacks; `None` for an error without a catalog code.
+    pub fn code_str(&self) -> Option<Cow<'_, str>> {
+        if let Some(code) = self.code {
+            return Some(Cow::Borrowed(code.as_str()));
         }
-        match self.code {
-            Some(code) if code.is_known() => Cow::Borrowed(code.as_str()),
-            Some(code) => Cow::Owned(code.to_string()),
-            None => Cow::Borrowed(""),
+        let received = self.received.as_deref()?;
+        match (received.unknown_code, &received.code_str) {
+            // An older peer's string for a module this build lacks.
+            (Some(code), Some(text)) if !code.module().is_known() => Some(Cow::Borrowed(text)),
+            (Some(code), _) => Some(Cow::Owned(code.to_string())),
+            (None, _) => None,
         }
     }
 
     /// The AIP-193 reason: as the peer sent it for a decoded error, the
     /// catalog's otherwise; for an error without a code, the gRPC code's
-    /// canonical name.
+    /// canonical name (`NOT_FOUND`).
     pub fn reason(&self) -> &str {
         if let Some(reason) = self.received.as_ref().and_then(|r| r.reason.as_deref()) {
             return reason;
         }
         match self.code {
-            Some(code) if code.is_known() => code.reason(),
-            _ => crate::http_status::grpc_code_name(self.grpc_code),
+            Some(code) => code.reason(),
+            None => crate::grpc_code::name(self.grpc_code),
         }
     }
 
-    /// The `ErrorInfo` domain the peer sent, for a decoded error.
+    /// The `ErrorInfo` domain: the peer's for a decoded error, the one set
+    /// by [`Error::with_domain`], or `None` (the encoder's is used).
     pub fn domain(&self) -> Option<&str> {
-        self.received.as_ref().and_then(|r| r.domain.as_deref())
+        self.domain.as_deref()
     }
 
     /// What could not be decoded from the peer's status. Empty for an error
@@ -339,37 +243,62 @@ impl Error {
         self.source.as_ref()
     }
 
-    pub(crate) fn from_parts(
-        code: Option<Code>,
-        grpc_code: tonic::Code,
-        message: String,
-        context: Context,
-        details: Details,
-        received: Received,
-    ) -> Error {
+    pub(crate) fn details(&self) -> Option<&Details> {
+        self.details.as_deref()
+    }
+
+    pub(crate) fn details_mut(&mut self) -> &mut Details {
+        self.details.get_or_insert_with(Box::default)
+    }
+
+    pub(crate) fn received(&self) -> Option<&Received> {
+        self.received.as_deref()
+    }
+
+    /// Adds a problem found after decoding (by the client layer's guard).
+    pub(crate) fn push_problem(&mut self, problem: DecodeProblem) {
+        self.received
+            .get_or_insert_with(Box::default)
+            .problems
+            .push(problem);
+    }
+
+    pub(crate) fn from_parts(parts: DecodedParts) -> Error {
         Error {
-            code,
-            grpc_code,
-            message: Cow::Owned(message),
-            context,
-            details: (!details.is_empty()).then(|| Box::new(details)),
-            received: (received != Received::default()).then(|| Box::new(received)),
+            code: parts.code,
+            grpc_code: parts.grpc_code,
+            message: Cow::Owned(parts.message),
+            context: parts.context,
+            domain: parts.domain.map(Cow::Owned),
+            details: (!parts.details.is_empty()).then(|| Box::new(parts.details)),
+            received: (parts.received != Received::default()).then(|| Box::new(parts.received)),
             source: None,
         }
     }
 }
 
+/// Everything the decoder found, to build an [`Error`] from.
+pub(crate) struct DecodedParts {
+    pub(crate) code: Option<ErrorCode>,
+    pub(crate) grpc_code: tonic::Code,
+    pub(crate) message: String,
+    pub(crate) context: Context,
+    pub(crate) domain: Option<String>,
+    pub(crate) details: Details,
+    pub(crate) received: Received,
+}
+
 /// What `Display` prints before the message: the code string and name, the
-/// code as the peer sent it, or the gRPC code's name.
+/// code string of a code this build lacks, or the gRPC code's name.
 struct Label<'a>(&'a Error);
 
 impl fmt::Display for Label<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let error = self.0;
-        match error.code {
-            Some(code) if code.is_known() => write!(f, "{} {}", code.as_str(), code.name()),
-            Some(_) => f.write_str(&error.code_str()),
-            None => f.write_str(crate::http_status::grpc_code_name(error.grpc_code)),
+        match (error.code, error.code_str()) {
+            (Some(code), _) => write!(f, "{} {}", code.as_str(), code.name()),
+            (None, Some(code_str)) => crate::text::Escaped(&code_str).fmt(f),
+            (None, None) => f.write_str(crate::grpc_code::name(error.grpc_code)),
         }
     }
 }
@@ -382,6 +311,9 @@ impl fmt::Debug for Error {
             .field("grpc_code", &self.grpc_code)
             .field("message", &self.message)
             .field("context", &self.context);
+        if let Some(domain) = &self.domain {
+            debug.field("domain", domain);
+        }
         if let Some(details) = &self.details {
             debug.field("details", details);
         }
@@ -392,14 +324,14 @@ impl fmt::Debug for Error {
     }
 }
 
-impl From<Code> for Error {
-    fn from(code: Code) -> Error {
+impl From<ErrorCode> for Error {
+    fn from(code: ErrorCode) -> Error {
         Error::new(code)
     }
 }
 
-impl PartialEq<Code> for Error {
-    fn eq(&self, code: &Code) -> bool {
+impl PartialEq<ErrorCode> for Error {
+    fn eq(&self, code: &ErrorCode) -> bool {
         self.is(*code)
     }
 }

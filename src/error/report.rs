@@ -2,106 +2,92 @@
 
 use std::fmt;
 
+use crate::details::DetailKind;
+use crate::text::Escaped;
 use crate::Error;
-
-/// Longer context values are shown cut, with their length.
-const MAX_SHOWN_VALUE_LEN: usize = 120;
 
 /// Every fact of an error, one per line, for a terminal or a log reader:
 /// code, name, reason, gRPC code, message, context, details, decode
 /// problems and the chain of sources. Made by [`Error::report`].
 ///
-/// ```
-/// use csghub_errorx::{Code, Error};
+/// Text a peer sent is escaped (a newline shows as `\n`, an escape byte as
+/// `\u{1b}`) and cut at 512 bytes, so a hostile peer cannot forge lines or
+/// flood the screen.
 ///
-/// let text = Error::new(Code::GIT_AUTH_FAILED).with_context("remote", "origin").report().to_string();
+/// ```
+/// use csghub_errorx::{Error, ErrorCode};
+///
+/// let text = Error::new(ErrorCode::GIT_AUTH_FAILED).with_context("remote", "origin").report().to_string();
 /// assert!(text.contains("code:        GIT-ERR-8"));
 /// assert!(text.contains("remote = origin"));
 /// ```
-pub struct Report<'a>(pub(crate) &'a Error);
+#[derive(Clone, Copy)]
+pub struct Report<'a>(&'a Error);
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let error = self.0;
-        match error.code() {
-            Some(code) => {
-                writeln!(f, "code:        {}", error.code_str())?;
-                let name = if code.is_known() {
-                    code.name()
-                } else {
-                    "(not in this catalog)"
-                };
-                writeln!(f, "name:        {name}")?;
+        match (error.code(), error.code_str()) {
+            (Some(code), _) => {
+                writeln!(f, "code:        {}", code.as_str())?;
+                writeln!(f, "name:        {}", code.name())?;
             }
-            None => writeln!(f, "code:        (none: not a catalog error)")?,
+            (None, Some(code_str)) => {
+                writeln!(f, "code:        {}", Escaped(&code_str))?;
+                writeln!(f, "name:        (not in this catalog)")?;
+            }
+            (None, None) => writeln!(f, "code:        (none: not a catalog error)")?,
         }
-        writeln!(f, "reason:      {}", error.reason())?;
+        writeln!(f, "reason:      {}", Escaped(error.reason()))?;
         if let Some(domain) = error.domain() {
-            writeln!(f, "domain:      {domain}")?;
+            writeln!(f, "domain:      {}", Escaped(domain))?;
         }
         writeln!(
             f,
             "grpc code:   {} ({})",
-            crate::http_status::grpc_code_name(error.grpc_code()),
+            crate::grpc_code::name(error.grpc_code()),
             error.grpc_code() as i32
         )?;
         writeln!(f, "http status: {}", error.http_status().as_u16())?;
-        writeln!(f, "message:     {}", error.message())?;
+        writeln!(f, "message:     {}", Escaped(error.message()))?;
         if !error.context().is_empty() {
             writeln!(f, "context:")?;
             for (key, value) in error.context().iter() {
-                if value.len() > MAX_SHOWN_VALUE_LEN {
-                    let shown =
-                        &value[..crate::truncate::floor_char_boundary(value, MAX_SHOWN_VALUE_LEN)];
-                    writeln!(f, "  {key} = {shown}... ({} bytes)", value.len())?;
-                } else {
-                    writeln!(f, "  {key} = {value}")?;
+                write!(f, "  {} = {}", Escaped(key), Escaped(value))?;
+                if value.len() > crate::text::MAX_SHOWN_LEN {
+                    write!(f, " ({} bytes)", value.len())?;
+                }
+                writeln!(f)?;
+            }
+        }
+        if let Some(details) = error.details() {
+            for &kind in DetailKind::WIRE_ORDER {
+                if let Some(detail) = details.debug(kind) {
+                    let shown = format!("{detail:?}");
+                    writeln!(f, "detail:      {} {}", kind.label(), Escaped(&shown))?;
                 }
             }
         }
-        let details = error.details();
-        let standard: [(&str, Option<&dyn fmt::Debug>); 9] = [
-            ("RetryInfo", details.retry_info.as_ref().map(|d| d as _)),
-            ("BadRequest", details.bad_request.as_ref().map(|d| d as _)),
-            (
-                "ResourceInfo",
-                details.resource_info.as_ref().map(|d| d as _),
-            ),
-            (
-                "PreconditionFailure",
-                details.precondition_failure.as_ref().map(|d| d as _),
-            ),
-            (
-                "QuotaFailure",
-                details.quota_failure.as_ref().map(|d| d as _),
-            ),
-            ("RequestInfo", details.request_info.as_ref().map(|d| d as _)),
-            (
-                "LocalizedMessage",
-                details.localized_message.as_ref().map(|d| d as _),
-            ),
-            ("Help", details.help.as_ref().map(|d| d as _)),
-            ("DebugInfo", details.debug_info.as_ref().map(|d| d as _)),
-        ];
-        for (name, detail) in standard {
-            if let Some(detail) = detail {
-                writeln!(f, "detail:      {name} {detail:?}")?;
-            }
-        }
-        for any in &details.other {
+        for raw in error.raw_details() {
             writeln!(
                 f,
                 "detail:      {} ({} bytes, kept raw)",
-                any.type_url,
-                any.value.len()
+                Escaped(raw.type_url()),
+                raw.value().len()
             )?;
         }
         for problem in error.decode_problems() {
-            writeln!(f, "problem:     {problem}")?;
+            writeln!(f, "problem:     {}", Escaped(&problem.to_string()))?;
         }
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
-            writeln!(f, "caused by:   {cause}")?;
+            writeln!(f, "caused by:   {}", Escaped(&cause.to_string()))?;
             source = cause.source();
         }
         Ok(())

@@ -7,7 +7,8 @@ use std::time::Duration;
 use tracing::Level;
 
 use super::Side;
-use crate::http_status::grpc_code_name;
+use crate::grpc_code::name as grpc_code_name;
+use crate::text::Escaped;
 use crate::truncate::truncate;
 use crate::Error;
 
@@ -62,12 +63,16 @@ impl Fields<'_> {
     }
 
     pub(crate) fn emit(&self, side: Side, level: Level) {
-        let code = self
-            .error
-            .filter(|e| e.code().is_some())
-            .map(Error::code_str);
-        let reason = self.error.map(Error::reason);
-        let module = self.error.and_then(Error::code).map(|c| c.module());
+        // The code string and reason of a decoded error are the peer's:
+        // escaped and bounded, so no peer can forge or flood a log line.
+        let code = self.error.and_then(Error::code_str);
+        let code = code.as_deref().map(Escaped);
+        let reason = self.error.map(|e| Escaped(e.reason()));
+        let module = self.error.and_then(|e| {
+            e.code()
+                .map(|c| c.module())
+                .or_else(|| e.unknown_code().map(|c| c.module()))
+        });
         let context = self.context();
         let source = self.source_chain();
         let text = if self.grpc_code == tonic::Code::Ok {
@@ -84,7 +89,7 @@ impl Fields<'_> {
                     rpc.method = %self.method,
                     rpc.grpc.status_code = self.grpc_code as i32,
                     grpc.code = %grpc_code_name(self.grpc_code),
-                    code = code.as_deref().map(tracing::field::display),
+                    code = code.as_ref().map(tracing::field::display),
                     reason = reason.map(tracing::field::display),
                     module = module.map(tracing::field::display),
                     grpc.message = (!self.message.is_empty()).then_some(&*self.message),

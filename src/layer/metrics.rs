@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::Code;
+use crate::ErrorCode;
 
 /// Which side of the wire an RPC was observed on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,7 +36,7 @@ pub struct RpcRecord<'a> {
     /// The gRPC code it ended with.
     pub grpc_code: tonic::Code,
     /// The catalog code, when the status carried one.
-    pub code: Option<Code>,
+    pub code: Option<ErrorCode>,
     /// From the request to the end of the response.
     pub latency: Duration,
 }
@@ -62,7 +62,7 @@ pub trait RpcMetrics: Send + Sync + 'static {
 }
 
 /// The key [`CountingMetrics`] counts by.
-pub type CounterKey = (Side, String, tonic::Code, Option<Code>);
+pub type CounterKey = (Side, String, tonic::Code, Option<ErrorCode>);
 
 /// An in-memory counter per (side, method, gRPC code, catalog code): for
 /// tests, and for services that export counts themselves.
@@ -97,7 +97,7 @@ impl CountingMetrics {
         side: Side,
         method: &str,
         grpc_code: tonic::Code,
-        code: Option<Code>,
+        code: Option<ErrorCode>,
     ) -> u64 {
         let counts = self
             .counts

@@ -2,7 +2,7 @@
 //! details, within a header budget.
 
 use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use tonic::Status;
@@ -10,7 +10,9 @@ use tonic::Status;
 use super::plan::Plan;
 use crate::Error;
 
-/// Encodes errors into `tonic::Status` values. A server sets it up once.
+/// Encodes errors into `tonic::Status` values. A server holds one (in its
+/// service state, or in its [`LogLayer`](crate::layer::LogLayer)); nothing
+/// is global. `Status::from(error)`, and so `?`, encodes with the defaults.
 ///
 /// The status it builds has
 /// - the catalog's gRPC code, and the error's public message (never the
@@ -18,9 +20,14 @@ use crate::Error;
 ///   [`Status::source`](std::error::Error::source), which stays in-process);
 /// - `grpc-status-details-bin`: a `google.rpc.Status` with the **same code
 ///   and message**, holding a `google.rpc.ErrorInfo` (reason, domain, and
-///   metadata `code`, `module` and the context), this library's typed
-///   `csghub.errorx.v1.ErrorInfo`, and the standard details the error has.
-///   `DebugInfo` only with [`StatusEncoder::include_debug_info`].
+///   the context as metadata), this library's typed
+///   `csghub.errorx.v1.ErrorInfo` (module and number), and the standard
+///   details the error has. `DebugInfo` only with
+///   [`StatusEncoder::include_debug_info`].
+///
+/// The domain is the error's own ([`Error::with_domain`], or the peer's for
+/// a decoded error, so a forwarded error keeps its meaning), else the
+/// encoder's.
 ///
 /// # The budget
 /// Peers limit the size of a header block: hyper's default is 16 KiB, and
@@ -37,20 +44,21 @@ use crate::Error;
 ///    boundaries, ending them with [`TRUNCATION_MARKER`](crate::TRUNCATION_MARKER);
 /// 3. cuts the message to 1024, 256, then 64 bytes the same way;
 /// 4. drops context entries, last key first;
-/// 5. drops the typed ErrorInfo and cuts the message to 16 bytes.
+/// 5. cuts the message to 16 bytes.
 ///
-/// The `google.rpc.ErrorInfo` with its reason, domain and `code` always
-/// survives.
+/// Both ErrorInfos with the reason (at most 63 bytes), the domain (at most
+/// 253) and the code's module and number always survive, whatever the error
+/// holds: at most about 450 bytes, well under [`StatusEncoder::MIN_BUDGET`].
 ///
 /// ```
-/// use csghub_errorx::{Code, Error, StatusEncoder};
+/// use csghub_errorx::{Error, ErrorCode, StatusEncoder};
 ///
 /// let encoder = StatusEncoder::new().domain("hub.example.com");
-/// let status = encoder.encode(&Error::new(Code::GIT_AUTH_FAILED).with_context("remote", "origin"));
+/// let status = encoder.encode(&Error::new(ErrorCode::GIT_AUTH_FAILED).with_context("remote", "origin"));
 /// assert_eq!(status.code(), tonic::Code::Unauthenticated);
 ///
 /// let decoded = Error::from_status(&status);
-/// assert!(decoded.is(Code::GIT_AUTH_FAILED));
+/// assert!(decoded.is(ErrorCode::GIT_AUTH_FAILED));
 /// assert_eq!(decoded.domain(), Some("hub.example.com"));
 /// assert_eq!(decoded.context().get("remote"), Some("origin"));
 /// ```
@@ -61,18 +69,17 @@ pub struct StatusEncoder {
     include_debug_info: bool,
 }
 
-static INSTALLED: OnceLock<StatusEncoder> = OnceLock::new();
-
 impl StatusEncoder {
-    /// The `ErrorInfo.domain` unless set: the CSGHub service's name.
-    pub const DEFAULT_DOMAIN: &'static str = "csghub.opencsg.com";
+    /// The `ErrorInfo.domain` unless set: the catalog's,
+    /// [`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN).
+    pub const DEFAULT_DOMAIN: &'static str = crate::CATALOG_DOMAIN;
     /// The default header budget: 7 KiB, safe for peers with an 8 KiB limit.
     pub const DEFAULT_BUDGET: usize = 7 * 1024;
     /// The smallest budget accepted; smaller ones are raised to it, since
-    /// the ErrorInfo that always survives needs about 700 bytes at worst.
+    /// what always survives needs about 450 bytes at worst.
     pub const MIN_BUDGET: usize = 1024;
     /// The longest domain kept (the longest DNS name); longer ones are cut.
-    pub const MAX_DOMAIN_LEN: usize = 253;
+    pub const MAX_DOMAIN_LEN: usize = super::MAX_DOMAIN_LEN;
 
     /// An encoder with the default domain and budget, without DebugInfo.
     pub const fn new() -> StatusEncoder {
@@ -119,7 +126,7 @@ impl StatusEncoder {
 
     /// The status for `error`, without its source.
     pub fn encode(&self, error: &Error) -> Status {
-        let plan = Plan::full(error, &self.domain, self.include_debug_info).fit(self.budget);
+        let plan = Plan::full(error, &self.domain, self.include_debug_info, None).fit(self.budget);
         let details = Bytes::from(plan.encode_details());
         Status::with_details(error.grpc_code(), plan.message().into_owned(), details)
     }
@@ -132,19 +139,6 @@ impl StatusEncoder {
         status.set_source(Arc::new(error));
         status
     }
-
-    /// Makes this encoder the one `Status::from(error)` and `?` use in this
-    /// process. The first call wins; later calls return their encoder back.
-    pub fn install(self) -> Result<(), StatusEncoder> {
-        INSTALLED.set(self)
-    }
-
-    /// The encoder `Status::from(error)` uses: the installed one, or the
-    /// default.
-    pub fn installed() -> &'static StatusEncoder {
-        static DEFAULT: StatusEncoder = StatusEncoder::new();
-        INSTALLED.get().unwrap_or(&DEFAULT)
-    }
 }
 
 impl Default for StatusEncoder {
@@ -154,8 +148,10 @@ impl Default for StatusEncoder {
 }
 
 impl From<Error> for Status {
-    /// Encodes with [`StatusEncoder::installed`].
+    /// Encodes with the default [`StatusEncoder`], carrying `error` as the
+    /// status's in-process source ([`StatusEncoder::into_status`]).
     fn from(error: Error) -> Status {
-        StatusEncoder::installed().into_status(error)
+        const DEFAULT: StatusEncoder = StatusEncoder::new();
+        DEFAULT.into_status(error)
     }
 }

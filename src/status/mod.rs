@@ -1,47 +1,75 @@
 //! `Error` ⇄ `tonic::Status`: encoding with rich details within a header
 //! budget, and decoding that keeps everything.
 //!
+//! # What goes on the wire
+//! `grpc-status` and `grpc-message` carry the gRPC code and the public
+//! message; `grpc-status-details-bin` carries a `google.rpc.Status` that
+//! repeats both exactly (grpc-go and grpcio-status reject one that does
+//! not) and holds, once each:
+//! - `google.rpc.ErrorInfo`: the reason (`GIT_AUTH_FAILED`), the domain,
+//!   and the context as metadata: what AIP-193 asks, readable by any
+//!   client;
+//! - `csghub.errorx.v1.ErrorInfo`: the catalog code's module and number,
+//!   so that a client recognizes even a code newer than its catalog;
+//! - the standard details the error has.
+//!
 //! ```
-//! use csghub_errorx::{Code, Error};
+//! use csghub_errorx::{Error, ErrorCode};
 //!
 //! // Server: return a typed error.
-//! let status: tonic::Status = Error::new(Code::GIT_FILE_NOT_FOUND)
+//! let status: tonic::Status = Error::new(ErrorCode::GIT_FILE_NOT_FOUND)
 //!     .with_context("path", "README.md")
 //!     .with_resource("file", "ns/repo/README.md")
 //!     .into();
 //!
 //! // Client: decode it back.
 //! let error = Error::from_status(&status);
-//! assert!(error.is(Code::GIT_FILE_NOT_FOUND));
+//! assert!(error.is(ErrorCode::GIT_FILE_NOT_FOUND));
 //! assert_eq!(error.reason(), "GIT_FILE_NOT_FOUND");
 //! assert_eq!(error.context().get("path"), Some("README.md"));
-//! assert_eq!(error.details().resource_info.as_ref().unwrap().resource_name, "ns/repo/README.md");
+//! assert_eq!(error.resource_info().unwrap().resource_name(), "ns/repo/README.md");
 //! ```
 
-mod decode;
 mod decode_problem;
-mod detail_kind;
+mod decoder;
 mod encoder;
 mod header_size;
 mod plan;
-mod wire;
-mod wire_reader;
 
 use tonic::Status;
 
 pub use decode_problem::DecodeProblem;
+pub use decoder::StatusDecoder;
 pub use encoder::StatusEncoder;
 
 use crate::Error;
 
+/// The longest reason kept and sent: AIP-193's limit.
+pub(crate) const MAX_REASON_LEN: usize = 63;
+/// The longest domain kept and sent: the longest DNS name.
+pub(crate) const MAX_DOMAIN_LEN: usize = 253;
+/// The longest code string kept from a peer.
+pub(crate) const MAX_CODE_STR_LEN: usize = 64;
+/// The metadata key the client layer leaves where it removed a
+/// `grpc-status-details-bin` that was not valid base64.
+pub(crate) const DETAILS_REMOVED_KEY: &str = "x-errorx-details-removed";
+
 impl Error {
-    /// Decodes a status, in one pass over its details. Never fails and never
-    /// panics: what cannot be decoded is in [`Error::decode_problems`], and
-    /// the outer gRPC code and message are always kept. A status from a
-    /// server without the catalog gives an error whose
-    /// [`code`](Error::code) is `None`.
+    /// Decodes a status with the default [`StatusDecoder`], in one pass
+    /// over its details. Never fails and never panics: what cannot be
+    /// decoded is in [`Error::decode_problems`], and the outer gRPC code and
+    /// message are always kept. A status from a server without the catalog
+    /// gives an error whose [`code`](Error::code) is `None`.
     pub fn from_status(status: &Status) -> Error {
-        decode::decode_status(status)
+        const DEFAULT: StatusDecoder = StatusDecoder::new();
+        DEFAULT.decode(status)
+    }
+
+    /// The error a status carries in-process: the one a handler returned,
+    /// encoded by [`StatusEncoder::into_status`] or `Status::from(error)`,
+    /// with its source. `None` for a status from the wire.
+    pub fn in_process(status: &Status) -> Option<&Error> {
+        std::error::Error::source(status)?.downcast_ref::<Error>()
     }
 }
 
@@ -60,17 +88,17 @@ impl From<Status> for Error {
 /// Decoding on `tonic::Status` itself, for clients.
 ///
 /// ```
-/// use csghub_errorx::{Code, Error, StatusExt};
+/// use csghub_errorx::{Error, ErrorCode, StatusExt};
 ///
-/// let status = tonic::Status::from(Error::new(Code::ERR_RATE_LIMIT_EXCEEDED));
-/// assert_eq!(status.catalog_code(), Some(Code::ERR_RATE_LIMIT_EXCEEDED));
+/// let status = tonic::Status::from(Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED));
+/// assert_eq!(status.error_code(), Some(ErrorCode::ERR_RATE_LIMIT_EXCEEDED));
 /// ```
 pub trait StatusExt {
     /// Decodes the status into an [`Error`]; see [`Error::from_status`].
     fn to_error(&self) -> Error;
 
     /// The catalog code, decoding the details.
-    fn catalog_code(&self) -> Option<crate::Code>;
+    fn error_code(&self) -> Option<crate::ErrorCode>;
 }
 
 impl StatusExt for Status {
@@ -78,7 +106,7 @@ impl StatusExt for Status {
         Error::from_status(self)
     }
 
-    fn catalog_code(&self) -> Option<crate::Code> {
+    fn error_code(&self) -> Option<crate::ErrorCode> {
         Error::from_status(self).code()
     }
 }

@@ -3,14 +3,14 @@
 
 use std::borrow::Cow;
 
-use super::detail_kind::DetailKind;
 use super::header_size::{status_header_bound, status_header_size};
-use super::wire::{
+use crate::details::DetailKind;
+use crate::truncate::{floor_char_boundary, truncate, truncated_len};
+use crate::wire::{
     any_len, delimited_len, map_entry_len, str_len, varint_len, write_any, write_delimited_header,
     write_map_entry, write_str, write_varint, WireMessage,
 };
-use crate::truncate::{truncate, truncated_len};
-use crate::Error;
+use crate::{Error, LocalizedMessage, Module};
 
 /// The type name of the standard ErrorInfo.
 pub(crate) const GOOGLE_ERROR_INFO: &str = "google.rpc.ErrorInfo";
@@ -28,11 +28,14 @@ const LAST_MESSAGE_CAP: usize = 16;
 /// much of each survives.
 pub(crate) struct Plan<'a> {
     error: &'a Error,
+    reason: &'a str,
     domain: &'a str,
-    code_str: Cow<'a, str>,
-    module_str: Cow<'a, str>,
+    /// The catalog code's module and number, known or not.
+    typed: Option<(Module, u32)>,
+    /// A `LocalizedMessage` the encoder adds, over the error's own.
+    localized: Option<&'a LocalizedMessage>,
+    /// A bit per [`DetailKind`] sent.
     sent: u16,
-    typed_info: bool,
     value_cap: usize,
     message_cap: usize,
     context_kept: usize,
@@ -48,35 +51,45 @@ struct Sizes {
     details: usize,
 }
 
+const fn bit(kind: DetailKind) -> u16 {
+    1 << kind as u16
+}
+
 impl<'a> Plan<'a> {
-    /// Everything the error has, DebugInfo only if `send_debug_info`.
-    pub(crate) fn full(error: &'a Error, domain: &'a str, send_debug_info: bool) -> Plan<'a> {
-        let details = error.details();
+    /// Everything the error has, DebugInfo only if `send_debug_info`, and
+    /// `localized` in place of the error's own `LocalizedMessage`.
+    pub(crate) fn full(
+        error: &'a Error,
+        default_domain: &'a str,
+        send_debug_info: bool,
+        localized: Option<&'a LocalizedMessage>,
+    ) -> Plan<'a> {
         let mut sent = 0;
-        for kind in DetailKind::WIRE_ORDER {
-            let present = match kind {
-                DetailKind::Other => !details.other.is_empty(),
-                DetailKind::DebugInfo => send_debug_info && kind.message(details).is_some(),
-                _ => kind.message(details).is_some(),
-            };
-            if present {
-                sent |= kind.bit();
+        if let Some(details) = error.details() {
+            for &kind in DetailKind::WIRE_ORDER {
+                if details.has(kind) && (kind != DetailKind::DebugInfo || send_debug_info) {
+                    sent |= bit(kind);
+                }
             }
         }
-        let module_str = match error.code() {
-            Some(code) => match code.module().prefix() {
-                Some(prefix) => Cow::Borrowed(prefix),
-                None => Cow::Owned(code.module().to_string()),
-            },
-            None => Cow::Borrowed(""),
+        if localized.is_some() {
+            sent |= bit(DetailKind::LocalizedMessage);
+        }
+        let typed = match (error.code(), error.unknown_code()) {
+            (Some(code), _) => Some((code.module(), code.number())),
+            (None, Some(code)) => Some((code.module(), code.number())),
+            (None, None) => None,
         };
         Plan {
             error,
-            domain,
-            code_str: error.code_str(),
-            module_str,
+            reason: bounded(error.reason(), super::MAX_REASON_LEN),
+            domain: bounded(
+                error.domain().unwrap_or(default_domain),
+                super::MAX_DOMAIN_LEN,
+            ),
+            typed,
+            localized,
             sent,
-            typed_info: error.code().is_some(),
             value_cap: usize::MAX,
             message_cap: usize::MAX,
             context_kept: error.context().len(),
@@ -86,16 +99,15 @@ impl<'a> Plan<'a> {
 
     /// Shrinks the plan until its headers fit `budget` bytes, in the
     /// documented order: drop optional details, cut context values, cut the
-    /// message, drop context entries, drop the typed ErrorInfo, cut the
-    /// message to its last cap. The `google.rpc.ErrorInfo` with its reason,
-    /// domain and `code` always stays.
+    /// message, drop context entries, cut the message to its last cap. The
+    /// ErrorInfos with reason, domain, module and number always stay.
     pub(crate) fn fit(mut self, budget: usize) -> Plan<'a> {
         if self.fits(budget) {
             return self;
         }
-        for kind in DetailKind::DROP_ORDER {
-            if self.sent & kind.bit() != 0 {
-                self.sent &= !kind.bit();
+        for kind in DetailKind::drop_order() {
+            if self.sent & bit(kind) != 0 {
+                self.sent &= !bit(kind);
                 if self.fits(budget) {
                     return self;
                 }
@@ -127,7 +139,6 @@ impl<'a> Plan<'a> {
         if self.fits(budget) {
             return self;
         }
-        self.typed_info = false;
         self.message_cap = LAST_MESSAGE_CAP;
         self.sizes = self.measure();
         self
@@ -147,64 +158,51 @@ impl<'a> Plan<'a> {
 
     /// The public message, cut to its cap.
     pub(crate) fn message(&self) -> Cow<'a, str> {
-        match truncate(self.error.message(), self.message_cap) {
-            // Re-borrow from the error so the Cow lives as long as the plan.
-            Cow::Borrowed(_) => Cow::Borrowed(self.error.message()),
-            Cow::Owned(cut) => Cow::Owned(cut),
-        }
+        truncate(self.error.message(), self.message_cap)
     }
 
     fn context(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         self.error.context().iter().take(self.context_kept)
     }
 
-    /// The length of the context as map entries of a field numbered below
-    /// 16 (a one-byte key), as both ErrorInfos hold it.
-    fn context_len(&self) -> usize {
-        self.context()
-            .map(|(k, v)| map_entry_len(3, k.len(), truncated_len(v, self.value_cap)))
-            .sum()
-    }
-
-    fn write_context(&self, tag: u32, buf: &mut Vec<u8>) {
-        for (key, value) in self.context() {
-            if value.len() <= self.value_cap {
-                write_map_entry(tag, key, value, buf);
-            } else {
-                write_map_entry(tag, key, &truncate(value, self.value_cap), buf);
+    /// The detail of `kind` that is sent.
+    fn detail(&self, kind: DetailKind) -> Option<&'a dyn WireMessage> {
+        if self.sent & bit(kind) == 0 {
+            return None;
+        }
+        if kind == DetailKind::LocalizedMessage {
+            if let Some(localized) = self.localized {
+                return Some(localized);
             }
         }
+        self.error.details()?.message(kind)
     }
 
     /// The lengths of the `google.rpc.Status` this plan encodes to and of
     /// its ErrorInfos, each computed once.
     fn measure(&self) -> Sizes {
-        let context_len = self.context_len();
-        let google_info = GoogleErrorInfo(self).len_with_context(context_len);
-        let typed_info = if self.typed_info {
-            TypedErrorInfo(self).len_with_context(context_len)
-        } else {
-            0
-        };
+        let google_info = GoogleErrorInfo(self).encoded_len();
+        let typed_info = self
+            .typed
+            .map_or(0, |(module, number)| typed_len(module, number));
         let message_len = truncated_len(self.error.message(), self.message_cap);
         let mut len = varint_len(1, self.error.grpc_code() as i32 as u64) + str_len(2, message_len);
         len += delimited_len(3, any_len(GOOGLE_ERROR_INFO, google_info));
-        if self.typed_info {
+        if self.typed.is_some() {
             len += delimited_len(3, any_len(TYPED_ERROR_INFO, typed_info));
         }
-        let details = self.error.details();
-        for kind in DetailKind::WIRE_ORDER {
-            if self.sent & kind.bit() == 0 {
-                continue;
-            }
-            if kind == DetailKind::Other {
-                len += details
-                    .other
-                    .iter()
-                    .map(|any| delimited_len(3, prost::Message::encoded_len(any)))
-                    .sum::<usize>();
-            } else if let Some((name, message)) = kind.message(details) {
-                len += delimited_len(3, any_len(name, message.encoded_len()));
+        for &kind in DetailKind::WIRE_ORDER {
+            if kind == DetailKind::Raw {
+                if self.sent & bit(kind) != 0 {
+                    len += self
+                        .error
+                        .raw_details()
+                        .iter()
+                        .map(|raw| delimited_len(3, raw_any_len(raw)))
+                        .sum::<usize>();
+                }
+            } else if let (Some(detail), Some(name)) = (self.detail(kind), kind.type_name()) {
+                len += delimited_len(3, any_len(name, detail.encoded_len()));
             }
         }
         Sizes {
@@ -226,27 +224,29 @@ impl<'a> Plan<'a> {
             &GoogleErrorInfo(self),
             &mut buf,
         );
-        if self.typed_info {
+        if let Some((module, number)) = self.typed {
             write_any(
                 3,
                 TYPED_ERROR_INFO,
                 self.sizes.typed_info,
-                &TypedErrorInfo(self),
+                &TypedErrorInfo { module, number },
                 &mut buf,
             );
         }
-        let details = self.error.details();
-        for kind in DetailKind::WIRE_ORDER {
-            if self.sent & kind.bit() == 0 {
-                continue;
-            }
-            if kind == DetailKind::Other {
-                for any in &details.other {
-                    write_delimited_header(3, prost::Message::encoded_len(any), &mut buf);
-                    prost::Message::encode_raw(any, &mut buf);
+        for &kind in DetailKind::WIRE_ORDER {
+            if kind == DetailKind::Raw {
+                if self.sent & bit(kind) != 0 {
+                    for raw in self.error.raw_details() {
+                        write_delimited_header(3, raw_any_len(raw), &mut buf);
+                        write_str(1, raw.type_url(), &mut buf);
+                        if !raw.value().is_empty() {
+                            write_delimited_header(2, raw.value().len(), &mut buf);
+                            buf.extend_from_slice(raw.value());
+                        }
+                    }
                 }
-            } else if let Some((name, message)) = kind.message(details) {
-                write_any(3, name, message.encoded_len(), message, &mut buf);
+            } else if let (Some(detail), Some(name)) = (self.detail(kind), kind.type_name()) {
+                write_any(3, name, detail.encoded_len(), detail, &mut buf);
             }
         }
         debug_assert_eq!(buf.len(), self.sizes.details);
@@ -254,85 +254,59 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// `google.rpc.ErrorInfo`: reason, domain, and metadata holding `code`,
-/// `module` and the context.
-struct GoogleErrorInfo<'p, 'a>(&'p Plan<'a>);
-
-impl GoogleErrorInfo<'_, '_> {
-    fn len_with_context(&self, context_len: usize) -> usize {
-        let plan = self.0;
-        str_len(1, plan.error.reason().len())
-            + str_len(2, plan.domain.len())
-            + identity_entries(plan)
-                .map(|(k, v)| map_entry_len(3, k.len(), v.len()))
-                .sum::<usize>()
-            + context_len
-    }
+/// `text`, cut at a char boundary to at most `max_len` bytes.
+fn bounded(text: &str, max_len: usize) -> &str {
+    &text[..floor_char_boundary(text, max_len)]
 }
+
+/// The inner length of the `google.protobuf.Any` of a raw detail.
+fn raw_any_len(raw: &crate::RawDetail) -> usize {
+    str_len(1, raw.type_url().len()) + str_len(2, raw.value().len())
+}
+
+/// `google.rpc.ErrorInfo`: reason, domain, and the context as metadata.
+struct GoogleErrorInfo<'p, 'a>(&'p Plan<'a>);
 
 impl WireMessage for GoogleErrorInfo<'_, '_> {
     fn encoded_len(&self) -> usize {
-        self.len_with_context(self.0.context_len())
+        let plan = self.0;
+        str_len(1, plan.reason.len())
+            + str_len(2, plan.domain.len())
+            + plan
+                .context()
+                .map(|(k, v)| map_entry_len(3, k.len(), truncated_len(v, plan.value_cap)))
+                .sum::<usize>()
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
         let plan = self.0;
-        write_str(1, plan.error.reason(), buf);
+        write_str(1, plan.reason, buf);
         write_str(2, plan.domain, buf);
-        for (key, value) in identity_entries(plan) {
-            write_map_entry(3, key, value, buf);
-        }
-        plan.write_context(3, buf);
-    }
-}
-
-/// The `code` and `module` metadata entries, when the error has a code.
-fn identity_entries<'p>(plan: &'p Plan<'_>) -> impl Iterator<Item = (&'static str, &'p str)> {
-    [("code", &*plan.code_str), ("module", &*plan.module_str)]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-}
-
-/// `csghub.errorx.v1.ErrorInfo`: module, number, code, name and context.
-struct TypedErrorInfo<'p, 'a>(&'p Plan<'a>);
-
-impl TypedErrorInfo<'_, '_> {
-    fn name(&self) -> &'static str {
-        match self.0.error.code() {
-            Some(code) if code.is_known() => code.name(),
-            _ => "",
+        for (key, value) in plan.context() {
+            write_map_entry(3, key, &truncate(value, plan.value_cap), buf);
         }
     }
 }
 
-impl TypedErrorInfo<'_, '_> {
-    fn len_with_context(&self, context_len: usize) -> usize {
-        let plan = self.0;
-        let Some(code) = plan.error.code() else {
-            return 0;
-        };
-        varint_len(1, code.module().as_i32() as u64)
-            + varint_len(2, u64::from(code.number()))
-            + str_len(3, plan.code_str.len())
-            + str_len(4, self.name().len())
-            + context_len
-    }
+/// `csghub.errorx.v1.ErrorInfo`: the code's module and number.
+struct TypedErrorInfo {
+    module: Module,
+    number: u32,
 }
 
-impl WireMessage for TypedErrorInfo<'_, '_> {
+/// The length of a typed ErrorInfo. Module numbers are proto enum values:
+/// negative ones take ten bytes, as int32 varints do.
+fn typed_len(module: Module, number: u32) -> usize {
+    varint_len(1, module.as_i32() as i64 as u64) + varint_len(2, u64::from(number))
+}
+
+impl WireMessage for TypedErrorInfo {
     fn encoded_len(&self) -> usize {
-        self.len_with_context(self.0.context_len())
+        typed_len(self.module, self.number)
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
-        let plan = self.0;
-        let Some(code) = plan.error.code() else {
-            return;
-        };
-        write_varint(1, code.module().as_i32() as u64, buf);
-        write_varint(2, u64::from(code.number()), buf);
-        write_str(3, &plan.code_str, buf);
-        write_str(4, self.name(), buf);
-        plan.write_context(5, buf);
+        write_varint(1, self.module.as_i32() as i64 as u64, buf);
+        write_varint(2, u64::from(self.number), buf);
     }
 }

@@ -8,7 +8,6 @@
 //! into one exactly sized buffer.
 
 use prost::encoding::{encoded_len_varint, key_len, WireType};
-use prost::Message;
 
 /// The prefix of every type URL this library writes.
 pub(crate) const TYPE_URL_PREFIX: &str = "type.googleapis.com/";
@@ -18,16 +17,6 @@ pub(crate) const TYPE_URL_PREFIX: &str = "type.googleapis.com/";
 pub(crate) trait WireMessage {
     fn encoded_len(&self) -> usize;
     fn encode_raw(&self, buf: &mut Vec<u8>);
-}
-
-/// Any prost message, such as the standard `google.rpc` details.
-impl<M: Message> WireMessage for M {
-    fn encoded_len(&self) -> usize {
-        Message::encoded_len(self)
-    }
-    fn encode_raw(&self, buf: &mut Vec<u8>) {
-        Message::encode_raw(self, buf);
-    }
 }
 
 /// The length of a length-delimited field holding `len` bytes.
@@ -179,6 +168,8 @@ mod tests {
 
     #[test]
     fn any_written_by_hand_decodes_with_prost() {
+        use prost::Message as _;
+        let ours = crate::RetryInfo::new(std::time::Duration::from_secs(3));
         let info = pb::RetryInfo {
             retry_delay: Some(prost_types::Duration {
                 seconds: 3,
@@ -189,8 +180,8 @@ mod tests {
         write_any(
             3,
             "google.rpc.RetryInfo",
-            Message::encoded_len(&info),
-            &info,
+            ours.encoded_len(),
+            &ours,
             &mut buf,
         );
         let status = pb::Status::decode(&buf[..]).unwrap();
@@ -205,10 +196,7 @@ mod tests {
         );
         assert_eq!(
             buf.len(),
-            delimited_len(
-                3,
-                any_len("google.rpc.RetryInfo", Message::encoded_len(&info))
-            )
+            delimited_len(3, any_len("google.rpc.RetryInfo", info.encoded_len()))
         );
     }
 }

@@ -1,0 +1,116 @@
+//! [`Help`] and its [`HelpLink`]s: where to read more.
+
+use tonic_types::pb;
+
+use crate::wire::{delimited_len, str_len, write_delimited_header, write_str, WireMessage};
+
+/// `google.rpc.Help`: links to documentation about the error.
+///
+/// ```
+/// use csghub_errorx::{Error, ErrorCode};
+///
+/// let error = Error::new(ErrorCode::GIT_LFS_ERROR)
+///     .with_help_link("Git LFS setup", "https://opencsg.com/docs/lfs");
+/// assert_eq!(error.help().unwrap().links()[0].url(), "https://opencsg.com/docs/lfs");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Help {
+    links: Vec<HelpLink>,
+}
+
+impl Help {
+    /// No links yet.
+    pub fn new() -> Help {
+        Help::default()
+    }
+
+    /// Adds a link.
+    pub fn with_link(mut self, link: HelpLink) -> Help {
+        self.links.push(link);
+        self
+    }
+
+    /// The links, in order.
+    pub fn links(&self) -> &[HelpLink] {
+        &self.links
+    }
+
+    pub(crate) fn push(&mut self, link: HelpLink) {
+        self.links.push(link);
+    }
+}
+
+impl FromIterator<HelpLink> for Help {
+    fn from_iter<I: IntoIterator<Item = HelpLink>>(iter: I) -> Help {
+        Help {
+            links: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// One link of [`Help`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HelpLink {
+    description: String,
+    url: String,
+}
+
+impl HelpLink {
+    /// A link to `url`, described by `description`.
+    pub fn new(description: impl Into<String>, url: impl Into<String>) -> HelpLink {
+        HelpLink {
+            description: description.into(),
+            url: url.into(),
+        }
+    }
+
+    /// What the link is about.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl WireMessage for HelpLink {
+    fn encoded_len(&self) -> usize {
+        str_len(1, self.description.len()) + str_len(2, self.url.len())
+    }
+
+    fn encode_raw(&self, buf: &mut Vec<u8>) {
+        write_str(1, &self.description, buf);
+        write_str(2, &self.url, buf);
+    }
+}
+
+impl WireMessage for Help {
+    fn encoded_len(&self) -> usize {
+        self.links
+            .iter()
+            .map(|l| delimited_len(1, l.encoded_len()))
+            .sum()
+    }
+
+    fn encode_raw(&self, buf: &mut Vec<u8>) {
+        for link in &self.links {
+            write_delimited_header(1, link.encoded_len(), buf);
+            link.encode_raw(buf);
+        }
+    }
+}
+
+impl From<pb::Help> for Help {
+    fn from(message: pb::Help) -> Help {
+        message
+            .links
+            .into_iter()
+            .map(|l| HelpLink {
+                description: l.description,
+                url: l.url,
+            })
+            .collect()
+    }
+}

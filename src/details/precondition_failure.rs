@@ -1,0 +1,134 @@
+//! [`PreconditionFailure`] and its [`PreconditionViolation`]s: what must be
+//! true before the request can succeed.
+
+use tonic_types::pb;
+
+use crate::wire::{delimited_len, str_len, write_delimited_header, write_str, WireMessage};
+
+/// `google.rpc.PreconditionFailure`: the preconditions the request failed,
+/// such as terms not accepted or a phone number not verified.
+///
+/// ```
+/// use csghub_errorx::{Error, ErrorCode};
+///
+/// let error = Error::new(ErrorCode::USER_PHONE_NOT_VERIFIED)
+///     .with_precondition_violation("PHONE", "user:alice", "the phone number is not verified");
+/// assert_eq!(error.precondition_failure().unwrap().violations()[0].kind(), "PHONE");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreconditionFailure {
+    violations: Vec<PreconditionViolation>,
+}
+
+impl PreconditionFailure {
+    /// No violations yet.
+    pub fn new() -> PreconditionFailure {
+        PreconditionFailure::default()
+    }
+
+    /// Adds a violation.
+    pub fn with_violation(mut self, violation: PreconditionViolation) -> PreconditionFailure {
+        self.violations.push(violation);
+        self
+    }
+
+    /// The violations, in order.
+    pub fn violations(&self) -> &[PreconditionViolation] {
+        &self.violations
+    }
+
+    pub(crate) fn push(&mut self, violation: PreconditionViolation) {
+        self.violations.push(violation);
+    }
+}
+
+impl FromIterator<PreconditionViolation> for PreconditionFailure {
+    fn from_iter<I: IntoIterator<Item = PreconditionViolation>>(iter: I) -> PreconditionFailure {
+        PreconditionFailure {
+            violations: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// One failed precondition of a [`PreconditionFailure`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreconditionViolation {
+    kind: String,
+    subject: String,
+    description: String,
+}
+
+impl PreconditionViolation {
+    /// A precondition of type `kind` (a service-specific enum, such as
+    /// `TOS`) on `subject` failed, and how.
+    pub fn new(
+        kind: impl Into<String>,
+        subject: impl Into<String>,
+        description: impl Into<String>,
+    ) -> PreconditionViolation {
+        PreconditionViolation {
+            kind: kind.into(),
+            subject: subject.into(),
+            description: description.into(),
+        }
+    }
+
+    /// The type of precondition (`type` in the proto).
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// What failed it, such as `user:alice`.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// How it failed.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+}
+
+impl WireMessage for PreconditionViolation {
+    fn encoded_len(&self) -> usize {
+        str_len(1, self.kind.len())
+            + str_len(2, self.subject.len())
+            + str_len(3, self.description.len())
+    }
+
+    fn encode_raw(&self, buf: &mut Vec<u8>) {
+        write_str(1, &self.kind, buf);
+        write_str(2, &self.subject, buf);
+        write_str(3, &self.description, buf);
+    }
+}
+
+impl WireMessage for PreconditionFailure {
+    fn encoded_len(&self) -> usize {
+        self.violations
+            .iter()
+            .map(|v| delimited_len(1, v.encoded_len()))
+            .sum()
+    }
+
+    fn encode_raw(&self, buf: &mut Vec<u8>) {
+        for violation in &self.violations {
+            write_delimited_header(1, violation.encoded_len(), buf);
+            violation.encode_raw(buf);
+        }
+    }
+}
+
+impl From<pb::PreconditionFailure> for PreconditionFailure {
+    fn from(message: pb::PreconditionFailure) -> PreconditionFailure {
+        message
+            .violations
+            .into_iter()
+            .map(|v| PreconditionViolation {
+                kind: v.r#type,
+                subject: v.subject,
+                description: v.description,
+            })
+            .collect()
+    }
+}

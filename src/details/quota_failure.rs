@@ -1,0 +1,100 @@
+//! [`QuotaFailure`] and its [`QuotaViolation`]s: which quota ran out.
+
+use prost::Message as _;
+use tonic_types::pb;
+
+use crate::wire::{delimited_len, write_delimited_header, WireMessage};
+
+/// `google.rpc.QuotaFailure`: the quotas the request exceeded.
+///
+/// ```
+/// use csghub_errorx::{Error, ErrorCode};
+///
+/// let error = Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED)
+///     .with_quota_violation("user:alice", "100 requests per minute");
+/// assert_eq!(error.quota_failure().unwrap().violations()[0].subject(), "user:alice");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuotaFailure {
+    violations: Vec<QuotaViolation>,
+}
+
+impl QuotaFailure {
+    /// No violations yet.
+    pub fn new() -> QuotaFailure {
+        QuotaFailure::default()
+    }
+
+    /// Adds a violation.
+    pub fn with_violation(mut self, violation: QuotaViolation) -> QuotaFailure {
+        self.violations.push(violation);
+        self
+    }
+
+    /// The violations, in order.
+    pub fn violations(&self) -> &[QuotaViolation] {
+        &self.violations
+    }
+
+    pub(crate) fn push(&mut self, violation: QuotaViolation) {
+        self.violations.push(violation);
+    }
+}
+
+impl FromIterator<QuotaViolation> for QuotaFailure {
+    fn from_iter<I: IntoIterator<Item = QuotaViolation>>(iter: I) -> QuotaFailure {
+        QuotaFailure {
+            violations: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// One exceeded quota of a [`QuotaFailure`]. The proto's newer fields
+/// (`api_service`, `quota_metric`, `quota_id`, dimensions and values) are
+/// kept when decoded and sent on when forwarded.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuotaViolation(pb::quota_failure::Violation);
+
+impl QuotaViolation {
+    /// `subject` (such as `user:alice`) exceeded a quota, described by
+    /// `description`.
+    pub fn new(subject: impl Into<String>, description: impl Into<String>) -> QuotaViolation {
+        QuotaViolation(pb::quota_failure::Violation {
+            subject: subject.into(),
+            description: description.into(),
+            ..Default::default()
+        })
+    }
+
+    /// Who or what exceeded the quota.
+    pub fn subject(&self) -> &str {
+        &self.0.subject
+    }
+
+    /// How the quota was exceeded.
+    pub fn description(&self) -> &str {
+        &self.0.description
+    }
+}
+
+impl WireMessage for QuotaFailure {
+    fn encoded_len(&self) -> usize {
+        self.violations
+            .iter()
+            .map(|v| delimited_len(1, v.0.encoded_len()))
+            .sum()
+    }
+
+    fn encode_raw(&self, buf: &mut Vec<u8>) {
+        for violation in &self.violations {
+            write_delimited_header(1, violation.0.encoded_len(), buf);
+            violation.0.encode_raw(buf);
+        }
+    }
+}
+
+impl From<pb::QuotaFailure> for QuotaFailure {
+    fn from(message: pb::QuotaFailure) -> QuotaFailure {
+        message.violations.into_iter().map(QuotaViolation).collect()
+    }
+}

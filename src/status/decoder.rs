@@ -1,0 +1,414 @@
+//! [`StatusDecoder`]: a `tonic::Status` back into an [`Error`], in one pass
+//! over the details' bytes, keeping everything.
+
+use std::borrow::Cow;
+
+use tonic::Status;
+
+use super::plan::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
+use super::{MAX_CODE_STR_LEN, MAX_DOMAIN_LEN, MAX_REASON_LEN};
+use crate::details::{DetailKind, Details};
+use crate::error::received::Received;
+use crate::error::DecodedParts;
+use crate::truncate::{floor_char_boundary, truncate};
+use crate::wire::{map_entry, FieldReader, FieldValue, WireError};
+use crate::{
+    Context, DecodeProblem, Error, ErrorCode, Module, RawDetail, UnknownCode, CATALOG_DOMAIN,
+};
+
+/// Decodes statuses into [`Error`]s. [`Error::from_status`] uses the
+/// default one; hold your own to recognize more domains.
+///
+/// A status maps onto the catalog
+/// - by its typed `csghub.errorx.v1.ErrorInfo` (module and number), sent by
+///   every server that uses this catalog, whatever its domain; else
+/// - by its `google.rpc.ErrorInfo` reason, when the domain is the catalog's
+///   ([`CATALOG_DOMAIN`]) or one given to
+///   [`StatusDecoder::accept_domain`]. A reason from any other domain is
+///   kept, never mapped: `UNAUTHORIZED` from `other.example.com` is not
+///   `AUTH-ERR-0`.
+///
+/// Nothing global changes what a decoder recognizes.
+///
+/// ```
+/// use csghub_errorx::{Error, ErrorCode, StatusDecoder};
+///
+/// // A Go service that sends google.rpc.ErrorInfo alone, under its domain.
+/// let status = Error::new(ErrorCode::GIT_AUTH_FAILED).with_domain("git.example.com");
+/// # let status = tonic::Status::from(status);
+/// let decoder = StatusDecoder::new().accept_domain("git.example.com");
+/// assert!(decoder.decode(&status).is(ErrorCode::GIT_AUTH_FAILED));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatusDecoder {
+    domains: Vec<Cow<'static, str>>,
+}
+
+impl StatusDecoder {
+    /// A decoder that recognizes the catalog's domain.
+    pub const fn new() -> StatusDecoder {
+        StatusDecoder {
+            domains: Vec::new(),
+        }
+    }
+
+    /// Also maps `google.rpc.ErrorInfo` reasons of `domain` onto the
+    /// catalog: for servers that send the catalog's reasons under a domain
+    /// of their own.
+    pub fn accept_domain(mut self, domain: impl Into<Cow<'static, str>>) -> StatusDecoder {
+        self.domains.push(domain.into());
+        self
+    }
+
+    /// Whether reasons of `domain` map onto the catalog.
+    pub fn accepts(&self, domain: &str) -> bool {
+        domain == CATALOG_DOMAIN || self.domains.iter().any(|d| d == domain)
+    }
+
+    /// Decodes `status`. Never fails and never panics: what cannot be
+    /// decoded is in [`Error::decode_problems`], and the outer gRPC code and
+    /// message are always kept.
+    pub fn decode(&self, status: &Status) -> Error {
+        let mut received = Received::default();
+        if status.metadata().contains_key(super::DETAILS_REMOVED_KEY) {
+            received.problems.push(DecodeProblem::InvalidBase64Header);
+        }
+        let mut found = Found::default();
+        if !status.details().is_empty() {
+            match read_status(status.details(), status, &mut received.problems) {
+                Ok(inner) => found = inner.found,
+                Err(e) => received.problems.push(DecodeProblem::MalformedStatus {
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        received.problems.append(&mut found.problems);
+
+        let mut code = None;
+        let mut context = None;
+        if let Some(bytes) = found.typed {
+            match read_typed(bytes) {
+                Ok(typed) if typed.module != Module::UNSPECIFIED => {
+                    code = ErrorCode::from_parts(typed.module, typed.number);
+                    received.unknown_code = UnknownCode::new(typed.module, typed.number);
+                    if received.unknown_code.is_some() && !typed.code_str.is_empty() {
+                        received.code_str = Some(keep(
+                            typed.code_str,
+                            MAX_CODE_STR_LEN,
+                            "csghub.errorx.v1.ErrorInfo.code",
+                            &mut received.problems,
+                        ));
+                    }
+                    context = typed.context;
+                }
+                Ok(_) => {
+                    received
+                        .problems
+                        .push(malformed(TYPED_ERROR_INFO, &"module is unspecified"));
+                    found.details.raw.push(raw(TYPED_ERROR_INFO, bytes));
+                    found.typed = None;
+                }
+                Err(e) => {
+                    received.problems.push(malformed(TYPED_ERROR_INFO, &e));
+                    found.details.raw.push(raw(TYPED_ERROR_INFO, bytes));
+                    found.typed = None;
+                }
+            }
+        }
+        let mut domain = None;
+        if let Some(bytes) = found.google {
+            match read_google(bytes, context.is_none()) {
+                Ok(google) => {
+                    if found.typed.is_none() && self.accepts(google.domain) {
+                        code = ErrorCode::from_reason(google.reason);
+                    }
+                    let problems = &mut received.problems;
+                    received.reason = Some(keep(
+                        google.reason,
+                        MAX_REASON_LEN,
+                        "google.rpc.ErrorInfo.reason",
+                        problems,
+                    ));
+                    domain = Some(keep(
+                        google.domain,
+                        MAX_DOMAIN_LEN,
+                        "google.rpc.ErrorInfo.domain",
+                        problems,
+                    ));
+                    if context.is_none() {
+                        context = Some(google.context);
+                    }
+                }
+                Err(e) => {
+                    received.problems.push(malformed(GOOGLE_ERROR_INFO, &e));
+                    found.details.raw.push(raw(GOOGLE_ERROR_INFO, bytes));
+                }
+            }
+        }
+        // The catalog restates a known code's reason; keep only another.
+        if code.is_some_and(|c| received.reason.as_deref() == Some(c.reason())) {
+            received.reason = None;
+        }
+
+        Error::from_parts(DecodedParts {
+            code,
+            grpc_code: status.code(),
+            message: status.message().to_string(),
+            context: context.unwrap_or_default(),
+            domain,
+            details: found.details,
+            received,
+        })
+    }
+}
+
+/// `text` as kept: cut to `max_len` bytes, reporting the cut.
+fn keep(
+    text: &str,
+    max_len: usize,
+    field: &'static str,
+    problems: &mut Vec<DecodeProblem>,
+) -> String {
+    if text.len() > max_len {
+        let kept = floor_char_boundary(text, max_len);
+        problems.push(DecodeProblem::Oversized {
+            field,
+            len: text.len(),
+            kept,
+        });
+        text[..kept].to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// What the details hold, sorted by kind; the ErrorInfos still as bytes.
+#[derive(Default)]
+struct Found<'a> {
+    typed: Option<&'a [u8]>,
+    google: Option<&'a [u8]>,
+    details: Details,
+    problems: Vec<DecodeProblem>,
+}
+
+/// The inner `google.rpc.Status`.
+struct InnerStatus<'a> {
+    code: i32,
+    message: Cow<'a, str>,
+    found: Found<'a>,
+}
+
+/// Reads the inner status: its code and message first, then its details,
+/// sorted by type if it agrees with the outer status and all kept raw if
+/// it does not.
+fn read_status<'a>(
+    bytes: &'a [u8],
+    outer: &Status,
+    problems: &mut Vec<DecodeProblem>,
+) -> Result<InnerStatus<'a>, WireError> {
+    let mut inner = InnerStatus {
+        code: 0,
+        message: Cow::Borrowed(""),
+        found: Found::default(),
+    };
+    for field in FieldReader::new(bytes) {
+        match field? {
+            (1, FieldValue::Varint(code)) => inner.code = code as i32,
+            (2, FieldValue::Bytes(message)) => {
+                inner.message = String::from_utf8_lossy(message);
+                if let Cow::Owned(_) = inner.message {
+                    problems.push(DecodeProblem::InvalidUtf8 {
+                        field: "google.rpc.Status.message",
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    let trusted = inner.code == outer.code() as i32 && inner.message == outer.message();
+    if !trusted {
+        problems.push(DecodeProblem::InnerStatusMismatch {
+            inner_code: inner.code,
+            inner_message: truncate(&inner.message, 256).into_owned(),
+        });
+    }
+    for field in FieldReader::new(bytes) {
+        if let (3, FieldValue::Bytes(detail)) = field? {
+            let (type_url, value) = read_any(detail)?;
+            if trusted {
+                sort_detail(&type_url, value, &mut inner.found);
+            } else {
+                inner
+                    .found
+                    .details
+                    .raw
+                    .push(RawDetail::new(type_url, value.to_vec()));
+            }
+        }
+    }
+    Ok(inner)
+}
+
+/// The type URL and value of a `google.protobuf.Any`. A type URL that is
+/// not UTF-8 is kept with its invalid bytes replaced.
+fn read_any(bytes: &[u8]) -> Result<(Cow<'_, str>, &[u8]), WireError> {
+    let (mut type_url, mut value): (&[u8], &[u8]) = (&[], &[]);
+    for field in FieldReader::new(bytes) {
+        match field? {
+            (1, FieldValue::Bytes(bytes)) => type_url = bytes,
+            (2, FieldValue::Bytes(bytes)) => value = bytes,
+            _ => {}
+        }
+    }
+    Ok((String::from_utf8_lossy(type_url), value))
+}
+
+/// Puts one detail where it belongs, by its type URL. At most one of each
+/// type is used (AIP-193); extra ones are reported and kept raw.
+fn sort_detail<'a>(type_url: &str, value: &'a [u8], found: &mut Found<'a>) {
+    // Type URLs may use any host; the type name follows the last '/'.
+    let type_name = type_url.rsplit('/').next().unwrap_or_default();
+    let placed = match type_name {
+        TYPED_ERROR_INFO => take_once(&mut found.typed, value, type_url, &mut found.problems),
+        GOOGLE_ERROR_INFO => take_once(&mut found.google, value, type_url, &mut found.problems),
+        _ => match DetailKind::from_type_name(type_name) {
+            Some(kind) => match found.details.decode_into(kind, value) {
+                Ok(true) => true,
+                Ok(false) => {
+                    found.problems.push(duplicate(type_url));
+                    false
+                }
+                Err(e) => {
+                    found.problems.push(malformed(type_url, &e));
+                    false
+                }
+            },
+            None => false,
+        },
+    };
+    if !placed {
+        found
+            .details
+            .raw
+            .push(RawDetail::new(type_url, value.to_vec()));
+    }
+}
+
+/// Keeps `value` for an ErrorInfo decoded later, if the slot is empty.
+fn take_once<'a>(
+    slot: &mut Option<&'a [u8]>,
+    value: &'a [u8],
+    type_url: &str,
+    problems: &mut Vec<DecodeProblem>,
+) -> bool {
+    if slot.is_some() {
+        problems.push(duplicate(type_url));
+        return false;
+    }
+    *slot = Some(value);
+    true
+}
+
+/// The typed `csghub.errorx.v1.ErrorInfo`, in either form.
+struct Typed<'a> {
+    module: Module,
+    number: u32,
+    /// Sent by csghub-errorx 0.1 only.
+    code_str: &'a str,
+    /// Sent by csghub-errorx 0.1 only, which also sent a code string or a
+    /// name: then this is the context, even if empty.
+    context: Option<Context>,
+}
+
+fn read_typed(bytes: &[u8]) -> Result<Typed<'_>, WireError> {
+    let mut typed = Typed {
+        module: Module::UNSPECIFIED,
+        number: 0,
+        code_str: "",
+        context: None,
+    };
+    let mut context = Context::new();
+    let mut old_form = false;
+    for field in FieldReader::new(bytes) {
+        match field? {
+            (1, FieldValue::Varint(value)) => typed.module = Module::from_i32(value as i32),
+            (2, FieldValue::Varint(value)) => {
+                typed.number = u32::try_from(value)
+                    .map_err(|_| WireError::Malformed("number is not a uint32"))?
+            }
+            (3, FieldValue::Bytes(value)) => {
+                typed.code_str = crate::wire::utf8(value)?;
+                old_form = true;
+            }
+            (4, FieldValue::Bytes(_)) => old_form = true,
+            (5, FieldValue::Bytes(entry)) => {
+                let (key, value) = map_entry(entry)?;
+                context.push_unsorted(key, value);
+                old_form = true;
+            }
+            _ => {}
+        }
+    }
+    if old_form {
+        context.sort();
+        typed.context = Some(context);
+    }
+    Ok(typed)
+}
+
+/// The `google.rpc.ErrorInfo`, its metadata as the context.
+struct Google<'a> {
+    reason: &'a str,
+    domain: &'a str,
+    context: Context,
+}
+
+fn read_google(bytes: &[u8], want_context: bool) -> Result<Google<'_>, WireError> {
+    let mut google = Google {
+        reason: "",
+        domain: "",
+        context: Context::new(),
+    };
+    if want_context {
+        // The context's text is shorter than the message holding it;
+        // counting the entries first costs less than growing as it fills.
+        let entries = FieldReader::new(bytes)
+            .filter(|field| matches!(field, Ok((3, _))))
+            .count();
+        google.context = Context::with_capacity(bytes.len(), entries);
+    }
+    for field in FieldReader::new(bytes) {
+        match field? {
+            (1, FieldValue::Bytes(value)) => google.reason = crate::wire::utf8(value)?,
+            (2, FieldValue::Bytes(value)) => google.domain = crate::wire::utf8(value)?,
+            (3, FieldValue::Bytes(entry)) if want_context => {
+                let (key, value) = map_entry(entry)?;
+                google.context.push_unsorted(key, value);
+            }
+            _ => {}
+        }
+    }
+    // Peers send map entries in any order: sorting once is O(n log n).
+    google.context.sort();
+    Ok(google)
+}
+
+fn raw(type_name: &str, value: &[u8]) -> RawDetail {
+    RawDetail::new(
+        format!("{}{type_name}", crate::wire::TYPE_URL_PREFIX),
+        value.to_vec(),
+    )
+}
+
+fn malformed(type_url: &str, error: &dyn std::fmt::Display) -> DecodeProblem {
+    DecodeProblem::MalformedDetail {
+        type_url: truncate(type_url, 256).into_owned(),
+        reason: error.to_string(),
+    }
+}
+
+fn duplicate(type_url: &str) -> DecodeProblem {
+    DecodeProblem::DuplicateDetail {
+        type_url: truncate(type_url, 256).into_owned(),
+    }
+}
