@@ -81,6 +81,7 @@ fn run() -> Result<(), String> {
 
     prost_build::Config::new()
         .btree_map(["."])
+        .enable_type_names()
         .compile_fds(compiler.file_descriptor_set())
         .map_err(|e| e.to_string())?;
     Ok(())

@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use csghub_errorx::{Code, Error, StatusEncoder};
+use csghub_errorx::{Error, ErrorCode, StatusEncoder};
 use prost::Message;
 use tonic::Status;
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
 /// A catalog code with 3 context entries.
 fn typical() -> Error {
-    Error::new(Code::GIT_REPO_NOT_FOUND)
+    Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
         .with_context("repo", "opencsg/csghub")
         .with_context("branch", "main")
         .with_context("path", "docs/README.md")
@@ -25,7 +25,7 @@ fn typical() -> Error {
 
 /// 20 context entries, BadRequest with 5 violations, and RetryInfo.
 fn heavy() -> Error {
-    let error = (0..20).fold(Error::new(Code::ERR_REQ_PARAM_INVALID), |e, i| {
+    let error = (0..20).fold(Error::new(ErrorCode::ERR_REQ_PARAM_INVALID), |e, i| {
         e.with_context(
             format!("key{i}"),
             format!("value number {i} of the heavy error"),
@@ -50,15 +50,15 @@ fn tonic_types_details(error: &Error) -> ErrorDetails {
     metadata.insert("module".into(), code.module().to_string());
     let mut details =
         ErrorDetails::with_error_info(code.reason(), StatusEncoder::DEFAULT_DOMAIN, metadata);
-    if let Some(bad) = &error.details().bad_request {
+    if let Some(bad) = error.bad_request() {
         let violations = bad
-            .field_violations
+            .field_violations()
             .iter()
-            .map(|v| FieldViolation::new(v.field.clone(), v.description.clone()))
+            .map(|v| FieldViolation::new(v.field(), v.description()))
             .collect::<Vec<_>>();
         details.set_bad_request(violations);
     }
-    if error.details().retry_info.is_some() {
+    if error.retry_info().is_some() {
         details.set_retry_info(Some(Duration::from_secs(3)));
     }
     details
@@ -135,15 +135,15 @@ fn lookup(c: &mut Criterion) {
         bench.iter(|| black_box(a.as_str()) == black_box(b.as_str()))
     });
     group.bench_function("parse_code_string", |bench| {
-        bench.iter(|| black_box("GIT-ERR-34").parse::<Code>())
+        bench.iter(|| black_box("GIT-ERR-34").parse::<ErrorCode>())
     });
     group.bench_function("parse_name", |bench| {
-        bench.iter(|| black_box("gitReplicateRepositoryFailed").parse::<Code>())
+        bench.iter(|| black_box("gitReplicateRepositoryFailed").parse::<ErrorCode>())
     });
     group.bench_function("parse_reason", |bench| {
-        bench.iter(|| black_box("GIT_REPLICATE_REPOSITORY_FAILED").parse::<Code>())
+        bench.iter(|| black_box("GIT_REPLICATE_REPOSITORY_FAILED").parse::<ErrorCode>())
     });
-    let code = Code::GIT_REPLICATE_REPOSITORY_FAILED;
+    let code = ErrorCode::GIT_REPLICATE_REPOSITORY_FAILED;
     group.bench_function("as_str", |bench| bench.iter(|| black_box(code).as_str()));
     group.bench_function("reason", |bench| bench.iter(|| black_box(code).reason()));
     group.bench_function("grpc_code", |bench| {

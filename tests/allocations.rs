@@ -6,7 +6,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
 
-use csghub_errorx::{Code, Error, Module};
+use csghub_errorx::{Error, ErrorCode, Module};
 
 /// Counts allocations made on the current thread.
 struct Counting;
@@ -36,7 +36,7 @@ fn allocations_in(work: impl FnOnce()) -> usize {
 
 #[test]
 fn code_lookups_never_allocate() {
-    let texts: Vec<(String, String, String)> = Code::iter()
+    let texts: Vec<(String, String, String)> = ErrorCode::iter()
         .map(|c| {
             (
                 c.as_str().to_string(),
@@ -47,12 +47,12 @@ fn code_lookups_never_allocate() {
         .collect();
     let count = allocations_in(|| {
         for (code_str, name, reason) in &texts {
-            black_box(code_str.parse::<Code>().ok());
-            black_box(name.parse::<Code>().ok());
-            black_box(reason.parse::<Code>().ok());
-            black_box(Code::from_code_str(code_str));
+            black_box(code_str.parse::<ErrorCode>().ok());
+            black_box(name.parse::<ErrorCode>().ok());
+            black_box(reason.parse::<ErrorCode>().ok());
+            black_box(ErrorCode::from_code_str(code_str));
         }
-        for code in Code::iter() {
+        for code in ErrorCode::iter() {
             black_box((
                 code.as_str(),
                 code.name(),
@@ -63,7 +63,7 @@ fn code_lookups_never_allocate() {
                 code.grpc_code(),
                 code.http_status(),
                 code.module().prefix(),
-                code.is_known(),
+                code.context_keys(),
             ));
         }
         for module in Module::iter() {
@@ -76,12 +76,13 @@ fn code_lookups_never_allocate() {
 #[test]
 fn a_new_error_without_context_does_not_allocate() {
     let count = allocations_in(|| {
-        let error = Error::new(Code::GIT_AUTH_FAILED);
+        let error = Error::new(ErrorCode::GIT_AUTH_FAILED);
         black_box((
             error.code(),
             error.message(),
             error.reason(),
-            error.details().is_empty(),
+            error.retry_info().is_none(),
+            error.raw_details().is_empty(),
         ));
     });
     assert_eq!(count, 0);

@@ -11,7 +11,7 @@ use common::raw_h2::{Answer, RawH2Server};
 use common::{replies_then_error, request, DemoFixture};
 use csghub_errorx::auth::{invalid_token, AuthInterceptor};
 use csghub_errorx::layer::{CountingMetrics, LevelPolicy, LogLayer, Side};
-use csghub_errorx::{Code, Error};
+use csghub_errorx::{Error, ErrorCode};
 use csghub_errorx_demo::{Demo, DemoClient, DemoServer, DemoService, FailReply, FailRequest};
 use tokio_stream::{Stream, StreamExt};
 use tonic::transport::{Channel, Server};
@@ -295,7 +295,7 @@ async fn context_in_the_log_line_is_bounded() {
 }
 
 #[tokio::test]
-async fn metrics_count_per_method_grpc_code_and_catalog_code() {
+async fn metrics_count_per_method_grpc_code_and_error_code() {
     let (logs, _guard) = capture();
     let server_metrics = CountingMetrics::new();
     let client_metrics = CountingMetrics::new();
@@ -322,7 +322,7 @@ async fn metrics_count_per_method_grpc_code_and_catalog_code() {
                 side,
                 FAIL,
                 tonic::Code::NotFound,
-                Some(Code::GIT_REPO_NOT_FOUND)
+                Some(ErrorCode::GIT_REPO_NOT_FOUND)
             ),
             2
         );
@@ -331,7 +331,7 @@ async fn metrics_count_per_method_grpc_code_and_catalog_code() {
                 side,
                 FAIL,
                 tonic::Code::Unauthenticated,
-                Some(Code::UNAUTHORIZED)
+                Some(ErrorCode::UNAUTHORIZED)
             ),
             1
         );
@@ -448,14 +448,14 @@ async fn call_with(server: &DemoFixture, authorization: Option<&str>) -> Error {
 async fn auth_rejects_a_missing_header_with_invalid_auth_header() {
     let server = authed_server(AuthInterceptor::token(check_token as CheckToken)).await;
     let error = call_with(&server, None).await;
-    assert!(error.is(Code::INVALID_AUTH_HEADER));
+    assert!(error.is(ErrorCode::INVALID_AUTH_HEADER));
     assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
 }
 
 #[tokio::test]
 async fn auth_rejects_a_missing_api_key_with_need_api_key() {
     let server = authed_server(AuthInterceptor::api_key(check_token as CheckToken)).await;
-    assert!(call_with(&server, None).await.is(Code::NEED_API_KEY));
+    assert!(call_with(&server, None).await.is(ErrorCode::NEED_API_KEY));
 }
 
 #[tokio::test]
@@ -469,7 +469,10 @@ async fn auth_rejects_a_malformed_header_with_invalid_auth_header() {
         "Bearer a b",
     ] {
         let error = call_with(&server, Some(value)).await;
-        assert!(error.is(Code::INVALID_AUTH_HEADER), "{value:?}: {error:?}");
+        assert!(
+            error.is(ErrorCode::INVALID_AUTH_HEADER),
+            "{value:?}: {error:?}"
+        );
         assert_eq!(error.context().get("expected"), Some("Bearer {token}"));
     }
 }
@@ -479,7 +482,7 @@ async fn auth_rejects_a_bad_token_with_invalid_jwt() {
     let server = authed_server(AuthInterceptor::token(check_token as CheckToken)).await;
     assert!(call_with(&server, Some("Bearer wrong"))
         .await
-        .is(Code::INVALID_JWT));
+        .is(ErrorCode::INVALID_JWT));
 }
 
 #[tokio::test]
@@ -488,7 +491,7 @@ async fn auth_lets_a_good_token_through_to_the_handler() {
     // The handler runs and fails with the code the request asked for.
     assert!(call_with(&server, Some("bearer good-token"))
         .await
-        .is(Code::GIT_AUTH_FAILED));
+        .is(ErrorCode::GIT_AUTH_FAILED));
 }
 
 // ---- A service with slow and successful RPCs ----
@@ -506,7 +509,9 @@ impl Demo for SlowDemo {
             "ok" => Ok(Response::new(FailReply { index: 7 })),
             "db" => {
                 let cause = std::io::Error::other("connection reset by 10.0.0.7:5432");
-                Err(Error::new(Code::DATABASE_FAILURE).with_source(cause).into())
+                Err(Error::new(ErrorCode::DATABASE_FAILURE)
+                    .with_source(cause)
+                    .into())
             }
             _ => {
                 tokio::time::sleep(Duration::from_secs(10)).await;

@@ -13,7 +13,7 @@ use common::logs::capture;
 use common::python::{descriptor_set, python, script};
 use common::{replies_then_error, request, DemoFixture};
 use csghub_errorx::layer::LogLayer;
-use csghub_errorx::{Code, Error, Module, StatusEncoder};
+use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder};
 use csghub_errorx_demo::DemoClient;
 use tonic::transport::Channel;
 use tower::ServiceBuilder;
@@ -22,7 +22,9 @@ use tower::ServiceBuilder;
 async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
     let server = DemoFixture::start().await;
     let python = python();
-    let codes: String = Code::iter().map(|c| format!("{}\n", c.as_str())).collect();
+    let codes: String = ErrorCode::iter()
+        .map(|c| format!("{}\n", c.as_str()))
+        .collect();
     let addr = server.addr.to_string();
     let output = tokio::task::spawn_blocking(move || {
         let mut child = Command::new(python)
@@ -59,7 +61,7 @@ async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
     assert_eq!(results.len(), 200, "every code, unary and streaming");
     for (result, (code, mode)) in results
         .iter()
-        .zip(Code::iter().flat_map(|c| [(c, "unary"), (c, "stream")]))
+        .zip(ErrorCode::iter().flat_map(|c| [(c, "unary"), (c, "stream")]))
     {
         let what = format!("{code:?} {mode}: {result}");
         assert_eq!(result.get("error"), None, "{what}");
@@ -69,17 +71,16 @@ async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
         assert_eq!(result["message"], code.description(), "{what}");
         assert_eq!(result["reason"], code.reason(), "{what}");
         assert_eq!(result["domain"], StatusEncoder::DEFAULT_DOMAIN, "{what}");
-        assert_eq!(result["metadata"]["code"], code.as_str(), "{what}");
+        // The metadata is the context, and only the context.
         assert_eq!(
-            result["metadata"]["module"],
-            code.module().prefix().unwrap(),
+            result["metadata"],
+            serde_json::json!({"repo": "ns/name", "caller": "python"}),
             "{what}"
         );
-        assert_eq!(result["metadata"]["repo"], "ns/name", "{what}");
         assert_eq!(result["typed"]["module"], code.module().as_i32(), "{what}");
         assert_eq!(result["typed"]["number"], code.number(), "{what}");
-        assert_eq!(result["typed"]["name"], code.name(), "{what}");
-        assert_eq!(result["typed"]["context"]["caller"], "python", "{what}");
+        assert_eq!(result["typed"]["code"], "", "{what}");
+        assert_eq!(result["typed"]["context"], serde_json::json!({}), "{what}");
         if mode == "stream" {
             assert_eq!(result["replies"], serde_json::json!([0, 1]), "{what}");
         }
@@ -137,21 +138,17 @@ impl PythonServer {
 }
 
 #[tokio::test]
-async fn a_python_server_status_decodes_into_the_catalog_code() {
+async fn a_python_server_status_decodes_into_the_error_code() {
     let (logs, _guard) = capture();
     let server = PythonServer::start();
     let mut client = server.client().await;
-    let context = [
-        ("grpcCode", "16"),
-        ("codeString", "GIT-ERR-8"),
-        ("remote", "origin"),
-    ];
+    let context = [("grpcCode", "16"), ("remote", "origin")];
     let status = client
         .fail(request("GIT_AUTH_FAILED", &context, 0))
         .await
         .unwrap_err();
     let error = Error::from_status(&status);
-    assert!(error.is(Code::GIT_AUTH_FAILED), "{error:?}");
+    assert!(error.is(ErrorCode::GIT_AUTH_FAILED), "{error:?}");
     assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
     assert_eq!(error.message(), "python says GIT_AUTH_FAILED");
     assert_eq!(error.context().get("remote"), Some("origin"));
@@ -170,17 +167,17 @@ async fn a_reason_this_build_does_not_know_is_kept_with_its_code() {
     let (logs, _guard) = capture();
     let server = PythonServer::start();
     let mut client = server.client().await;
-    let context = [("grpcCode", "8"), ("codeString", "GIT-ERR-99")];
+    let context = [("grpcCode", "8"), ("typed", "4/99")];
     let status = client
         .fail(request("GIT_LFS_QUOTA_GONE", &context, 0))
         .await
         .unwrap_err();
     let error = Error::from_status(&status);
-    let code = error.code().expect("a code");
-    assert!(!code.is_known());
+    assert_eq!(error.code(), None);
+    let code = error.unknown_code().expect("an unknown code");
     assert_eq!((code.module(), code.number()), (Module::GIT, 99));
     assert_eq!(error.reason(), "GIT_LFS_QUOTA_GONE");
-    assert_eq!(error.code_str(), "GIT-ERR-99");
+    assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
     let event = logs.side("client").pop().expect("the client layer logged");
     assert_eq!(event.field("code"), Some("GIT-ERR-99"));
     assert_eq!(event.field("reason"), Some("GIT_LFS_QUOTA_GONE"));
@@ -192,7 +189,6 @@ async fn a_typed_error_info_from_python_wins_and_unknown_details_are_kept() {
     let mut client = server.client().await;
     let context = [
         ("grpcCode", "5"),
-        ("codeString", "USER-ERR-12"),
         ("typed", "10/12"),
         ("custom", "1"),
         ("username", "bob"),
@@ -203,11 +199,11 @@ async fn a_typed_error_info_from_python_wins_and_unknown_details_are_kept() {
             .await
             .unwrap_err(),
     );
-    assert!(error.is(Code::USERNAME_EXISTS));
+    assert!(error.is(ErrorCode::USERNAME_EXISTS));
     assert_eq!(error.context().get("username"), Some("bob"));
-    assert_eq!(error.details().other.len(), 1);
+    assert_eq!(error.raw_details().len(), 1);
     assert_eq!(
-        error.details().other[0].type_url,
+        error.raw_details()[0].type_url(),
         "type.example.com/acme.Custom"
     );
 }
@@ -216,22 +212,17 @@ async fn a_typed_error_info_from_python_wins_and_unknown_details_are_kept() {
 async fn standard_details_from_python_are_decoded() {
     let server = PythonServer::start();
     let mut client = server.client().await;
-    let context = [
-        ("grpcCode", "8"),
-        ("codeString", "REQ-ERR-10"),
-        ("retry", "7"),
-        ("badField", "page_size"),
-    ];
+    let context = [("grpcCode", "8"), ("retry", "7"), ("badField", "page_size")];
     let error = Error::from_status(
         &client
             .fail(request("ERR_RATE_LIMIT_EXCEEDED", &context, 0))
             .await
             .unwrap_err(),
     );
-    assert!(error.is(Code::ERR_RATE_LIMIT_EXCEEDED));
+    assert!(error.is(ErrorCode::ERR_RATE_LIMIT_EXCEEDED));
     assert_eq!(error.retry_delay(), Some(Duration::from_secs(7)));
-    let bad = error.details().bad_request.as_ref().expect("BadRequest");
-    assert_eq!(bad.field_violations[0].field, "page_size");
+    let bad = error.bad_request().expect("BadRequest");
+    assert_eq!(bad.field_violations()[0].field(), "page_size");
 }
 
 #[tokio::test]
@@ -256,7 +247,7 @@ async fn a_python_stream_failure_decodes_from_the_trailers() {
     let (logs, _guard) = capture();
     let server = PythonServer::start();
     let mut client = server.client().await;
-    let context = [("grpcCode", "14"), ("codeString", "TASK-ERR-5")];
+    let context = [("grpcCode", "14")];
     let mut stream = client
         .fail_stream(request("CLUSTER_UNAVAILABLE", &context, 3))
         .await
@@ -264,7 +255,7 @@ async fn a_python_stream_failure_decodes_from_the_trailers() {
         .into_inner();
     let (replies, status) = replies_then_error(&mut stream).await;
     assert_eq!(replies, [0, 1, 2]);
-    assert!(Error::from_status(&status).is(Code::CLUSTER_UNAVAILABLE));
+    assert!(Error::from_status(&status).is(ErrorCode::CLUSTER_UNAVAILABLE));
     let event = logs.side("client").pop().expect("the client layer logged");
     assert_eq!(event.field("code"), Some("TASK-ERR-5"));
     assert_eq!(event.field("outcome"), Some("status"));

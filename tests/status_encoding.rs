@@ -3,7 +3,10 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use csghub_errorx::{Code, DecodeProblem, Error, Module, StatusEncoder, TRUNCATION_MARKER};
+use csghub_errorx::{
+    DecodeProblem, Error, ErrorCode, Module, StatusDecoder, StatusEncoder, UnknownCode,
+    TRUNCATION_MARKER,
+};
 use proptest::prelude::*;
 use prost::Message;
 use tonic::Status;
@@ -48,8 +51,8 @@ fn is_aip193_metadata_key(key: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
 }
 
-fn all_codes() -> impl Strategy<Value = Code> {
-    (0..100usize).prop_map(|i| Code::iter().nth(i).expect("100 codes"))
+fn all_codes() -> impl Strategy<Value = ErrorCode> {
+    (0..100usize).prop_map(|i| ErrorCode::iter().nth(i).expect("100 codes"))
 }
 
 proptest! {
@@ -61,7 +64,7 @@ proptest! {
         context in prop::collection::vec((".{0,20}", ".{0,40}"), 0..8),
         message in prop::option::of(".{0,80}"),
     ) {
-        let mut error = Error::new(code).with_context_map(context.iter().map(|(k, v)| (k, v.clone())).collect());
+        let mut error = Error::new(code).with_context_entries(context.iter().map(|(k, v)| (k, v)));
         if let Some(message) = &message {
             error = error.with_message(message.clone());
         }
@@ -107,14 +110,22 @@ proptest! {
         let error = Error::from_status(&Status::with_details(tonic::Code::NotFound, "m", inner.encode_to_vec().into()));
         prop_assert_eq!(error.grpc_code(), tonic::Code::NotFound);
         prop_assert_eq!(error.message(), "m");
-        // Nothing is lost: each detail was decoded, or kept raw, or reported.
-        let kept = error.details().other.len();
-        prop_assert!(kept <= details.len());
+        // Nothing is lost: each detail was read into its slot, or kept raw.
+        let typed = usize::from(error.code().is_some() || error.unknown_code().is_some());
+        let google = usize::from(error.domain().is_some());
+        let standard = [
+            error.retry_info().is_some(), error.bad_request().is_some(),
+            error.resource_info().is_some(), error.precondition_failure().is_some(),
+            error.quota_failure().is_some(), error.request_info().is_some(),
+            error.localized_message().is_some(), error.help().is_some(),
+            error.debug_info().is_some(),
+        ].into_iter().filter(|&present| present).count();
+        prop_assert_eq!(typed + google + standard + error.raw_details().len(), details.len());
     }
 
     #[test]
     fn metadata_keys_are_always_valid_aip193_keys(key in ".{0,100}") {
-        let status = Status::from(Error::new(Code::GIT_AUTH_FAILED).with_context(&key, "v"));
+        let status = Status::from(Error::new(ErrorCode::GIT_AUTH_FAILED).with_context(&key, "v"));
         for key in google_error_info(&status).metadata.keys() {
             prop_assert!(is_aip193_metadata_key(key), "{:?}", key);
         }
@@ -123,7 +134,7 @@ proptest! {
 
 #[test]
 fn the_inner_status_repeats_the_outer_code_and_message() {
-    for code in Code::iter() {
+    for code in ErrorCode::iter() {
         for error in [
             Error::new(code),
             Error::new(code)
@@ -140,29 +151,87 @@ fn the_inner_status_repeats_the_outer_code_and_message() {
 
 #[test]
 fn the_inner_status_repeats_a_truncated_message_too() {
-    let error = Error::new(Code::INTERNAL_SERVER_ERROR).with_message("m".repeat(20_000));
+    let error = Error::new(ErrorCode::INTERNAL_SERVER_ERROR).with_message("m".repeat(20_000));
     let status = over_the_wire(Status::from(error));
     assert!(status.message().ends_with(TRUNCATION_MARKER));
     assert_eq!(inner_status(&status).message, status.message());
 }
 
+fn typed_error_info(status: &Status) -> csghub_errorx::proto::v1::ErrorInfo {
+    let any = inner_status(status)
+        .details
+        .into_iter()
+        .find(|any| any.type_url == "type.googleapis.com/csghub.errorx.v1.ErrorInfo")
+        .expect("csghub.errorx.v1.ErrorInfo");
+    csghub_errorx::proto::v1::ErrorInfo::decode(&any.value[..]).expect("ErrorInfo decodes")
+}
+
 #[test]
-fn error_info_has_reason_domain_code_and_module() {
-    for code in Code::iter() {
-        let info = google_error_info(&Status::from(
-            Error::new(code).with_context("repo_name", "x"),
-        ));
+fn error_info_has_reason_domain_and_the_context_and_the_typed_one_the_numbers() {
+    for code in ErrorCode::iter() {
+        let status = Status::from(Error::new(code).with_context("repoName", "x"));
+        let info = google_error_info(&status);
         assert_eq!(info.reason, code.reason());
         assert_eq!(info.domain, StatusEncoder::DEFAULT_DOMAIN);
         assert_eq!(
-            info.metadata.get("code").map(String::as_str),
-            Some(code.as_str())
+            info.metadata,
+            [("repoName".to_string(), "x".to_string())].into()
         );
+        // Said once: the typed ErrorInfo holds only what the google one lacks.
+        let typed = typed_error_info(&status);
         assert_eq!(
-            info.metadata.get("module").map(String::as_str),
-            code.module().prefix()
+            (typed.module, typed.number),
+            (code.module().as_i32(), code.number())
         );
-        assert_eq!(info.metadata.get("repoName").map(String::as_str), Some("x"));
+        #[allow(deprecated)]
+        let old_fields = (
+            typed.code.is_empty(),
+            typed.name.is_empty(),
+            typed.context.is_empty(),
+        );
+        assert_eq!(old_fields, (true, true, true));
+    }
+}
+
+#[test]
+fn an_older_peers_full_typed_error_info_still_decodes() {
+    #[allow(deprecated)]
+    let typed = csghub_errorx::proto::v1::ErrorInfo {
+        module: Module::GIT.as_i32(),
+        number: 8,
+        code: "GIT-ERR-8".into(),
+        name: "gitAuthFailed".into(),
+        context: [("remote".to_string(), "origin".to_string())].into(),
+    };
+    let google = pb::ErrorInfo {
+        reason: "GIT_AUTH_FAILED".into(),
+        domain: StatusEncoder::DEFAULT_DOMAIN.into(),
+        metadata: [
+            ("code".to_string(), "GIT-ERR-8".to_string()),
+            ("module".to_string(), "GIT".to_string()),
+            ("remote".to_string(), "origin".to_string()),
+        ]
+        .into(),
+    };
+    let inner = pb::Status {
+        code: tonic::Code::Unauthenticated as i32,
+        message: "auth".into(),
+        details: vec![google_any(&google), typed_any(&typed)],
+    };
+    let error = Error::from_status(&inner_to_status(inner));
+    assert!(error.is(ErrorCode::GIT_AUTH_FAILED));
+    // The context is the typed one's, without the old `code` and `module`.
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("remote", "origin")]
+    );
+    assert!(error.decode_problems().is_empty());
+}
+
+fn typed_any(info: &csghub_errorx::proto::v1::ErrorInfo) -> prost_types::Any {
+    prost_types::Any {
+        type_url: "type.googleapis.com/csghub.errorx.v1.ErrorInfo".into(),
+        value: info.encode_to_vec(),
     }
 }
 
@@ -170,13 +239,13 @@ fn error_info_has_reason_domain_code_and_module() {
 fn the_domain_is_configurable() {
     let status = StatusEncoder::new()
         .domain("hub.example.com")
-        .encode(&Error::new(Code::FORBIDDEN));
+        .encode(&Error::new(ErrorCode::FORBIDDEN));
     assert_eq!(google_error_info(&status).domain, "hub.example.com");
 }
 
 #[test]
 fn at_most_one_detail_of_each_type_is_sent() {
-    let error = Error::new(Code::ERR_REQ_PARAM_INVALID)
+    let error = Error::new(ErrorCode::ERR_REQ_PARAM_INVALID)
         .with_field_violation("a", "bad")
         .with_field_violation("b", "worse")
         .with_retry_delay(Duration::from_secs(1))
@@ -190,11 +259,7 @@ fn at_most_one_detail_of_each_type_is_sent() {
     assert_eq!(types.len(), 7); // two ErrorInfos and five standard details
     let decoded = Error::from_status(&inner_to_status(inner));
     assert_eq!(
-        decoded
-            .details()
-            .bad_request
-            .as_ref()
-            .map(|b| b.field_violations.len()),
+        decoded.bad_request().map(|b| b.field_violations().len()),
         Some(2)
     );
 }
@@ -216,19 +281,15 @@ fn inner_to_status(inner: pb::Status) -> Status {
 
 #[test]
 fn debug_info_is_sent_only_when_the_encoder_opts_in() {
-    let error =
-        Error::new(Code::INTERNAL_SERVER_ERROR).with_debug_info("boom", vec!["main.rs:1".into()]);
+    let error = Error::new(ErrorCode::INTERNAL_SERVER_ERROR).with_debug_info("boom", ["main.rs:1"]);
     let default = Error::from_status(&Status::from(error.clone()));
-    assert!(default.details().debug_info.is_none());
+    assert!(default.debug_info().is_none());
     let opted_in =
         Error::from_status(&StatusEncoder::new().include_debug_info(true).encode(&error));
+    assert_eq!(opted_in.debug_info().map(|d| d.detail()), Some("boom"));
     assert_eq!(
-        opted_in
-            .details()
-            .debug_info
-            .as_ref()
-            .map(|d| d.detail.as_str()),
-        Some("boom")
+        opted_in.debug_info().map(|d| d.stack_entries().to_vec()),
+        Some(vec!["main.rs:1".to_string()])
     );
 }
 
@@ -236,7 +297,7 @@ fn debug_info_is_sent_only_when_the_encoder_opts_in() {
 fn the_size_the_encoder_plans_is_the_size_tonic_writes() {
     for budget in [1024, 1500, 2048, 4096, 7168] {
         for len in [0, 10, 500, 3000, 10_000] {
-            let error = Error::new(Code::GIT_FILE_NOT_FOUND)
+            let error = Error::new(ErrorCode::GIT_FILE_NOT_FOUND)
                 .with_message(format!(
                     "{} {}",
                     "%?{}".repeat(len / 8),
@@ -256,7 +317,7 @@ fn the_size_the_encoder_plans_is_the_size_tonic_writes() {
 
 /// An error whose status headers grow by about a byte per unit of `len`.
 fn sized_error(len: usize) -> Error {
-    Error::new(Code::GIT_REPO_NOT_FOUND)
+    Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
         .with_context("repo", "r".repeat(len))
         .with_retry_delay(Duration::from_secs(1))
 }
@@ -287,43 +348,45 @@ fn a_status_exactly_at_the_budget_is_sent_whole_and_one_byte_over_is_shrunk() {
         "nothing cut at the limit"
     );
     assert!(
-        decoded.details().retry_info.is_some(),
+        decoded.retry_info().is_some(),
         "nothing dropped at the limit"
     );
 
     let over = encoder.encode(&sized_error(len + 1));
     assert!(header_list_size(&over) <= budget);
     let decoded = Error::from_status(&over);
-    assert!(decoded.is(Code::GIT_REPO_NOT_FOUND));
+    assert!(decoded.is(ErrorCode::GIT_REPO_NOT_FOUND));
     assert!(
-        decoded.details().retry_info.is_none(),
+        decoded.retry_info().is_none(),
         "RetryInfo is the first to go here"
     );
 }
 
 #[test]
 fn over_budget_details_go_in_the_documented_order_and_error_info_stays() {
-    let error = Error::new(Code::ERR_RATE_LIMIT_EXCEEDED)
+    let error = Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED)
         .with_retry_delay(Duration::from_secs(5))
         .with_field_violation("q", "x".repeat(300))
         .with_request_id("r".repeat(300))
         .with_help_link("h".repeat(300), "https://example.com")
-        .with_debug_info("d".repeat(300), vec![]);
+        .with_debug_info("d".repeat(300), Vec::<String>::new());
     let encoder = StatusEncoder::new().include_debug_info(true);
     let full = header_list_size(&encoder.clone().budget(usize::MAX).encode(&error));
     // Each step down removes the next detail in the documented order.
     let mut survivors = Vec::new();
     for budget in (1024..=full).rev().step_by(7) {
         let decoded = Error::from_status(&encoder.clone().budget(budget).encode(&error));
-        assert!(decoded.is(Code::ERR_RATE_LIMIT_EXCEEDED), "budget {budget}");
+        assert!(
+            decoded.is(ErrorCode::ERR_RATE_LIMIT_EXCEEDED),
+            "budget {budget}"
+        );
         assert_eq!(decoded.reason(), "ERR_RATE_LIMIT_EXCEEDED");
-        let d = decoded.details();
         let present = [
-            d.debug_info.is_some(),
-            d.help.is_some(),
-            d.request_info.is_some(),
-            d.bad_request.is_some(),
-            d.retry_info.is_some(),
+            decoded.debug_info().is_some(),
+            decoded.help().is_some(),
+            decoded.request_info().is_some(),
+            decoded.bad_request().is_some(),
+            decoded.retry_info().is_some(),
         ];
         if survivors.last() != Some(&present) {
             survivors.push(present);
@@ -347,7 +410,7 @@ fn over_budget_details_go_in_the_documented_order_and_error_info_stays() {
 fn long_values_are_cut_at_char_boundaries_with_a_marker() {
     let value = "😀".repeat(5000);
     let decoded = Error::from_status(&Status::from(
-        Error::new(Code::GIT_LFS_ERROR).with_context("blob", value),
+        Error::new(ErrorCode::GIT_LFS_ERROR).with_context("blob", value),
     ));
     let cut = decoded.context().get("blob").expect("kept");
     assert!(cut.ends_with(TRUNCATION_MARKER));
@@ -359,20 +422,20 @@ fn long_values_are_cut_at_char_boundaries_with_a_marker() {
 
 #[test]
 fn many_context_entries_are_dropped_until_the_status_fits() {
-    let error = (0..2000).fold(Error::new(Code::DATASET_BAD_FORMAT), |e, i| {
+    let error = (0..2000).fold(Error::new(ErrorCode::DATASET_BAD_FORMAT), |e, i| {
         e.with_context(format!("key{i}"), "value")
     });
     let status = Status::from(error);
     assert!(header_list_size(&status) <= StatusEncoder::DEFAULT_BUDGET);
     let decoded = Error::from_status(&status);
-    assert!(decoded.is(Code::DATASET_BAD_FORMAT));
+    assert!(decoded.is(ErrorCode::DATASET_BAD_FORMAT));
     assert!(!decoded.context().is_empty() && decoded.context().len() < 2000);
 }
 
 #[test]
 fn the_source_text_never_appears_in_any_header() {
     let cause = std::io::Error::other("dial tcp 10.1.2.3:5432: password authentication failed");
-    let error = Error::new(Code::DATABASE_FAILURE)
+    let error = Error::new(ErrorCode::DATABASE_FAILURE)
         .with_context("table", "users")
         .with_source(cause);
     let response = Status::from(error).into_http::<()>();
@@ -396,11 +459,9 @@ fn the_source_text_never_appears_in_any_header() {
 #[test]
 fn the_source_stays_reachable_in_process() {
     let cause = std::io::Error::other("disk full");
-    let status = Status::from(Error::new(Code::GIT_UPLOAD_FAILED).with_source(cause));
-    let error = std::error::Error::source(&status)
-        .and_then(|s| s.downcast_ref::<Error>())
-        .expect("the status carries the Error");
-    assert!(error.is(Code::GIT_UPLOAD_FAILED));
+    let status = Status::from(Error::new(ErrorCode::GIT_UPLOAD_FAILED).with_source(cause));
+    let error = Error::in_process(&status).expect("the status carries the Error");
+    assert!(error.is(ErrorCode::GIT_UPLOAD_FAILED));
     assert_eq!(
         std::error::Error::source(error).map(|s| s.to_string()),
         Some("disk full".into())
@@ -408,19 +469,17 @@ fn the_source_stays_reachable_in_process() {
 }
 
 #[test]
-fn unknown_details_and_unknown_codes_survive() {
+fn unknown_details_and_unknown_codes_survive_and_are_forwarded() {
     use csghub_errorx::proto::v1 as errorx_pb;
     let typed = errorx_pb::ErrorInfo {
         module: 42,
         number: 7,
-        code: "QUOTA-ERR-7".into(),
-        name: "quotaGone".into(),
-        context: [("bucket".to_string(), "b1".to_string())].into(),
+        ..Default::default()
     };
     let google = pb::ErrorInfo {
         reason: "QUOTA_GONE".into(),
-        domain: StatusEncoder::DEFAULT_DOMAIN.into(),
-        metadata: [("code".to_string(), "QUOTA-ERR-7".to_string())].into(),
+        domain: "quota.example.com".into(),
+        metadata: [("bucket".to_string(), "b1".to_string())].into(),
     };
     let custom = prost_types::Any {
         type_url: "type.example.com/acme.Custom".into(),
@@ -429,31 +488,53 @@ fn unknown_details_and_unknown_codes_survive() {
     let inner = pb::Status {
         code: tonic::Code::ResourceExhausted as i32,
         message: "quota gone".into(),
-        details: vec![
-            google_any(&google),
-            prost_types::Any {
-                type_url: "type.googleapis.com/csghub.errorx.v1.ErrorInfo".into(),
-                value: typed.encode_to_vec(),
-            },
-            custom.clone(),
-        ],
+        details: vec![google_any(&google), typed_any(&typed), custom.clone()],
     };
     let error = Error::from_status(&over_the_wire(inner_to_status(inner)));
-    let code = error.code().expect("a code");
-    assert!(!code.is_known());
-    assert_eq!(code.module(), Module::from_i32(42));
-    assert_eq!(code.number(), 7);
-    assert_eq!(error.code_str(), "QUOTA-ERR-7");
+    assert_eq!(error.code(), None);
+    let unknown = error.unknown_code().expect("an unknown code");
+    assert_eq!(
+        (unknown.module(), unknown.number()),
+        (Module::from_i32(42), 7)
+    );
+    assert_eq!(error.code_str().as_deref(), Some("MODULE42-ERR-7"));
     assert_eq!(error.reason(), "QUOTA_GONE");
+    assert_eq!(error.domain(), Some("quota.example.com"));
     assert_eq!(error.context().get("bucket"), Some("b1"));
-    assert_eq!(error.details().other, vec![custom]);
+    assert_eq!(error.raw_details().len(), 1);
+    assert_eq!(error.raw_details()[0].type_url(), custom.type_url);
+    assert_eq!(error.raw_details()[0].value(), custom.value);
     assert!(error.decode_problems().is_empty());
 
-    // Forwarding it keeps the peer's reason and code string.
-    let forwarded = Error::from_status(&Status::from(error));
+    // Forwarding it keeps the peer's reason, domain, code and details.
+    let forwarded = Error::from_status(&over_the_wire(Status::from(error.clone())));
     assert_eq!(forwarded.reason(), "QUOTA_GONE");
-    assert_eq!(forwarded.code_str(), "QUOTA-ERR-7");
-    assert_eq!(forwarded.code(), Some(code));
+    assert_eq!(forwarded.domain(), Some("quota.example.com"));
+    assert_eq!(forwarded.unknown_code(), Some(unknown));
+    assert_eq!(forwarded.context(), error.context());
+    assert_eq!(forwarded.raw_details(), error.raw_details());
+}
+
+#[test]
+fn an_older_peers_code_string_names_an_unknown_module() {
+    #[allow(deprecated)]
+    let typed = csghub_errorx::proto::v1::ErrorInfo {
+        module: 42,
+        number: 7,
+        code: "QUOTA-ERR-7".into(),
+        ..Default::default()
+    };
+    let inner = pb::Status {
+        code: tonic::Code::ResourceExhausted as i32,
+        message: "m".into(),
+        details: vec![typed_any(&typed)],
+    };
+    let error = Error::from_status(&inner_to_status(inner));
+    assert_eq!(error.code_str().as_deref(), Some("QUOTA-ERR-7"));
+    assert_eq!(
+        error.unknown_code(),
+        UnknownCode::new(Module::from_i32(42), 7)
+    );
 }
 
 #[test]
@@ -478,10 +559,28 @@ fn a_foreign_domain_does_not_map_onto_the_catalog() {
         message: "no".into(),
         details: vec![google_any(&google)],
     };
-    let error = Error::from_status(&inner_to_status(inner));
+    let status = inner_to_status(inner);
+    let error = Error::from_status(&status);
     assert_eq!(error.code(), None);
     assert_eq!(error.reason(), "FORBIDDEN");
     assert_eq!(error.domain(), Some("other.example.com"));
+
+    // Forwarded, it stays foreign: same reason, same domain, no code.
+    let forwarded_status = StatusEncoder::new()
+        .domain("hub.example.com")
+        .encode(&error);
+    let info = google_error_info(&forwarded_status);
+    assert_eq!(
+        (info.reason.as_str(), info.domain.as_str()),
+        ("FORBIDDEN", "other.example.com")
+    );
+    let forwarded = Error::from_status(&forwarded_status);
+    assert_eq!(forwarded.code(), None);
+    assert_eq!(forwarded.domain(), Some("other.example.com"));
+
+    // A client that trusts that domain maps it.
+    let decoder = StatusDecoder::new().accept_domain("other.example.com");
+    assert!(decoder.decode(&status).is(ErrorCode::FORBIDDEN));
 }
 
 #[test]
@@ -511,30 +610,108 @@ fn a_malformed_detail_is_kept_raw_and_reported() {
         error.decode_problems(),
         [DecodeProblem::MalformedDetail { .. }]
     ));
-    assert_eq!(error.details().other.len(), 1);
+    assert_eq!(error.raw_details().len(), 1);
 }
 
 #[test]
-fn an_inner_status_that_disagrees_is_reported_and_the_outer_one_kept() {
-    let inner = pb::Status {
-        code: tonic::Code::NotFound as i32,
-        message: "inner".into(),
-        details: vec![],
-    };
-    let status = Status::with_details(tonic::Code::Internal, "outer", inner.encode_to_vec().into());
+fn an_inner_status_that_disagrees_yields_no_code_and_keeps_its_details_raw() {
+    // The details claim GIT-ERR-8 (UNAUTHENTICATED); the outer status is
+    // NOT_FOUND. grpc-go would say INTERNAL; the details are not trusted.
+    let claimed = inner_status(&Status::from(
+        Error::new(ErrorCode::GIT_AUTH_FAILED).with_retry_delay(Duration::from_secs(1)),
+    ));
+    let details_len = claimed.details.len();
+    let status = Status::with_details(
+        tonic::Code::NotFound,
+        "outer",
+        claimed.encode_to_vec().into(),
+    );
     let error = Error::from_status(&status);
-    assert_eq!(error.grpc_code(), tonic::Code::Internal);
+    assert_eq!(error.grpc_code(), tonic::Code::NotFound);
     assert_eq!(error.message(), "outer");
+    assert_eq!(error.code(), None);
+    assert!(error.retry_info().is_none());
+    assert_eq!(error.raw_details().len(), details_len);
     assert!(matches!(
         error.decode_problems(),
-        [DecodeProblem::InnerStatusMismatch { inner_code: 5, .. }]
+        [DecodeProblem::InnerStatusMismatch { inner_code: 16, .. }]
     ));
+}
+
+#[test]
+fn a_non_utf8_inner_message_keeps_the_code_and_is_reported() {
+    let mut inner = inner_status(&Status::from(
+        Error::new(ErrorCode::FORBIDDEN).with_message("no"),
+    ));
+    inner.message = String::new();
+    let mut bytes = inner.encode_to_vec();
+    // Field 2 (message) with the bytes "n\xff".
+    bytes.extend_from_slice(&[0x12, 0x02, b'n', 0xff]);
+    let status = Status::with_details(tonic::Code::PermissionDenied, "n\u{fffd}", bytes.into());
+    let error = Error::from_status(&status);
+    assert!(error.is(ErrorCode::FORBIDDEN));
+    assert!(matches!(
+        error.decode_problems(),
+        [DecodeProblem::InvalidUtf8 {
+            field: "google.rpc.Status.message"
+        }]
+    ));
+}
+
+#[test]
+fn a_forwarded_error_stays_within_the_budget_whatever_the_peer_sent() {
+    // A 10 KB reason and a 10 KB code string from a hostile peer.
+    #[allow(deprecated)]
+    let typed = csghub_errorx::proto::v1::ErrorInfo {
+        module: 42,
+        number: 7,
+        code: "Q".repeat(10_000),
+        ..Default::default()
+    };
+    let google = pb::ErrorInfo {
+        reason: "R".repeat(10_000),
+        domain: "d".repeat(10_000),
+        metadata: [("k".repeat(10_000), "v".repeat(10_000))].into(),
+    };
+    let inner = pb::Status {
+        code: tonic::Code::Internal as i32,
+        message: "m".repeat(10_000),
+        details: vec![google_any(&google), typed_any(&typed)],
+    };
+    let error = Error::from_status(&inner_to_status(inner));
+    assert!(error.reason().len() <= 63);
+    assert!(error.domain().is_some_and(|d| d.len() <= 253));
+    assert!(error.code_str().is_some_and(|c| c.len() <= 64));
+    assert!(error
+        .decode_problems()
+        .iter()
+        .any(|p| matches!(p, DecodeProblem::Oversized { len: 10_000, .. })));
+    for budget in [
+        StatusEncoder::MIN_BUDGET,
+        2048,
+        StatusEncoder::DEFAULT_BUDGET,
+    ] {
+        let status = StatusEncoder::new().budget(budget).encode(&error);
+        assert!(
+            header_list_size(&status) <= budget,
+            "{budget}: {}",
+            header_list_size(&status)
+        );
+        let forwarded = Error::from_status(&over_the_wire(status));
+        assert_eq!(
+            forwarded.unknown_code(),
+            error.unknown_code(),
+            "the code survives"
+        );
+        assert_eq!(forwarded.reason(), error.reason());
+    }
 }
 
 #[test]
 fn the_smallest_budget_holds_the_worst_case_error_info() {
     let error = (0..500).fold(
-        Error::new(Code::GIT_LIST_LAST_COMMITS_FOR_TREE_FAILED).with_message("ü".repeat(10_000)),
+        Error::new(ErrorCode::GIT_LIST_LAST_COMMITS_FOR_TREE_FAILED)
+            .with_message("ü".repeat(10_000)),
         |e, i| e.with_context(format!("k{i}"), "v".repeat(100)),
     );
     let encoder = StatusEncoder::new().budget(0).domain("d".repeat(1000));
@@ -547,5 +724,8 @@ fn the_smallest_budget_holds_the_worst_case_error_info() {
     );
     let decoded = Error::from_status(&over_the_wire(status));
     assert_eq!(decoded.reason(), "GIT_LIST_LAST_COMMITS_FOR_TREE_FAILED");
-    assert_eq!(decoded.code_str(), "GIT-ERR-23");
+    assert_eq!(
+        decoded.code(),
+        Some(ErrorCode::GIT_LIST_LAST_COMMITS_FOR_TREE_FAILED)
+    );
 }

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{replies_then_error, request, DemoFixture};
-use csghub_errorx::{Code, Error, StatusEncoder, TRUNCATION_MARKER};
+use csghub_errorx::{Error, ErrorCode, StatusEncoder, TRUNCATION_MARKER};
 use csghub_errorx_demo::FailRequest;
 use tokio_stream::StreamExt;
 
@@ -13,7 +13,7 @@ use tokio_stream::StreamExt;
 async fn every_catalog_code_round_trips_unary() {
     let server = DemoFixture::start().await;
     let mut client = server.client().await;
-    for code in Code::iter() {
+    for code in ErrorCode::iter() {
         let status = client
             .fail(request(
                 code.as_str(),
@@ -43,7 +43,7 @@ async fn every_catalog_code_round_trips_unary() {
 async fn every_catalog_code_round_trips_in_stream_trailers() {
     let server = DemoFixture::start().await;
     let mut client = server.client().await;
-    for code in Code::iter() {
+    for code in ErrorCode::iter() {
         let mut stream = client
             .fail_stream(request(code.reason(), &[("task", "t-1")], 2))
             .await
@@ -68,14 +68,9 @@ async fn a_code_the_catalog_lacks_fails_with_a_bad_request_on_code() {
         .await
         .unwrap_err();
     let error = Error::from_status(&status);
-    assert!(error.is(Code::ERR_REQ_PARAM_INVALID));
-    let violations = &error
-        .details()
-        .bad_request
-        .as_ref()
-        .expect("BadRequest")
-        .field_violations;
-    assert_eq!(violations[0].field, "code");
+    assert!(error.is(ErrorCode::ERR_REQ_PARAM_INVALID));
+    let violations = error.bad_request().expect("BadRequest").field_violations();
+    assert_eq!(violations[0].field(), "code");
 }
 
 #[tokio::test]
@@ -109,7 +104,7 @@ async fn a_one_mebibyte_context_value_still_yields_code_and_reason_unary() {
     // Not `Internal "h2 protocol error"`: the status fit the headers.
     assert_eq!(status.code(), tonic::Code::Unauthenticated);
     let error = Error::from_status(&status);
-    assert!(error.is(Code::GIT_AUTH_FAILED));
+    assert!(error.is(ErrorCode::GIT_AUTH_FAILED));
     assert_eq!(error.reason(), "GIT_AUTH_FAILED");
     let blob = error
         .context()
@@ -141,7 +136,7 @@ async fn a_one_mebibyte_context_value_still_yields_code_and_reason_streaming() {
         .expect_err("the error");
     let error = Error::from_status(&status);
     assert!(
-        error.is(Code::GIT_AUTH_FAILED),
+        error.is(ErrorCode::GIT_AUTH_FAILED),
         "details were lost: {status:?}"
     );
     assert_eq!(error.reason(), "GIT_AUTH_FAILED");
@@ -160,7 +155,9 @@ async fn the_source_never_reaches_the_client() {
     impl Demo for Leaky {
         async fn fail(&self, _: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
             let cause = std::io::Error::other(SECRET);
-            Err(Error::new(Code::DATABASE_FAILURE).with_source(cause).into())
+            Err(Error::new(ErrorCode::DATABASE_FAILURE)
+                .with_source(cause)
+                .into())
         }
         type FailStreamStream = tokio_stream::Empty<Result<FailReply, Status>>;
         async fn fail_stream(
@@ -186,7 +183,7 @@ async fn the_source_never_reaches_the_client() {
     );
     assert!(!everything.contains("hunter2"), "{everything}");
     assert!(!everything.contains("postgres"), "{everything}");
-    assert!(Error::from_status(&status).is(Code::DATABASE_FAILURE));
+    assert!(Error::from_status(&status).is(ErrorCode::DATABASE_FAILURE));
 }
 
 /// Why the budget exists: the same error with the budget lifted loses its
@@ -207,5 +204,5 @@ async fn without_the_budget_a_large_status_loses_its_code() {
         .await
         .unwrap_err();
     assert_ne!(status.code(), tonic::Code::Unauthenticated, "{status:?}");
-    assert!(!Error::from_status(&status).is(Code::GIT_AUTH_FAILED));
+    assert!(!Error::from_status(&status).is(ErrorCode::GIT_AUTH_FAILED));
 }

@@ -206,24 +206,24 @@ macro_rules! standard_details {
 
 standard_details! {
     /// When to retry: for rate limits and unavailable services.
-    RetryInfo: retry_info, pb::RetryInfo, "google.rpc.RetryInfo", drop 10;
+    RetryInfo: retry_info, pb::RetryInfo, "google.rpc.RetryInfo", drop 9;
     /// Which request fields are wrong.
-    BadRequest: bad_request, pb::BadRequest, "google.rpc.BadRequest", drop 9;
+    BadRequest: bad_request, pb::BadRequest, "google.rpc.BadRequest", drop 8;
     /// Which resource was not found or refused.
-    ResourceInfo: resource_info, pb::ResourceInfo, "google.rpc.ResourceInfo", drop 8;
+    ResourceInfo: resource_info, pb::ResourceInfo, "google.rpc.ResourceInfo", drop 7;
     /// Which preconditions failed.
-    PreconditionFailure: precondition_failure, pb::PreconditionFailure, "google.rpc.PreconditionFailure", drop 7;
+    PreconditionFailure: precondition_failure, pb::PreconditionFailure, "google.rpc.PreconditionFailure", drop 6;
     /// Which quota ran out.
-    QuotaFailure: quota_failure, pb::QuotaFailure, "google.rpc.QuotaFailure", drop 6;
+    QuotaFailure: quota_failure, pb::QuotaFailure, "google.rpc.QuotaFailure", drop 5;
     /// The request or trace id, to find the request in the server's logs.
-    RequestInfo: request_info, pb::RequestInfo, "google.rpc.RequestInfo", drop 5;
+    RequestInfo: request_info, pb::RequestInfo, "google.rpc.RequestInfo", drop 4;
     /// A message for end users, in their locale.
-    LocalizedMessage: localized_message, pb::LocalizedMessage, "google.rpc.LocalizedMessage", drop 4;
+    LocalizedMessage: localized_message, pb::LocalizedMessage, "google.rpc.LocalizedMessage", drop 3;
     /// Links to documentation.
-    Help: help, pb::Help, "google.rpc.Help", drop 2;
+    Help: help, pb::Help, "google.rpc.Help", drop 1;
     /// Stack entries and detail, for internal callers only.
     DebugInfo: debug_info, pb::DebugInfo, "google.rpc.DebugInfo", drop 0;
-    [raw] drop 3;
+    [raw] drop 2;
 }
 
 impl DetailKind {

@@ -30,9 +30,14 @@ impl RawDetail {
         }
     }
 
-    /// A detail holding `message`, with the type URL prost gives its type.
+    /// A detail holding `message`, with the type URL
+    /// `type.googleapis.com/` and its full name, as every protobuf runtime
+    /// writes it.
     pub fn from_message<M: prost::Name>(message: &M) -> RawDetail {
-        RawDetail::new(M::type_url(), message.encode_to_vec())
+        RawDetail::new(
+            format!("{}{}", crate::wire::TYPE_URL_PREFIX, M::full_name()),
+            message.encode_to_vec(),
+        )
     }
 
     /// Decodes the detail as `M`: `None` if it is of another type, `Some`

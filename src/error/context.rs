@@ -250,10 +250,13 @@ mod tests {
         context.insert("repo", "b");
         assert_eq!(context.len(), 1);
         assert_eq!(context.get("repo"), Some("b"));
-        let bulk: Context = [("k", "1"), ("a", "x"), ("k", "2"), ("k", "3")]
+        let bulk: Context = [("key", "1"), ("app", "x"), ("key", "2"), ("key", "3")]
             .into_iter()
             .collect();
-        assert_eq!(bulk.iter().collect::<Vec<_>>(), [("a", "x"), ("k", "3")]);
+        assert_eq!(
+            bulk.iter().collect::<Vec<_>>(),
+            [("app", "x"), ("key", "3")]
+        );
     }
 
     #[test]

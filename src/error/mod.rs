@@ -65,7 +65,6 @@ pub struct Error {
     grpc_code: tonic::Code,
     message: Cow<'static, str>,
     context: Context,
-    domain: Option<Cow<'static, str>>,
     // Boxed: most errors carry no standard details and are not decoded, and
     // a small `Error` keeps `Result<T, Error>` cheap to return.
     details: Option<Box<Details>>,
@@ -83,7 +82,6 @@ impl Error {
             grpc_code: code.grpc_code(),
             message: Cow::Borrowed(code.description()),
             context: Context::new(),
-            domain: None,
             details: None,
             received: None,
             source: None,
@@ -99,7 +97,6 @@ impl Error {
             grpc_code,
             message: message.into(),
             context: Context::new(),
-            domain: None,
             details: None,
             received: None,
             source: None,
@@ -134,7 +131,7 @@ impl Error {
     /// over the encoder's. A decoded error has its peer's domain already, so
     /// a forwarded error keeps it.
     pub fn with_domain(mut self, domain: impl Into<Cow<'static, str>>) -> Error {
-        self.domain = Some(domain.into());
+        self.received.get_or_insert_with(Box::default).domain = Some(domain.into());
         self
     }
 
@@ -229,7 +226,7 @@ impl Error {
     /// The `ErrorInfo` domain: the peer's for a decoded error, the one set
     /// by [`Error::with_domain`], or `None` (the encoder's is used).
     pub fn domain(&self) -> Option<&str> {
-        self.domain.as_deref()
+        self.received.as_ref()?.domain.as_deref()
     }
 
     /// What could not be decoded from the peer's status. Empty for an error
@@ -251,25 +248,12 @@ impl Error {
         self.details.get_or_insert_with(Box::default)
     }
 
-    pub(crate) fn received(&self) -> Option<&Received> {
-        self.received.as_deref()
-    }
-
-    /// Adds a problem found after decoding (by the client layer's guard).
-    pub(crate) fn push_problem(&mut self, problem: DecodeProblem) {
-        self.received
-            .get_or_insert_with(Box::default)
-            .problems
-            .push(problem);
-    }
-
     pub(crate) fn from_parts(parts: DecodedParts) -> Error {
         Error {
             code: parts.code,
             grpc_code: parts.grpc_code,
             message: Cow::Owned(parts.message),
             context: parts.context,
-            domain: parts.domain.map(Cow::Owned),
             details: (!parts.details.is_empty()).then(|| Box::new(parts.details)),
             received: (parts.received != Received::default()).then(|| Box::new(parts.received)),
             source: None,
@@ -283,7 +267,6 @@ pub(crate) struct DecodedParts {
     pub(crate) grpc_code: tonic::Code,
     pub(crate) message: String,
     pub(crate) context: Context,
-    pub(crate) domain: Option<String>,
     pub(crate) details: Details,
     pub(crate) received: Received,
 }
@@ -311,9 +294,6 @@ impl fmt::Debug for Error {
             .field("grpc_code", &self.grpc_code)
             .field("message", &self.message)
             .field("context", &self.context);
-        if let Some(domain) = &self.domain {
-            debug.field("domain", domain);
-        }
         if let Some(details) = &self.details {
             debug.field("details", details);
         }

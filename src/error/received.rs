@@ -2,12 +2,16 @@
 
 use crate::{DecodeProblem, UnknownCode};
 
-/// Facts of a decoded error that came from the wire: the peer's `ErrorInfo`
+/// Facts of an error that the catalog cannot restate, mostly from the wire:
+/// its `ErrorInfo` domain (the peer's, or set by `with_domain`), the peer's
 /// reason, a code this build lacks, and what could not be decoded. Kept so
 /// that an error from a newer or foreign server loses nothing, and is sent
-/// on unchanged when forwarded.
+/// on unchanged when forwarded. Boxed in `Error`, which most errors leave
+/// empty.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Received {
+    /// The `google.rpc.ErrorInfo.domain`, at most 253 bytes.
+    pub(crate) domain: Option<std::borrow::Cow<'static, str>>,
     /// The `google.rpc.ErrorInfo.reason`, at most
     /// [`MAX_REASON_LEN`](crate::status::MAX_REASON_LEN) bytes.
     pub(crate) reason: Option<String>,

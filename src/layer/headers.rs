@@ -26,11 +26,17 @@ pub(crate) fn has_status(headers: &HeaderMap) -> bool {
 /// tonic 0.14's `Status::from_header_map` panics on one (`.expect(..)`;
 /// fixed upstream in grpc-rust PR #2618, not released), so a hostile server
 /// could crash any tonic client. The outer `grpc-status` and `grpc-message`
-/// stay. Returns whether a value was removed.
+/// stay, and a marker takes the value's place, so that decoding the status
+/// reports [`DecodeProblem::InvalidBase64Header`](crate::DecodeProblem).
+/// Returns whether a value was removed.
 pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
     let malformed = has_malformed_details(headers);
     if malformed {
         headers.remove(GRPC_STATUS_DETAILS);
+        headers.insert(
+            crate::status::DETAILS_REMOVED_KEY,
+            http::HeaderValue::from_static("invalid-base64"),
+        );
         // Always said, whatever the level of the RPC's own event: a peer
         // that sends this is broken or hostile.
         let grpc_status = headers.get(GRPC_STATUS).and_then(|v| v.to_str().ok());
@@ -92,6 +98,11 @@ mod tests {
         assert_eq!(status.message(), "gone");
         assert!(remove_malformed_details(&mut map));
         assert!(!map.contains_key(GRPC_STATUS_DETAILS));
+        let status = status_from_headers(&map, true).unwrap().0;
+        assert_eq!(
+            crate::Error::from_status(&status).decode_problems(),
+            [crate::DecodeProblem::InvalidBase64Header]
+        );
     }
 
     #[test]

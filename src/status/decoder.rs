@@ -115,7 +115,6 @@ impl StatusDecoder {
                 }
             }
         }
-        let mut domain = None;
         if let Some(bytes) = found.google {
             match read_google(bytes, context.is_none()) {
                 Ok(google) => {
@@ -129,12 +128,12 @@ impl StatusDecoder {
                         "google.rpc.ErrorInfo.reason",
                         problems,
                     ));
-                    domain = Some(keep(
+                    received.domain = Some(Cow::Owned(keep(
                         google.domain,
                         MAX_DOMAIN_LEN,
                         "google.rpc.ErrorInfo.domain",
                         problems,
-                    ));
+                    )));
                     if context.is_none() {
                         context = Some(google.context);
                     }
@@ -155,7 +154,6 @@ impl StatusDecoder {
             grpc_code: status.code(),
             message: status.message().to_string(),
             context: context.unwrap_or_default(),
-            domain,
             details: found.details,
             received,
         })

@@ -126,6 +126,7 @@ pub(crate) fn write_any(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use prost::Message as _;
     use tonic_types::pb;
 
     #[test]

@@ -5,7 +5,6 @@ The request's `code` is the ErrorInfo reason to send. Its context says the
 rest (every other entry goes into the ErrorInfo metadata):
   grpcCode   the gRPC code number (default 13)
   domain     the ErrorInfo domain (default csghub.opencsg.com)
-  codeString the metadata `code`, e.g. GIT-ERR-8
   typed      "module/number": also send the typed csghub.errorx.v1.ErrorInfo
   retry      seconds: also send RetryInfo
   badField   also send BadRequest with a violation on this field
@@ -25,14 +24,12 @@ from grpc_status import rpc_status
 
 from descriptors import Protos
 
-CONTROL_KEYS = {"grpcCode", "domain", "codeString", "typed", "retry", "badField", "custom"}
+CONTROL_KEYS = {"grpcCode", "domain", "typed", "retry", "badField", "custom"}
 
 
 def rich_status(protos, request):
     context = dict(request.context)
     metadata = {k: v for k, v in context.items() if k not in CONTROL_KEYS}
-    if "codeString" in context:
-        metadata["code"] = context["codeString"]
     info = error_details_pb2.ErrorInfo(
         reason=request.code,
         domain=context.get("domain", "csghub.opencsg.com"),
@@ -41,13 +38,7 @@ def rich_status(protos, request):
     details = [info]
     if "typed" in context:
         module, number = context["typed"].split("/")
-        typed = protos.TypedErrorInfo(
-            module=int(module),
-            number=int(number),
-            code=context.get("codeString", ""),
-            name="fromPython",
-            context={k: v for k, v in metadata.items() if k != "code"},
-        )
+        typed = protos.TypedErrorInfo(module=int(module), number=int(number))
         details.append(any_pb2.Any(type_url="type.googleapis.com/csghub.errorx.v1.ErrorInfo", value=typed.SerializeToString()))
     if "retry" in context:
         retry = error_details_pb2.RetryInfo()

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use base64::Engine as _;
 use clap::{Parser, Subcommand};
-use csghub_errorx::{http_status::grpc_code_name, Code, Error, Module};
+use csghub_errorx::{grpc_code, Error, ErrorCode, Module};
 use prost::Message as _;
 
 /// The CSGHub error catalog.
@@ -63,7 +63,7 @@ fn run(command: Command) -> Result<String, String> {
     match command {
         Command::List { json, module } => {
             let module = module.map(|m| parse_module(&m)).transpose()?;
-            let codes: Vec<Code> = Code::iter()
+            let codes: Vec<ErrorCode> = ErrorCode::iter()
                 .filter(|c| module.is_none_or(|m| c.module() == m))
                 .collect();
             if json {
@@ -76,14 +76,14 @@ fn run(command: Command) -> Result<String, String> {
                         "{:<18} {:<36} {:<20} {}",
                         code.as_str(),
                         code.name(),
-                        grpc_code_name(code.grpc_code()),
+                        grpc_code::name(code.grpc_code()),
                         code.http_status().as_u16()
                     );
                 }
             }
         }
         Command::Explain { code } => {
-            let code: Code = code
+            let code: ErrorCode = code
                 .parse()
                 .map_err(|e: csghub_errorx::ParseCodeError| e.to_string())?;
             let _ = write!(
@@ -95,7 +95,7 @@ fn run(command: Command) -> Result<String, String> {
                 code.module(),
                 code.module().title().unwrap_or(""),
                 code.reason(),
-                grpc_code_name(code.grpc_code()),
+                grpc_code::name(code.grpc_code()),
                 code.grpc_code() as i32,
                 code.http_status()
             );
@@ -129,7 +129,7 @@ fn parse_module(text: &str) -> Result<Module, String> {
         .ok_or_else(|| format!("{text:?} is not a module; try one of ACT AUTH DAT GIT INVITATION LICENSE REQ SYS TASK USER"))
 }
 
-fn code_json(code: Code) -> serde_json::Value {
+fn code_json(code: ErrorCode) -> serde_json::Value {
     serde_json::json!({
         "code": code.as_str(),
         "module": code.module().prefix(),
@@ -137,7 +137,7 @@ fn code_json(code: Code) -> serde_json::Value {
         "name": code.name(),
         "reason": code.reason(),
         "description": code.description(),
-        "grpc_code": grpc_code_name(code.grpc_code()),
+        "grpc_code": grpc_code::name(code.grpc_code()),
         "http_status": code.http_status().as_u16(),
     })
 }
@@ -155,7 +155,7 @@ fn docs() -> String {
                 "\n### {code}\n\n- Error Code: {code}\n- Error Name: {}\n- Description: {}\n- gRPC Code: {}\n- HTTP Status: {}\n",
                 code.name(),
                 code.description(),
-                grpc_code_name(code.grpc_code()),
+                grpc_code::name(code.grpc_code()),
                 code.http_status().as_u16()
             );
         }

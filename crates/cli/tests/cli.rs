@@ -3,7 +3,7 @@
 use std::process::{Command, Output};
 
 use base64::Engine as _;
-use csghub_errorx::{Code, Error};
+use csghub_errorx::{Error, ErrorCode};
 
 fn errorx(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_errorx"))
@@ -82,7 +82,7 @@ fn docs_render_every_module_and_code_like_the_source_document() {
             "{heading}"
         );
     }
-    for code in Code::iter() {
+    for code in ErrorCode::iter() {
         let block = format!(
             "### {0}\n\n- Error Code: {0}\n- Error Name: {1}\n- Description: {2}\n",
             code.as_str(),
@@ -99,8 +99,9 @@ fn docs_render_every_module_and_code_like_the_source_document() {
 
 #[test]
 fn decode_reads_padded_and_unpadded_base64() {
-    let status =
-        tonic::Status::from(Error::new(Code::GIT_FILE_NOT_FOUND).with_context("path", "a/b.txt"));
+    let status = tonic::Status::from(
+        Error::new(ErrorCode::GIT_FILE_NOT_FOUND).with_context("path", "a/b.txt"),
+    );
     for engine in [
         base64::engine::general_purpose::STANDARD,
         base64::engine::general_purpose::STANDARD_NO_PAD,

@@ -9,7 +9,7 @@ use tonic::{Request, Response, Status};
 
 use crate::proto::demo_server::Demo;
 use crate::proto::{FailReply, FailRequest};
-use csghub_errorx::{Code, Error, StatusEncoder};
+use csghub_errorx::{Error, ErrorCode, StatusEncoder};
 
 /// The most replies `FailStream` sends, whatever the request asks: a bound
 /// on the work a caller can request.
@@ -37,15 +37,15 @@ impl DemoService {
 /// standard details that fit the code. A `code` that names no catalog code
 /// gives `REQ-ERR-6` with a `BadRequest` violation on `code`.
 pub fn requested_error(request: &FailRequest) -> Error {
-    let code = match request.code.parse::<Code>() {
+    let code = match request.code.parse::<ErrorCode>() {
         Ok(code) => code,
         Err(e) => {
-            return Error::new(Code::ERR_REQ_PARAM_INVALID)
+            return Error::new(ErrorCode::ERR_REQ_PARAM_INVALID)
                 .with_context("field", "code")
                 .with_field_violation("code", e.to_string());
         }
     };
-    let mut error = Error::new(code).with_context_map(request.context.iter().collect());
+    let mut error = Error::new(code).with_context_entries(&request.context);
     match code.grpc_code() {
         tonic::Code::ResourceExhausted | tonic::Code::Unavailable => {
             error = error.with_retry_delay(Duration::from_secs(1));

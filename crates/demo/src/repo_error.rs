@@ -1,8 +1,7 @@
 //! [`RepoError`]: the repository service's own error enum, mapped onto the
 //! catalog.
 
-use csghub_errorx::{CatalogError, Code, Context, Details};
-use tonic_types::pb;
+use csghub_errorx::{CatalogError, Context, Error, ErrorCode};
 
 /// What can go wrong reading repositories: an application's own
 /// `thiserror` enum. Its `Display` text is for the server's logs; what the
@@ -50,68 +49,64 @@ pub enum RepoError {
 }
 
 impl CatalogError for RepoError {
-    fn code(&self) -> Code {
+    fn code(&self) -> ErrorCode {
         match self {
-            RepoError::InvalidName(_) | RepoError::InvalidPath(_) => Code::ERR_REQ_PARAM_INVALID,
-            RepoError::RepoNotFound(_) => Code::GIT_REPO_NOT_FOUND,
-            RepoError::Forbidden { .. } => Code::FORBIDDEN,
-            RepoError::BranchNotFound { .. } => Code::GIT_BRANCH_NOT_FOUND,
-            RepoError::FileNotFound { .. } => Code::GIT_FILE_NOT_FOUND,
-            RepoError::Storage(_) => Code::DATABASE_FAILURE,
+            RepoError::InvalidName(_) | RepoError::InvalidPath(_) => {
+                ErrorCode::ERR_REQ_PARAM_INVALID
+            }
+            RepoError::RepoNotFound(_) => ErrorCode::GIT_REPO_NOT_FOUND,
+            RepoError::Forbidden { .. } => ErrorCode::FORBIDDEN,
+            RepoError::BranchNotFound { .. } => ErrorCode::GIT_BRANCH_NOT_FOUND,
+            RepoError::FileNotFound { .. } => ErrorCode::GIT_FILE_NOT_FOUND,
+            RepoError::Storage(_) => ErrorCode::DATABASE_FAILURE,
         }
     }
 
     fn context(&self, context: &mut Context) {
         match self {
             RepoError::InvalidName(name) | RepoError::RepoNotFound(name) => {
-                context.insert("repo", name.as_str())
+                context.insert("repo", name)
             }
-            RepoError::Forbidden { repo, .. } => context.insert("repo", repo.as_str()),
+            RepoError::Forbidden { repo, .. } => context.insert("repo", repo),
             RepoError::BranchNotFound { repo, branch } => {
-                context.insert("repo", repo.as_str());
-                context.insert("branch", branch.as_str());
+                context.insert("repo", repo);
+                context.insert("branch", branch);
             }
-            RepoError::InvalidPath(path) => context.insert("path", path.as_str()),
+            RepoError::InvalidPath(path) => context.insert("path", path),
             RepoError::FileNotFound { repo, branch, path } => {
-                context.insert("repo", repo.as_str());
-                context.insert("branch", branch.as_str());
-                context.insert("path", path.as_str());
+                context.insert("repo", repo);
+                context.insert("branch", branch);
+                context.insert("path", path);
             }
             // Nothing about the storage goes to the peer.
             RepoError::Storage(_) => {}
         }
     }
 
-    fn details(&self, details: &mut Details) {
-        let violation = |field: &str, description: &str| pb::BadRequest {
-            field_violations: vec![pb::bad_request::FieldViolation {
-                field: field.to_string(),
-                description: description.to_string(),
-                ..Default::default()
-            }],
-        };
-        let resource = |kind: &str, name: String| pb::ResourceInfo {
-            resource_type: kind.to_string(),
-            resource_name: name,
-            ..Default::default()
-        };
+    fn enrich(&self, error: Error) -> Error {
         match self {
             RepoError::InvalidName(_) => {
-                details.bad_request = Some(violation("name", "must be namespace/name"));
+                error.with_field_violation("name", "must be namespace/name")
             }
             RepoError::InvalidPath(_) => {
-                details.bad_request = Some(violation("path", "must be relative, without '..'"));
+                error.with_field_violation("path", "must be relative, without '..'")
             }
             RepoError::RepoNotFound(repo) | RepoError::Forbidden { repo, .. } => {
-                details.resource_info = Some(resource("repository", repo.clone()));
+                error.with_resource("repository", repo)
             }
             RepoError::BranchNotFound { repo, branch } => {
-                details.resource_info = Some(resource("branch", format!("{repo}@{branch}")));
+                error.with_resource("branch", format!("{repo}@{branch}"))
             }
             RepoError::FileNotFound { repo, branch, path } => {
-                details.resource_info = Some(resource("file", format!("{repo}@{branch}:{path}")));
+                error.with_resource("file", format!("{repo}@{branch}:{path}"))
             }
-            RepoError::Storage(_) => {}
+            RepoError::Storage(_) => error,
         }
+    }
+}
+
+impl From<RepoError> for tonic::Status {
+    fn from(error: RepoError) -> tonic::Status {
+        Error::from(error).into()
     }
 }
