@@ -1,0 +1,56 @@
+//! [`Message`]: one code's message in one locale, and its rendering.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use crate::truncate::truncate;
+use crate::Context;
+
+/// The longest context value a message shows; longer ones are cut with the
+/// truncation marker, so a message stays a message.
+const MAX_VALUE_LEN: usize = 256;
+
+/// A piece of a message template, as the build script generated it.
+#[derive(Debug)]
+pub(crate) enum Piece {
+    Text(&'static str),
+    Key(&'static str),
+}
+
+/// One code's message in one locale.
+#[derive(Debug)]
+pub(crate) struct Message {
+    /// Always correct: no placeholders.
+    pub(crate) text: &'static str,
+    /// With context values; used when every key it names has a value.
+    pub(crate) detailed: Option<&'static [Piece]>,
+}
+
+impl Message {
+    /// The message for an error with `context`: the detailed one when every
+    /// key it names has a value (each cut at 256 bytes), else the plain one.
+    /// Borrows, and allocates nothing, unless a value is filled in.
+    pub(crate) fn render(&self, context: &Context) -> Cow<'static, str> {
+        let Some(pieces) = self.detailed else {
+            return Cow::Borrowed(self.text);
+        };
+        let all_present = pieces.iter().all(|piece| match piece {
+            Piece::Key(key) => context.get(key).is_some(),
+            Piece::Text(_) => true,
+        });
+        if !all_present {
+            return Cow::Borrowed(self.text);
+        }
+        let mut out = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Key(key) => {
+                    let value = context.get(key).unwrap_or_default();
+                    let _ = write!(out, "{}", truncate(value, MAX_VALUE_LEN));
+                }
+            }
+        }
+        Cow::Owned(out)
+    }
+}
