@@ -1,0 +1,11 @@
+use csghub_errorx::CatalogError;
+
+#[derive(Debug, thiserror::Error, CatalogError)]
+enum RepoError {
+    #[error("repository not found")]
+    #[catalog(code = GIT_REPO_NOT_FOUND)]
+    #[catalog(code = GIT_BRANCH_NOT_FOUND)]
+    NotFound,
+}
+
+fn main() {}
