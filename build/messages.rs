@@ -91,7 +91,11 @@ pub fn parse_template(template: &str) -> Result<Vec<Piece>, String> {
                     match chars.next() {
                         Some('}') => break,
                         Some(c) if c.is_ascii_alphanumeric() => key.push(c),
-                        _ => return Err(format!("unterminated or malformed placeholder in {template:?}")),
+                        _ => {
+                            return Err(format!(
+                                "unterminated or malformed placeholder in {template:?}"
+                            ))
+                        }
                     }
                 }
                 if key.is_empty() {
@@ -102,7 +106,11 @@ pub fn parse_template(template: &str) -> Result<Vec<Piece>, String> {
                 }
                 pieces.push(Piece::Key(key));
             }
-            '}' => return Err(format!("unmatched '}}' in {template:?}; write '}}}}' for a brace")),
+            '}' => {
+                return Err(format!(
+                    "unmatched '}}' in {template:?}; write '}}}}' for a brace"
+                ))
+            }
             c => text.push(c),
         }
     }
@@ -130,9 +138,9 @@ pub fn parse_locale(tag: &str, source: &str) -> Result<LocaleMessages, String> {
         let mut text = None;
         let mut detailed = None;
         for (field, value) in entry {
-            let value = value.as_str().ok_or_else(|| {
-                format!("{tag}.toml: {code}.{field} must be a string")
-            })?;
+            let value = value
+                .as_str()
+                .ok_or_else(|| format!("{tag}.toml: {code}.{field} must be a string"))?;
             match field.as_str() {
                 "message" => text = Some(value.to_string()),
                 "detailed" => detailed = Some(value.to_string()),
@@ -150,7 +158,7 @@ pub fn parse_locale(tag: &str, source: &str) -> Result<LocaleMessages, String> {
                 "{tag}.toml: {code}: `message` must not name context keys, since it is shown when they are missing; put them in `detailed`"
             ));
         }
-        let text = plain
+        let text: String = plain
             .into_iter()
             .map(|p| match p {
                 Piece::Text(t) => t,
@@ -158,7 +166,9 @@ pub fn parse_locale(tag: &str, source: &str) -> Result<LocaleMessages, String> {
             })
             .collect();
         if text.is_empty() || text.trim() != text {
-            return Err(format!("{tag}.toml: {code}: the message is empty or has surrounding whitespace"));
+            return Err(format!(
+                "{tag}.toml: {code}: the message is empty or has surrounding whitespace"
+            ));
         }
         let detailed = detailed
             .map(|d| parse_template(&d).map_err(|e| format!("{tag}.toml: {code}: {e}")))
@@ -178,20 +188,26 @@ pub fn parse_locale(tag: &str, source: &str) -> Result<LocaleMessages, String> {
 /// locale or in none, with the same placeholders; the fallback exists.
 pub fn check(locales: &[LocaleMessages], codes: &[DeclaredCode]) -> Result<(), String> {
     if !locales.iter().any(|l| l.tag == FALLBACK_LOCALE) {
-        return Err(format!("the messages of {FALLBACK_LOCALE}, the fallback locale, are missing"));
+        return Err(format!(
+            "the messages of {FALLBACK_LOCALE}, the fallback locale, are missing"
+        ));
     }
     let known: BTreeSet<&str> = codes.iter().map(|c| c.code.as_str()).collect();
     for locale in locales {
         if let Some(code) = locale.messages.keys().find(|c| !known.contains(c.as_str())) {
-            return Err(format!("{}.toml: {code} is not a code of the catalog", locale.tag));
+            return Err(format!(
+                "{}.toml: {code} is not a code of the catalog",
+                locale.tag
+            ));
         }
     }
     for declared in codes {
         let mut placeholder_sets = Vec::new();
         for locale in locales {
-            let message = locale.messages.get(&declared.code).ok_or_else(|| {
-                format!("{}.toml: {} has no message", locale.tag, declared.code)
-            })?;
+            let message = locale
+                .messages
+                .get(&declared.code)
+                .ok_or_else(|| format!("{}.toml: {} has no message", locale.tag, declared.code))?;
             let keys: Option<BTreeSet<&str>> = message.detailed.as_ref().map(|pieces| {
                 pieces
                     .iter()
@@ -211,9 +227,13 @@ pub fn check(locales: &[LocaleMessages], codes: &[DeclaredCode]) -> Result<(), S
             }
             placeholder_sets.push((locale.tag.as_str(), keys));
         }
-        if let Some(((first_tag, first), (tag, other))) = placeholder_sets
-            .first()
-            .and_then(|first| placeholder_sets.iter().find(|o| o.1 != first.1).map(|o| (first, o)))
+        if let Some(((first_tag, first), (tag, other))) =
+            placeholder_sets.first().and_then(|first| {
+                placeholder_sets
+                    .iter()
+                    .find(|o| o.1 != first.1)
+                    .map(|o| (first, o))
+            })
         {
             return Err(format!(
                 "{}: the detailed message uses {first:?} in {first_tag} but {other:?} in {tag}; every locale must have it with the same placeholders, or none",

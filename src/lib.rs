@@ -64,6 +64,7 @@ pub mod details;
 mod error;
 pub mod grpc_code;
 pub mod layer;
+mod locale;
 pub mod proto;
 mod status;
 mod text;
@@ -77,6 +78,7 @@ pub use details::{
     RequestInfo, ResourceInfo, RetryInfo,
 };
 pub use error::{context_key, CatalogError, Context, Error, Report, Source, MAX_KEY_LEN};
+pub use locale::{Locale, UnknownLocale};
 pub use status::{DecodeProblem, StatusDecoder, StatusEncoder, StatusExt};
 pub use truncate::TRUNCATION_MARKER;
 

@@ -86,6 +86,19 @@ impl ErrorCode {
         self.entry().description
     }
 
+    /// The message for end users in `locale`, with no context values:
+    /// `"The repository was not found."`. See [`Error::user_message`]
+    /// for the one that shows the context.
+    ///
+    /// [`Error::user_message`]: crate::Error::user_message
+    pub fn message(self, locale: crate::Locale) -> &'static str {
+        locale.message(usize::from(self.0)).text
+    }
+
+    pub(crate) fn localized(self, locale: crate::Locale) -> &'static crate::locale::Message {
+        locale.message(usize::from(self.0))
+    }
+
     /// The context keys the catalog declares for this code, such as `repo`:
     /// the ones its localized messages may name.
     pub fn context_keys(self) -> &'static [&'static str] {

@@ -58,8 +58,7 @@ pub type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 ///
 /// `Display` prints `GIT-ERR-8 gitAuthFailed: <message>`; the source is not
 /// repeated (it is [`source`](std::error::Error::source)).
-#[derive(Clone, thiserror::Error)]
-#[error("{}: {}", Label(self), crate::text::Escaped(&self.message))]
+#[derive(Clone)]
 pub struct Error {
     code: Option<ErrorCode>,
     grpc_code: tonic::Code,
@@ -69,8 +68,28 @@ pub struct Error {
     // a small `Error` keeps `Result<T, Error>` cheap to return.
     details: Option<Box<Details>>,
     received: Option<Box<Received>>,
-    #[source]
     source: Option<Source>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}",
+            Label(self),
+            crate::text::Escaped(&self.message)
+        )
+    }
+}
+
+impl std::error::Error for Error {
+    /// The cause itself (not the `Arc` holding it), so that
+    /// `downcast_ref` finds the type it was built with.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl Error {
@@ -233,6 +252,31 @@ impl Error {
     /// built locally, and for a well-formed status.
     pub fn decode_problems(&self) -> &[DecodeProblem] {
         self.received.as_ref().map_or(&[], |r| &r.problems)
+    }
+
+    /// The message for end users in `locale`: the catalog's, showing this
+    /// error's context values when it has every one the message names (each
+    /// cut at 256 bytes), else the plain one (`"The repository was not
+    /// found."`). Context values are shown as they are: a web page must
+    /// escape the message like any other text. `None` for an error without
+    /// a catalog code this build knows. Allocates only to fill in values.
+    ///
+    /// ```
+    /// use csghub_errorx::{Error, ErrorCode, Locale};
+    ///
+    /// let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND);
+    /// assert_eq!(
+    ///     error.user_message(Locale::ZH_CN).as_deref(),
+    ///     Some("未找到该仓库，请检查仓库名称及访问权限。")
+    /// );
+    /// let error = error.with_context("repo", "ns/name");
+    /// assert_eq!(
+    ///     error.user_message(Locale::ZH_HK).as_deref(),
+    ///     Some("找不到儲存庫 ns/name，請檢查儲存庫名稱及存取權限。")
+    /// );
+    /// ```
+    pub fn user_message(&self, locale: crate::Locale) -> Option<Cow<'static, str>> {
+        Some(self.code?.localized(locale).render(&self.context))
     }
 
     /// The cause, shared. The same as [`source`](std::error::Error::source).

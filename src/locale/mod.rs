@@ -14,13 +14,19 @@
 //! assert_eq!(locale, Locale::ZH_HK);
 //!
 //! let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "ns/name");
-//! assert_eq!(error.user_message(Locale::EN_US), "Repository ns/name was not found.");
-//! assert_eq!(ErrorCode::GIT_REPO_NOT_FOUND.message(Locale::EN_US), "The repository was not found.");
+//! assert_eq!(
+//!     error.user_message(Locale::EN_US).as_deref(),
+//!     Some("Repository ns/name was not found. Please check the name and your access.")
+//! );
+//! assert_eq!(
+//!     ErrorCode::GIT_REPO_NOT_FOUND.message(Locale::ZH_CN),
+//!     "未找到该仓库，请检查仓库名称及访问权限。"
+//! );
 //! ```
 
-mod locale;
+mod locale_value;
 mod message;
 mod negotiate;
 
-pub use locale::Locale;
-pub(crate) use message::{Message, Piece};
+pub use locale_value::{Locale, UnknownLocale};
+pub(crate) use message::Message;

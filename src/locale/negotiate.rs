@@ -42,7 +42,7 @@ impl Locale {
             .filter(|&(q, _)| q > 0)
             .collect();
         // Stable: equal weights keep the header's order.
-        ranges.sort_by(|a, b| b.0.cmp(&a.0));
+        ranges.sort_by_key(|&(q, _)| std::cmp::Reverse(q));
         ranges
             .iter()
             .find_map(|&(_, range)| best_match(range))

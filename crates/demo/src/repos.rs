@@ -9,7 +9,6 @@ use tonic::{Request, Response, Status};
 use super::RepoError;
 use crate::proto::repos_server::Repos;
 use crate::proto::{File, GetFileRequest, GetRepoRequest, Repo};
-use csghub_errorx::Error;
 
 /// One stored repository.
 #[derive(Clone, Debug)]
@@ -100,7 +99,7 @@ impl RepoService {
         Ok(repo)
     }
 
-    fn get_repo(&self, request: &GetRepoRequest, caller: &str) -> Result<Repo, Error> {
+    fn get_repo(&self, request: &GetRepoRequest, caller: &str) -> Result<Repo, RepoError> {
         let repo = self.find(&request.name, caller)?;
         Ok(Repo {
             name: request.name.clone(),
@@ -109,11 +108,11 @@ impl RepoService {
         })
     }
 
-    fn get_file(&self, request: &GetFileRequest, caller: &str) -> Result<File, Error> {
+    fn get_file(&self, request: &GetFileRequest, caller: &str) -> Result<File, RepoError> {
         let repo = self.find(&request.repo, caller)?;
         let path = &request.path;
         if path.is_empty() || path.starts_with('/') || path.split('/').any(|part| part == "..") {
-            Err(RepoError::InvalidPath(path.clone()))?;
+            return Err(RepoError::InvalidPath(path.clone()));
         }
         let branch = if request.branch.is_empty() {
             &repo.default_branch

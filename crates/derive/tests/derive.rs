@@ -132,7 +132,6 @@ fn the_shared_source_is_the_users_error_then_its_cause() {
 // `#[source]` on `Option<Arc<dyn Error>>` does, so `downcast_ref` sees the
 // `Arc`, not the user's type; `shared_source` (above) sees through it.
 #[test]
-#[ignore = "library bug: Error::source() yields the Arc<dyn Error>, not the error in it"]
 fn the_source_is_the_users_error_then_its_cause() {
     let io = std::io::Error::other("connection reset by 10.0.0.7");
     let error = Error::from(RepoError::Storage(io));

@@ -15,9 +15,7 @@ pub mod proto {
 }
 
 use proto::model_hub_server::ModelHub;
-use proto::{
-    BatchGetModelsRequest, BatchGetModelsResponse, GetModelRequest, ItemFailure, Model,
-};
+use proto::{BatchGetModelsRequest, BatchGetModelsResponse, GetModelRequest, ItemFailure, Model};
 
 /// What can go wrong finding a model: the hub's own error enum. Each
 /// variant names its catalog code; marked fields go to the context.
@@ -72,7 +70,10 @@ impl Hub {
 
 #[tonic::async_trait]
 impl ModelHub for Hub {
-    async fn get_model(&self, request: Request<GetModelRequest>) -> Result<Response<Model>, Status> {
+    async fn get_model(
+        &self,
+        request: Request<GetModelRequest>,
+    ) -> Result<Response<Model>, Status> {
         // `?` turns the hub's own error into a Status with the catalog code.
         Ok(Response::new(self.find(&request.get_ref().name)?))
     }
@@ -113,7 +114,10 @@ pub fn describe(status: &Status) -> String {
     let error = Error::from_status(status);
     match error.code() {
         Some(ErrorCode::GIT_REPO_NOT_FOUND) => {
-            format!("no such model: {}", error.context().get("name").unwrap_or("?"))
+            format!(
+                "no such model: {}",
+                error.context().get("name").unwrap_or("?")
+            )
         }
         Some(code) => format!("{code}: {}", error.message()),
         None => format!("not a catalog error: {error}"),

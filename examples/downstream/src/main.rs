@@ -22,7 +22,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for name in ["opencsg/csg-wukong-1b", "opencsg/nope", "no-slash"] {
         let request = GetModelRequest { name: name.into() };
         match client.get_model(request).await {
-            Ok(model) => println!("{name}: {}B parameters", model.get_ref().parameters_billions),
+            Ok(model) => println!(
+                "{name}: {}B parameters",
+                model.get_ref().parameters_billions
+            ),
             Err(status) => println!("{name}: {}", describe(&status)),
         }
     }

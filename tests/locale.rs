@@ -1,0 +1,127 @@
+//! Localized messages: the negotiation table, the messages of every code in
+//! every locale, and their rendering with an error's context.
+
+use csghub_errorx::{Error, ErrorCode, Locale};
+
+/// `Accept-Language` → the locale served. The table the catalog promises.
+const NEGOTIATION: &[(&str, &str)] = &[
+    // Traditional Chinese, by script or by the region that writes it.
+    ("zh-TW", "zh-HK"),
+    ("zh-MO", "zh-HK"),
+    ("zh-HK", "zh-HK"),
+    ("zh-Hant", "zh-HK"),
+    ("zh-Hant-TW", "zh-HK"),
+    ("zh-hant-tw", "zh-HK"),
+    ("ZH-TW", "zh-HK"),
+    // Simplified Chinese.
+    ("zh", "zh-CN"),
+    ("zh-CN", "zh-CN"),
+    ("zh-SG", "zh-CN"),
+    ("zh-Hans", "zh-CN"),
+    ("zh-Hans-CN", "zh-CN"),
+    ("zh-Hans-HK", "zh-CN"),
+    // English, and everything else.
+    ("en", "en-US"),
+    ("en-GB", "en-US"),
+    ("en-US", "en-US"),
+    ("fr-FR", "en-US"),
+    ("ja", "en-US"),
+    ("*", "en-US"),
+    // Preferences, by q value, ties in header order.
+    ("fr-CH, fr;q=0.9, zh-TW;q=0.8, en;q=0.7", "zh-HK"),
+    ("en;q=0.5, zh-SG", "zh-CN"),
+    ("en;q=0.8, zh-TW;q=0.8", "en-US"),
+    ("zh-TW;q=0, en", "en-US"),
+    ("zh-TW;q=0.001, de", "zh-HK"),
+    ("de, *;q=0.1", "en-US"),
+    ("zh-TW ; q=0.9 , en-GB ; q=0.95", "en-US"),
+    // Malformed: en-US, never an error.
+    ("", "en-US"),
+    (",,,;;", "en-US"),
+    ("zh-TW;q=2", "en-US"),
+    ("zh-TW;q=abc", "en-US"),
+    ("zh_TW", "en-US"),
+    ("\u{0}\n", "en-US"),
+    ("zh-TW;q=0.5;q", "en-US"),
+    ("verylonglanguage-TW", "en-US"),
+];
+
+#[test]
+fn accept_language_negotiates_as_the_table_says() {
+    for (header, expected) in NEGOTIATION {
+        assert_eq!(
+            Locale::negotiate(header).as_str(),
+            *expected,
+            "Accept-Language: {header:?}"
+        );
+    }
+}
+
+#[test]
+fn a_huge_header_is_read_only_so_far() {
+    let header = format!("{}zh-TW", "xx, ".repeat(10_000));
+    assert_eq!(Locale::negotiate(&header), Locale::EN_US);
+}
+
+#[test]
+fn every_code_has_a_message_in_every_locale() {
+    for code in ErrorCode::iter() {
+        for locale in Locale::iter() {
+            let message = code.message(locale);
+            assert!(!message.is_empty(), "{code:?} {locale}");
+            assert!(!message.contains('{'), "{code:?} {locale}: {message}");
+        }
+        // Written per locale, not copied.
+        assert_ne!(code.message(Locale::EN_US), code.message(Locale::ZH_CN));
+        assert_ne!(
+            code.message(Locale::ZH_CN),
+            code.message(Locale::ZH_HK),
+            "{code:?}"
+        );
+    }
+}
+
+#[test]
+fn the_detailed_message_shows_the_context_when_every_value_is_there() {
+    let error = Error::new(ErrorCode::GIT_FILE_NOT_FOUND)
+        .with_context("path", "README.md")
+        .with_context("branch", "main");
+    assert_eq!(
+        error.user_message(Locale::EN_US).as_deref(),
+        Some("File README.md was not found on branch main.")
+    );
+}
+
+#[test]
+fn a_missing_value_falls_back_to_the_plain_message() {
+    let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("other", "x");
+    for locale in Locale::iter() {
+        assert_eq!(
+            error.user_message(locale).as_deref(),
+            Some(ErrorCode::GIT_REPO_NOT_FOUND.message(locale))
+        );
+    }
+}
+
+#[test]
+fn a_long_value_is_cut_in_the_message() {
+    let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "r".repeat(10_000));
+    let message = error.user_message(Locale::ZH_HK).expect("a catalog code");
+    assert!(message.len() < 600, "{}", message.len());
+    assert!(message.contains(csghub_errorx::TRUNCATION_MARKER));
+}
+
+#[test]
+fn errors_without_a_known_code_have_no_catalog_message() {
+    let error = Error::uncataloged(tonic::Code::NotFound, "gone");
+    assert_eq!(error.user_message(Locale::ZH_CN), None);
+}
+
+#[test]
+fn locales_parse_and_print_their_tags() {
+    for locale in Locale::iter() {
+        assert_eq!(locale.as_str().parse::<Locale>(), Ok(locale));
+        assert_eq!(locale.to_string(), locale.as_str());
+    }
+    assert!("zh-TW".parse::<Locale>().is_err());
+}
