@@ -125,3 +125,70 @@ fn locales_parse_and_print_their_tags() {
     }
     assert!("zh-TW".parse::<Locale>().is_err());
 }
+
+mod on_the_wire {
+    use csghub_errorx::{Error, ErrorCode, Locale, StatusEncoder};
+    use prost::Message as _;
+    use tonic_types::pb;
+
+    fn localized_messages(status: &tonic::Status) -> Vec<pb::LocalizedMessage> {
+        pb::Status::decode(status.details())
+            .expect("a google.rpc.Status")
+            .details
+            .iter()
+            .filter(|any| any.type_url.ends_with("/google.rpc.LocalizedMessage"))
+            .map(|any| pb::LocalizedMessage::decode(&any.value[..]).expect("decodes"))
+            .collect()
+    }
+
+    #[test]
+    fn one_localized_message_travels_and_grpc_message_stays_english() {
+        for code in ErrorCode::iter() {
+            for locale in Locale::iter() {
+                let status = StatusEncoder::new().encode_localized(&Error::new(code), locale);
+                assert_eq!(status.message(), code.description());
+                assert!(status.message().is_ascii());
+                let localized = localized_messages(&status);
+                assert_eq!(localized.len(), 1, "{code:?} {locale}");
+                assert_eq!(localized[0].locale, locale.as_str());
+                assert_eq!(localized[0].message, code.message(locale));
+            }
+        }
+    }
+
+    #[test]
+    fn the_handlers_own_localized_message_is_kept() {
+        let error = Error::new(ErrorCode::FORBIDDEN).with_localized_message("zh-CN", "自定义");
+        let status = StatusEncoder::new().encode_localized(&error, Locale::ZH_HK);
+        let localized = localized_messages(&status);
+        assert_eq!(localized.len(), 1);
+        assert_eq!(
+            (localized[0].locale.as_str(), localized[0].message.as_str()),
+            ("zh-CN", "自定义")
+        );
+    }
+
+    #[test]
+    fn over_budget_the_localized_message_goes_before_the_error_info() {
+        let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "r".repeat(250));
+        let encoder = StatusEncoder::new();
+        let full = encoder.encode_localized(&error, Locale::ZH_CN);
+        assert_eq!(localized_messages(&full).len(), 1);
+        // A budget that holds everything but the localized message.
+        let without = encoder.encode(&error);
+        let size = |status: &tonic::Status| {
+            let mut headers = http::HeaderMap::new();
+            status.add_header(&mut headers).expect("valid headers");
+            headers
+                .iter()
+                .map(|(n, v)| n.as_str().len() + v.len() + 32)
+                .sum::<usize>()
+        };
+        let tight = StatusEncoder::new().budget(size(&without));
+        let status = tight.encode_localized(&error, Locale::ZH_CN);
+        assert!(localized_messages(&status).is_empty());
+        let decoded = Error::from_status(&status);
+        assert!(decoded.is(ErrorCode::GIT_REPO_NOT_FOUND));
+        assert_eq!(decoded.context().get("repo").map(str::len), Some(250));
+    }
+}

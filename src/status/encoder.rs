@@ -7,8 +7,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tonic::Status;
 
-use super::plan::Plan;
-use crate::Error;
+use super::plan::{LocalizedView, Plan};
+use crate::{Error, Locale};
 
 /// Encodes errors into `tonic::Status` values. A server holds one (in its
 /// service state, or in its [`LogLayer`](crate::layer::LogLayer)); nothing
@@ -126,7 +126,55 @@ impl StatusEncoder {
 
     /// The status for `error`, without its source.
     pub fn encode(&self, error: &Error) -> Status {
-        let plan = Plan::full(error, &self.domain, self.include_debug_info, None).fit(self.budget);
+        self.encode_in(error, None)
+    }
+
+    /// The status for `error`, with exactly one `google.rpc.LocalizedMessage`
+    /// in `locale`: the catalog's message for the code, showing the
+    /// context ([`Error::user_message`]). A `LocalizedMessage` the error
+    /// already has is kept instead. `grpc-message` stays the English
+    /// message. Over budget, the LocalizedMessage is dropped before the
+    /// ErrorInfos.
+    ///
+    /// ```
+    /// use csghub_errorx::{Error, ErrorCode, Locale, StatusEncoder};
+    ///
+    /// let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "ns/x");
+    /// let status = StatusEncoder::new().encode_localized(&error, Locale::ZH_HK);
+    /// let decoded = Error::from_status(&status);
+    /// let localized = decoded.localized_message().unwrap();
+    /// assert_eq!(localized.locale(), "zh-HK");
+    /// assert_eq!(localized.message(), "找不到儲存庫 ns/x，請檢查儲存庫名稱及存取權限。");
+    /// assert_eq!(status.message(), ErrorCode::GIT_REPO_NOT_FOUND.description());
+    /// ```
+    pub fn encode_localized(&self, error: &Error, locale: Locale) -> Status {
+        self.encode_in(error, Some(locale))
+    }
+
+    /// [`StatusEncoder::into_status`], localized as
+    /// [`StatusEncoder::encode_localized`] does.
+    pub fn into_status_localized(&self, error: Error, locale: Locale) -> Status {
+        let mut status = self.encode_localized(&error, locale);
+        status.set_source(Arc::new(error));
+        status
+    }
+
+    fn encode_in(&self, error: &Error, locale: Option<Locale>) -> Status {
+        let localized = locale
+            .filter(|_| error.localized_message().is_none())
+            .and_then(|locale| {
+                Some(LocalizedView {
+                    locale: locale.as_str(),
+                    message: error.user_message(locale)?,
+                })
+            });
+        let plan = Plan::full(
+            error,
+            &self.domain,
+            self.include_debug_info,
+            localized.as_ref(),
+        )
+        .fit(self.budget);
         let details = Bytes::from(plan.encode_details());
         Status::with_details(error.grpc_code(), plan.message().into_owned(), details)
     }

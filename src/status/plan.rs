@@ -10,7 +10,7 @@ use crate::wire::{
     any_len, delimited_len, map_entry_len, str_len, varint_len, write_any, write_delimited_header,
     write_map_entry, write_str, write_varint, WireMessage,
 };
-use crate::{Error, LocalizedMessage, Module};
+use crate::{Error, Module};
 
 /// The type name of the standard ErrorInfo.
 pub(crate) const GOOGLE_ERROR_INFO: &str = "google.rpc.ErrorInfo";
@@ -33,7 +33,7 @@ pub(crate) struct Plan<'a> {
     /// The catalog code's module and number, known or not.
     typed: Option<(Module, u32)>,
     /// A `LocalizedMessage` the encoder adds, over the error's own.
-    localized: Option<&'a LocalizedMessage>,
+    localized: Option<&'a LocalizedView<'a>>,
     /// A bit per [`DetailKind`] sent.
     sent: u16,
     value_cap: usize,
@@ -62,7 +62,7 @@ impl<'a> Plan<'a> {
         error: &'a Error,
         default_domain: &'a str,
         send_debug_info: bool,
-        localized: Option<&'a LocalizedMessage>,
+        localized: Option<&'a LocalizedView<'a>>,
     ) -> Plan<'a> {
         let mut sent = 0;
         if let Some(details) = error.details() {
@@ -262,6 +262,25 @@ fn bounded(text: &str, max_len: usize) -> &str {
 /// The inner length of the `google.protobuf.Any` of a raw detail.
 fn raw_any_len(raw: &crate::RawDetail) -> usize {
     str_len(1, raw.type_url().len()) + str_len(2, raw.value().len())
+}
+
+/// A `google.rpc.LocalizedMessage` the encoder adds, borrowed: the catalog's
+/// messages are `'static`, so only a message showing context values was
+/// allocated.
+pub(crate) struct LocalizedView<'a> {
+    pub(crate) locale: &'a str,
+    pub(crate) message: Cow<'a, str>,
+}
+
+impl WireMessage for LocalizedView<'_> {
+    fn encoded_len(&self) -> usize {
+        str_len(1, self.locale.len()) + str_len(2, self.message.len())
+    }
+
+    fn encode_raw(&self, buf: &mut Vec<u8>) {
+        write_str(1, self.locale, buf);
+        write_str(2, &self.message, buf);
+    }
 }
 
 /// `google.rpc.ErrorInfo`: reason, domain, and the context as metadata.
