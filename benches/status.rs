@@ -1,8 +1,20 @@
-//! Encoding, decoding and code lookups, each against a baseline measured in
-//! the same run: tonic-types, and the single-encode floor.
+//! Encoding, decoding and code lookups on the path users really take, each
+//! against a baseline measured in the same run: tonic-types doing the same
+//! work, and the single-encode floor.
 //!
-//! `cargo bench --bench status`, then `python3 benches/report.py` for the
-//! ratios.
+//! `cargo bench --bench status`, then `python3 benches/report.py`.
+//!
+//! - `build_encode/*`: a handler builds the error from its own values and
+//!   it becomes a `tonic::Status`. tonic-types builds the same
+//!   `google.rpc` content (its `HashMap` metadata from the same values, as
+//!   its users must) and encodes it with `Status::with_error_details`. The
+//!   floor encodes the final `google.rpc.Status`, prepared beforehand, once.
+//! - `encode/*`: an `Error` built beforehand, encoded.
+//! - `decode_read/*`: a client decodes the status and reads the code, one
+//!   context value, the `ResourceInfo` and the `RetryInfo`; tonic-types does
+//!   the same reads after one `get_error_details()`, or with three getters.
+//! - `localize/typical`: encoding with a `LocalizedMessage` against without.
+//! - `lookup`: code lookups against comparing two short strings.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -10,17 +22,39 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use csghub_errorx::{Error, ErrorCode, StatusEncoder};
+use csghub_errorx::{Error, ErrorCode, Locale, StatusEncoder};
 use prost::Message;
 use tonic::Status;
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
+/// What a handler has at hand: values it owns, from its request.
+struct HandlerValues {
+    repo: String,
+    branch: String,
+    path: String,
+}
+
+fn handler_values() -> HandlerValues {
+    HandlerValues {
+        repo: "opencsg/csghub".into(),
+        branch: "main".into(),
+        path: "docs/README.md".into(),
+    }
+}
+
 /// A catalog code with 3 context entries.
-fn typical() -> Error {
+fn typical(values: &HandlerValues) -> Error {
     Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
-        .with_context("repo", "opencsg/csghub")
-        .with_context("branch", "main")
-        .with_context("path", "docs/README.md")
+        .with_context("repo", &values.repo)
+        .with_context("branch", &values.branch)
+        .with_context("path", &values.path)
+}
+
+/// The typical error with a `ResourceInfo` and a `RetryInfo`.
+fn rich(values: &HandlerValues) -> Error {
+    typical(values)
+        .with_resource("repository", &values.repo)
+        .with_retry_delay(Duration::from_secs(3))
 }
 
 /// 20 context entries, BadRequest with 5 violations, and RetryInfo.
@@ -38,7 +72,10 @@ fn heavy() -> Error {
         .with_retry_delay(Duration::from_secs(3))
 }
 
-/// The same google.rpc content, as tonic-types builds it.
+/// The same `google.rpc` content as tonic-types builds it: an ErrorInfo
+/// whose metadata carries the code string, the module and the context (what
+/// a server that only has `google.rpc.ErrorInfo` sends for the same facts),
+/// and the standard details.
 fn tonic_types_details(error: &Error) -> ErrorDetails {
     let code = error.code().expect("a catalog error");
     let mut metadata: HashMap<String, String> = error
@@ -58,31 +95,85 @@ fn tonic_types_details(error: &Error) -> ErrorDetails {
             .collect::<Vec<_>>();
         details.set_bad_request(violations);
     }
-    if error.retry_info().is_some() {
-        details.set_retry_info(Some(Duration::from_secs(3)));
+    if let Some(resource) = error.resource_info() {
+        details.set_resource_info(
+            resource.resource_type(),
+            resource.resource_name(),
+            resource.owner(),
+            resource.description(),
+        );
+    }
+    if let Some(delay) = error.retry_delay() {
+        details.set_retry_info(Some(delay));
     }
     details
 }
 
+/// tonic-types from the handler's values: the metadata `HashMap` and the
+/// details built the way its users write them.
+fn tonic_types_from_values(values: &HandlerValues, rich: bool) -> Status {
+    let code = ErrorCode::GIT_REPO_NOT_FOUND;
+    let metadata = HashMap::from([
+        ("repo".to_string(), values.repo.clone()),
+        ("branch".to_string(), values.branch.clone()),
+        ("path".to_string(), values.path.clone()),
+        ("code".to_string(), code.as_str().to_string()),
+        ("module".to_string(), "GIT".to_string()),
+    ]);
+    let mut details =
+        ErrorDetails::with_error_info(code.reason(), StatusEncoder::DEFAULT_DOMAIN, metadata);
+    if rich {
+        details.set_resource_info("repository", values.repo.clone(), "", "");
+        details.set_retry_info(Some(Duration::from_secs(3)));
+    }
+    Status::with_error_details(code.grpc_code(), code.description(), details)
+}
+
+/// The floor: the final `google.rpc.Status`, prepared, encoded once.
+fn floor(c: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, status: &Status) {
+    let prepared = tonic_types::pb::Status::decode(status.details()).expect("decodes");
+    let code = status.code();
+    let message = status.message().to_string();
+    c.bench_function("floor_single_encode", |b| {
+        b.iter(|| {
+            Status::with_details(
+                code,
+                message.as_str(),
+                Bytes::from(black_box(&prepared).encode_to_vec()),
+            )
+        })
+    });
+}
+
+fn build_encode(c: &mut Criterion) {
+    let values = handler_values();
+    for (name, is_rich) in [("typical", false), ("rich", true)] {
+        let mut group = c.benchmark_group(format!("build_encode/{name}"));
+        let build = |values: &HandlerValues| {
+            if is_rich {
+                rich(values)
+            } else {
+                typical(values)
+            }
+        };
+        floor(&mut group, &Status::from(build(&values)));
+        group.bench_function("tonic_types_build_and_encode", |b| {
+            b.iter(|| tonic_types_from_values(black_box(&values), is_rich))
+        });
+        group.bench_function("errorx_build_and_encode", |b| {
+            b.iter(|| Status::from(build(black_box(&values))))
+        });
+        group.finish();
+    }
+}
+
 fn encode(c: &mut Criterion) {
     let encoder = StatusEncoder::new();
-    for (name, error) in [("typical", typical()), ("heavy", heavy())] {
+    for (name, error) in [("typical", typical(&handler_values())), ("heavy", heavy())] {
         let mut group = c.benchmark_group(format!("encode/{name}"));
-        let code = error.grpc_code();
-        let message = error.message().to_string();
-        // The floor: the final google.rpc.Status, prepared, encoded once.
-        let prepared =
-            tonic_types::pb::Status::decode(encoder.encode(&error).details()).expect("decodes");
-        group.bench_function("floor_single_encode", |b| {
-            b.iter(|| {
-                Status::with_details(
-                    code,
-                    message.as_str(),
-                    Bytes::from(black_box(&prepared).encode_to_vec()),
-                )
-            })
-        });
+        floor(&mut group, &encoder.encode(&error));
         let details = tonic_types_details(&error);
+        let (code, message) = (error.grpc_code(), error.message().to_string());
         group.bench_function("tonic_types_with_error_details", |b| {
             b.iter_batched(
                 || details.clone(),
@@ -97,34 +188,65 @@ fn encode(c: &mut Criterion) {
     }
 }
 
-fn decode(c: &mut Criterion) {
-    let encoder = StatusEncoder::new();
-    for (name, error) in [("typical", typical()), ("heavy", heavy())] {
-        let mut group = c.benchmark_group(format!("decode/{name}"));
-        let status = encoder.encode(&error);
-        group.bench_function("tonic_types_three_getters", |b| {
+fn decode_read(c: &mut Criterion) {
+    let values = handler_values();
+    for (name, error) in [("typical", typical(&values)), ("rich", rich(&values))] {
+        let mut group = c.benchmark_group(format!("decode_read/{name}"));
+        let status = Status::from(error);
+        group.bench_function("tonic_types_error_details_then_reads", |b| {
             b.iter(|| {
-                let status = black_box(&status);
+                let details = black_box(&status).get_error_details();
+                let info = details.error_info();
                 (
-                    status.get_details_error_info(),
-                    status.get_details_bad_request(),
-                    status.get_details_retry_info(),
+                    info.and_then(|i| i.metadata.get("code").map(String::len)),
+                    info.and_then(|i| i.metadata.get("repo").map(String::len)),
+                    details.resource_info().map(|r| r.resource_name.len()),
+                    details.retry_info().map(|r| r.retry_delay),
                 )
             })
         });
-        group.bench_function("tonic_types_error_details_then_error_info", |b| {
+        group.bench_function("tonic_types_three_getters", |b| {
             b.iter(|| {
-                black_box(&status)
-                    .get_error_details()
-                    .error_info()
-                    .map(|info| info.reason.len())
+                let status = black_box(&status);
+                let info = status.get_details_error_info();
+                (
+                    info.as_ref()
+                        .and_then(|i| i.metadata.get("code").map(String::len)),
+                    info.as_ref()
+                        .and_then(|i| i.metadata.get("repo").map(String::len)),
+                    status
+                        .get_details_resource_info()
+                        .map(|r| r.resource_name.len()),
+                    status.get_details_retry_info().map(|r| r.retry_delay),
+                )
             })
         });
-        group.bench_function("errorx_from_status", |b| {
-            b.iter(|| Error::from_status(black_box(&status)))
+        group.bench_function("errorx_from_status_then_reads", |b| {
+            b.iter(|| {
+                let error = Error::from_status(black_box(&status));
+                (
+                    error.code(),
+                    error.context().get("repo").map(str::len),
+                    error.resource_info().map(|r| r.resource_name().len()),
+                    error.retry_delay(),
+                )
+            })
         });
         group.finish();
     }
+}
+
+fn localize(c: &mut Criterion) {
+    let encoder = StatusEncoder::new();
+    let error = typical(&handler_values());
+    let mut group = c.benchmark_group("localize/typical");
+    group.bench_function("baseline_encode", |b| {
+        b.iter(|| encoder.encode(black_box(&error)))
+    });
+    group.bench_function("errorx_encode_localized", |b| {
+        b.iter(|| encoder.encode_localized(black_box(&error), Locale::ZH_HK))
+    });
+    group.finish();
 }
 
 fn lookup(c: &mut Criterion) {
@@ -155,6 +277,6 @@ fn lookup(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = encode, decode, lookup
+    targets = build_encode, encode, decode_read, localize, lookup
 }
 criterion_main!(benches);

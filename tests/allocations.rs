@@ -87,3 +87,62 @@ fn a_new_error_without_context_does_not_allocate() {
     });
     assert_eq!(count, 0);
 }
+
+/// The values a handler has at hand, as the benchmarks use them.
+fn typical() -> Error {
+    Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
+        .with_context("repo", "opencsg/csghub")
+        .with_context("branch", "main")
+        .with_context("path", "docs/README.md")
+}
+
+#[test]
+fn building_a_typical_error_allocates_its_context_once() {
+    // Three entries: one buffer for their text, one for their places.
+    let count = allocations_in(|| {
+        black_box(typical());
+    });
+    assert_eq!(count, 2);
+}
+
+#[test]
+fn encoding_a_typical_error_allocates_the_details_and_the_status() {
+    let error = typical();
+    let encoder = csghub_errorx::StatusEncoder::new();
+    // The baseline: the least a tonic::Status with these details needs.
+    let floor = allocations_in(|| {
+        black_box(tonic::Status::with_details(
+            error.grpc_code(),
+            error.message(),
+            bytes::Bytes::from(vec![0u8; 300]),
+        ));
+    });
+    let count = allocations_in(|| {
+        black_box(encoder.encode(&error));
+    });
+    // The details are encoded straight into the one buffer the status
+    // keeps: nothing beyond what the status itself needs.
+    assert!(
+        count <= floor,
+        "{count} allocations; a bare status takes {floor}"
+    );
+    // `Status::from` adds one: the error, kept as the in-process source.
+    let count = allocations_in(|| {
+        black_box(tonic::Status::from(error.clone()));
+    });
+    let clone = allocations_in(|| {
+        black_box(error.clone());
+    });
+    assert!(count <= floor + clone + 1, "{count}");
+}
+
+#[test]
+fn decoding_a_typical_status_allocates_its_parts_only() {
+    let status = tonic::Status::from(typical());
+    let count = allocations_in(|| {
+        black_box(Error::from_status(&status));
+    });
+    // The message, and the context's text and places. The catalog's
+    // domain and reason are not copied.
+    assert!(count <= 3, "{count}");
+}

@@ -40,6 +40,10 @@ pub struct Context {
     entries: Vec<Entry>,
 }
 
+/// The room a context makes on its first entry, in bytes and entries.
+const FIRST_TEXT_CAPACITY: usize = 96;
+const FIRST_ENTRIES_CAPACITY: usize = 4;
+
 /// Where one entry's key and value are in [`Context::text`].
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -111,6 +115,12 @@ impl Context {
 
     /// Sets `key` exactly as given: for keys received from a peer.
     pub(crate) fn insert_exact(&mut self, key: &str, value: &dyn fmt::Display) {
+        if self.entries.capacity() == 0 {
+            // Most errors carry a few short entries: room for them at once
+            // costs two allocations instead of a growth per entry.
+            self.text.reserve(FIRST_TEXT_CAPACITY.max(key.len() + 16));
+            self.entries.reserve(FIRST_ENTRIES_CAPACITY);
+        }
         match self.find(key) {
             Ok(i) => self.entries[i].value = self.push_display(value),
             Err(i) => {
@@ -137,6 +147,15 @@ impl Context {
     /// of entries with the same key, keeps the last pushed. `O(n log n)`.
     pub(crate) fn sort(&mut self) {
         let text = &self.text;
+        // What this library sends is sorted already: check before sorting.
+        let key = |entry: &Entry| &text[entry.key.start..entry.key.end];
+        if self
+            .entries
+            .windows(2)
+            .all(|pair| key(&pair[0]) < key(&pair[1]))
+        {
+            return;
+        }
         // Stable, so equal keys stay in the order they were pushed.
         self.entries
             .sort_by(|a, b| text[a.key.start..a.key.end].cmp(&text[b.key.start..b.key.end]));

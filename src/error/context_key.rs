@@ -65,12 +65,16 @@ pub fn context_key(key: &str) -> Cow<'_, str> {
 /// Whether `key` is sent as it is: a valid AIP-193 key without `__`.
 pub(crate) fn is_kept(key: &str) -> bool {
     let bytes = key.as_bytes();
-    (2..=MAX_KEY_LEN).contains(&bytes.len())
-        && bytes[0].is_ascii_lowercase()
-        && bytes[1..]
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && !key.contains("__")
+    if !(2..=MAX_KEY_LEN).contains(&bytes.len()) || !bytes[0].is_ascii_lowercase() {
+        return false;
+    }
+    // One pass: the allowed bytes, and no `_` right after another.
+    let mut previous = bytes[0];
+    bytes[1..].iter().all(|&b| {
+        let ok = b.is_ascii_alphanumeric() || b == b'-' || (b == b'_' && previous != b'_');
+        previous = b;
+        ok
+    })
 }
 
 /// 32-bit FNV-1a: stable across versions and platforms, which the escaped

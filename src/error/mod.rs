@@ -69,6 +69,9 @@ pub struct Error {
     details: Option<Box<Details>>,
     received: Option<Box<Received>>,
     source: Option<Source>,
+    /// Decoded with the catalog's domain: kept here rather than in
+    /// `received`, so the usual decoded error needs no box for it.
+    catalog_domain: bool,
 }
 
 impl fmt::Display for Error {
@@ -104,6 +107,7 @@ impl Error {
             details: None,
             received: None,
             source: None,
+            catalog_domain: false,
         }
     }
 
@@ -119,6 +123,7 @@ impl Error {
             details: None,
             received: None,
             source: None,
+            catalog_domain: false,
         }
     }
 
@@ -151,6 +156,7 @@ impl Error {
     /// a forwarded error keeps it.
     pub fn with_domain(mut self, domain: impl Into<Cow<'static, str>>) -> Error {
         self.received.get_or_insert_with(Box::default).domain = Some(domain.into());
+        self.catalog_domain = false;
         self
     }
 
@@ -245,6 +251,9 @@ impl Error {
     /// The `ErrorInfo` domain: the peer's for a decoded error, the one set
     /// by [`Error::with_domain`], or `None` (the encoder's is used).
     pub fn domain(&self) -> Option<&str> {
+        if self.catalog_domain {
+            return Some(crate::CATALOG_DOMAIN);
+        }
         self.received.as_ref()?.domain.as_deref()
     }
 
@@ -298,9 +307,10 @@ impl Error {
             grpc_code: parts.grpc_code,
             message: Cow::Owned(parts.message),
             context: parts.context,
-            details: (!parts.details.is_empty()).then(|| Box::new(parts.details)),
+            details: parts.details.filter(|details| !details.is_empty()),
             received: (parts.received != Received::default()).then(|| Box::new(parts.received)),
             source: None,
+            catalog_domain: parts.catalog_domain,
         }
     }
 }
@@ -311,7 +321,8 @@ pub(crate) struct DecodedParts {
     pub(crate) grpc_code: tonic::Code,
     pub(crate) message: String,
     pub(crate) context: Context,
-    pub(crate) details: Details,
+    pub(crate) details: Option<Box<Details>>,
+    pub(crate) catalog_domain: bool,
     pub(crate) received: Received,
 }
 

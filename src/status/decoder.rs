@@ -70,7 +70,9 @@ impl StatusDecoder {
     /// message are always kept.
     pub fn decode(&self, status: &Status) -> Error {
         let mut received = Received::default();
-        if status.metadata().contains_key(super::DETAILS_REMOVED_KEY) {
+        if !status.metadata().is_empty()
+            && status.metadata().contains_key(super::DETAILS_REMOVED_KEY)
+        {
             received.problems.push(DecodeProblem::InvalidBase64Header);
         }
         let mut found = Found::default();
@@ -86,6 +88,7 @@ impl StatusDecoder {
 
         let mut code = None;
         let mut context = None;
+        let mut catalog_domain = false;
         if let Some(bytes) = found.typed {
             match read_typed(bytes) {
                 Ok(typed) if typed.module != Module::UNSPECIFIED => {
@@ -102,15 +105,18 @@ impl StatusDecoder {
                     context = typed.context;
                 }
                 Ok(_) => {
-                    received
-                        .problems
-                        .push(malformed(TYPED_ERROR_INFO, &"module is unspecified"));
-                    found.details.raw.push(raw(TYPED_ERROR_INFO, bytes));
+                    received.problems.push(malformed(
+                        TYPED_ERROR_INFO.as_bytes(),
+                        &"module is unspecified",
+                    ));
+                    found.details().raw.push(raw(TYPED_ERROR_INFO, bytes));
                     found.typed = None;
                 }
                 Err(e) => {
-                    received.problems.push(malformed(TYPED_ERROR_INFO, &e));
-                    found.details.raw.push(raw(TYPED_ERROR_INFO, bytes));
+                    received
+                        .problems
+                        .push(malformed(TYPED_ERROR_INFO.as_bytes(), &e));
+                    found.details().raw.push(raw(TYPED_ERROR_INFO, bytes));
                     found.typed = None;
                 }
             }
@@ -122,31 +128,37 @@ impl StatusDecoder {
                         code = ErrorCode::from_reason(google.reason);
                     }
                     let problems = &mut received.problems;
-                    received.reason = Some(keep(
-                        google.reason,
-                        MAX_REASON_LEN,
-                        "google.rpc.ErrorInfo.reason",
-                        problems,
-                    ));
-                    received.domain = Some(Cow::Owned(keep(
-                        google.domain,
-                        MAX_DOMAIN_LEN,
-                        "google.rpc.ErrorInfo.domain",
-                        problems,
-                    )));
+                    // The catalog restates a known code's reason: keep only
+                    // another.
+                    if code.is_none_or(|c| c.reason() != google.reason) {
+                        received.reason = Some(keep(
+                            google.reason,
+                            MAX_REASON_LEN,
+                            "google.rpc.ErrorInfo.reason",
+                            problems,
+                        ));
+                    }
+                    if google.domain == CATALOG_DOMAIN {
+                        catalog_domain = true;
+                    } else {
+                        received.domain = Some(Cow::Owned(keep(
+                            google.domain,
+                            MAX_DOMAIN_LEN,
+                            "google.rpc.ErrorInfo.domain",
+                            problems,
+                        )));
+                    }
                     if context.is_none() {
                         context = Some(google.context);
                     }
                 }
                 Err(e) => {
-                    received.problems.push(malformed(GOOGLE_ERROR_INFO, &e));
-                    found.details.raw.push(raw(GOOGLE_ERROR_INFO, bytes));
+                    received
+                        .problems
+                        .push(malformed(GOOGLE_ERROR_INFO.as_bytes(), &e));
+                    found.details().raw.push(raw(GOOGLE_ERROR_INFO, bytes));
                 }
             }
-        }
-        // The catalog restates a known code's reason; keep only another.
-        if code.is_some_and(|c| received.reason.as_deref() == Some(c.reason())) {
-            received.reason = None;
         }
 
         Error::from_parts(DecodedParts {
@@ -155,6 +167,7 @@ impl StatusDecoder {
             message: status.message().to_string(),
             context: context.unwrap_or_default(),
             details: found.details,
+            catalog_domain,
             received,
         })
     }
@@ -185,8 +198,16 @@ fn keep(
 struct Found<'a> {
     typed: Option<&'a [u8]>,
     google: Option<&'a [u8]>,
-    details: Details,
+    /// Made on the first detail: most statuses have none beyond the
+    /// ErrorInfos.
+    details: Option<Box<Details>>,
     problems: Vec<DecodeProblem>,
+}
+
+impl Found<'_> {
+    fn details(&mut self) -> &mut Details {
+        self.details.get_or_insert_with(Box::default)
+    }
 }
 
 /// The inner `google.rpc.Status`.
@@ -196,12 +217,17 @@ struct InnerStatus<'a> {
     found: Found<'a>,
 }
 
-/// Reads the inner status: its code and message first, then its details,
-/// sorted by type if it agrees with the outer status and all kept raw if
-/// it does not.
+/// Bytes a peer sent as a string, invalid UTF-8 replaced.
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Reads the inner status in one pass, sorting its details by type. If it
+/// disagrees with the outer status (rare: a broken or hostile peer), its
+/// details are read again and all kept raw instead.
 fn read_status<'a>(
     bytes: &'a [u8],
-    outer: &Status,
+    outer: &'a Status,
     problems: &mut Vec<DecodeProblem>,
 ) -> Result<InnerStatus<'a>, WireError> {
     let mut inner = InnerStatus {
@@ -213,34 +239,43 @@ fn read_status<'a>(
         match field? {
             (1, FieldValue::Varint(code)) => inner.code = code as i32,
             (2, FieldValue::Bytes(message)) => {
-                inner.message = String::from_utf8_lossy(message);
-                if let Cow::Owned(_) = inner.message {
-                    problems.push(DecodeProblem::InvalidUtf8 {
-                        field: "google.rpc.Status.message",
-                    });
-                }
+                // Equal to the outer message, which is a `str`: valid
+                // without checking. Only a differing one is checked.
+                inner.message = if message == outer.message().as_bytes() {
+                    Cow::Borrowed(outer.message())
+                } else {
+                    match std::str::from_utf8(message) {
+                        Ok(message) => Cow::Owned(message.to_string()),
+                        Err(_) => {
+                            problems.push(DecodeProblem::InvalidUtf8 {
+                                field: "google.rpc.Status.message",
+                            });
+                            Cow::Owned(String::from_utf8_lossy(message).into_owned())
+                        }
+                    }
+                };
+            }
+            (3, FieldValue::Bytes(detail)) => {
+                let (type_url, value) = read_any(detail)?;
+                sort_detail(type_url, value, &mut inner.found);
             }
             _ => {}
         }
     }
-    let trusted = inner.code == outer.code() as i32 && inner.message == outer.message();
-    if !trusted {
+    if inner.code != outer.code() as i32 || inner.message != outer.message() {
         problems.push(DecodeProblem::InnerStatusMismatch {
             inner_code: inner.code,
             inner_message: truncate(&inner.message, 256).into_owned(),
         });
-    }
-    for field in FieldReader::new(bytes) {
-        if let (3, FieldValue::Bytes(detail)) = field? {
-            let (type_url, value) = read_any(detail)?;
-            if trusted {
-                sort_detail(&type_url, value, &mut inner.found);
-            } else {
+        inner.found = Found::default();
+        for field in FieldReader::new(bytes) {
+            if let (3, FieldValue::Bytes(detail)) = field? {
+                let (type_url, value) = read_any(detail)?;
                 inner
                     .found
-                    .details
+                    .details()
                     .raw
-                    .push(RawDetail::new(type_url, value.to_vec()));
+                    .push(RawDetail::new(lossy(type_url), value.to_vec()));
             }
         }
     }
@@ -249,7 +284,7 @@ fn read_status<'a>(
 
 /// The type URL and value of a `google.protobuf.Any`. A type URL that is
 /// not UTF-8 is kept with its invalid bytes replaced.
-fn read_any(bytes: &[u8]) -> Result<(Cow<'_, str>, &[u8]), WireError> {
+fn read_any(bytes: &[u8]) -> Result<(&[u8], &[u8]), WireError> {
     let (mut type_url, mut value): (&[u8], &[u8]) = (&[], &[]);
     for field in FieldReader::new(bytes) {
         match field? {
@@ -258,19 +293,31 @@ fn read_any(bytes: &[u8]) -> Result<(Cow<'_, str>, &[u8]), WireError> {
             _ => {}
         }
     }
-    Ok((String::from_utf8_lossy(type_url), value))
+    Ok((type_url, value))
 }
 
 /// Puts one detail where it belongs, by its type URL. At most one of each
 /// type is used (AIP-193); extra ones are reported and kept raw.
-fn sort_detail<'a>(type_url: &str, value: &'a [u8], found: &mut Found<'a>) {
-    // Type URLs may use any host; the type name follows the last '/'.
-    let type_name = type_url.rsplit('/').next().unwrap_or_default();
+fn sort_detail<'a>(type_url: &[u8], value: &'a [u8], found: &mut Found<'a>) {
+    // Type URLs may use any host; the type name follows the last '/'. Only
+    // the name is checked as UTF-8: a type this library knows is matched
+    // as bytes.
+    let name_start = type_url
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(0, |slash| slash + 1);
+    let Ok(type_name) = std::str::from_utf8(&type_url[name_start..]) else {
+        found
+            .details()
+            .raw
+            .push(RawDetail::new(lossy(type_url), value.to_vec()));
+        return;
+    };
     let placed = match type_name {
         TYPED_ERROR_INFO => take_once(&mut found.typed, value, type_url, &mut found.problems),
         GOOGLE_ERROR_INFO => take_once(&mut found.google, value, type_url, &mut found.problems),
         _ => match DetailKind::from_type_name(type_name) {
-            Some(kind) => match found.details.decode_into(kind, value) {
+            Some(kind) => match found.details().decode_into(kind, value) {
                 Ok(true) => true,
                 Ok(false) => {
                     found.problems.push(duplicate(type_url));
@@ -286,9 +333,9 @@ fn sort_detail<'a>(type_url: &str, value: &'a [u8], found: &mut Found<'a>) {
     };
     if !placed {
         found
-            .details
+            .details()
             .raw
-            .push(RawDetail::new(type_url, value.to_vec()));
+            .push(RawDetail::new(lossy(type_url), value.to_vec()));
     }
 }
 
@@ -296,7 +343,7 @@ fn sort_detail<'a>(type_url: &str, value: &'a [u8], found: &mut Found<'a>) {
 fn take_once<'a>(
     slot: &mut Option<&'a [u8]>,
     value: &'a [u8],
-    type_url: &str,
+    type_url: &[u8],
     problems: &mut Vec<DecodeProblem>,
 ) -> bool {
     if slot.is_some() {
@@ -368,16 +415,17 @@ fn read_google(bytes: &[u8], want_context: bool) -> Result<Google<'_>, WireError
         context: Context::new(),
     };
     if want_context {
-        // The context's text is shorter than the message holding it;
-        // counting the entries first costs less than growing as it fills.
-        let entries = FieldReader::new(bytes)
-            .filter(|field| matches!(field, Ok((3, _))))
-            .count();
-        google.context = Context::with_capacity(bytes.len(), entries);
+        // The context's text is shorter than the message holding it, and
+        // an entry takes at least 4 bytes of it: room for all at once.
+        google.context = Context::with_capacity(bytes.len(), bytes.len() / 16 + 1);
     }
     for field in FieldReader::new(bytes) {
         match field? {
             (1, FieldValue::Bytes(value)) => google.reason = crate::wire::utf8(value)?,
+            // The catalog's domain, the usual one, needs no UTF-8 check.
+            (2, FieldValue::Bytes(value)) if value == CATALOG_DOMAIN.as_bytes() => {
+                google.domain = CATALOG_DOMAIN
+            }
             (2, FieldValue::Bytes(value)) => google.domain = crate::wire::utf8(value)?,
             (3, FieldValue::Bytes(entry)) if want_context => {
                 let (key, value) = map_entry(entry)?;
@@ -398,15 +446,15 @@ fn raw(type_name: &str, value: &[u8]) -> RawDetail {
     )
 }
 
-fn malformed(type_url: &str, error: &dyn std::fmt::Display) -> DecodeProblem {
+fn malformed(type_url: &[u8], error: &dyn std::fmt::Display) -> DecodeProblem {
     DecodeProblem::MalformedDetail {
-        type_url: truncate(type_url, 256).into_owned(),
+        type_url: truncate(&lossy(type_url), 256).into_owned(),
         reason: error.to_string(),
     }
 }
 
-fn duplicate(type_url: &str) -> DecodeProblem {
+fn duplicate(type_url: &[u8]) -> DecodeProblem {
     DecodeProblem::DuplicateDetail {
-        type_url: truncate(type_url, 256).into_owned(),
+        type_url: truncate(&lossy(type_url), 256).into_owned(),
     }
 }

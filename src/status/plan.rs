@@ -302,7 +302,11 @@ impl WireMessage for GoogleErrorInfo<'_, '_> {
         write_str(1, plan.reason, buf);
         write_str(2, plan.domain, buf);
         for (key, value) in plan.context() {
-            write_map_entry(3, key, &truncate(value, plan.value_cap), buf);
+            if value.len() <= plan.value_cap {
+                write_map_entry(3, key, value, buf);
+            } else {
+                write_map_entry(3, key, &truncate(value, plan.value_cap), buf);
+            }
         }
     }
 }

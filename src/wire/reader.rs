@@ -129,6 +129,23 @@ pub(crate) fn map_entry(bytes: &[u8]) -> Result<(&str, &str), WireError> {
 /// The key and value of a `map<string, string>` entry, not yet checked as
 /// UTF-8: for callers that skip most entries.
 pub(crate) fn map_entry_bytes(bytes: &[u8]) -> Result<(&[u8], &[u8]), WireError> {
+    // The usual entry, as every encoder writes a short one: key field,
+    // one-byte length, key, value field, one-byte length, value.
+    if let [0x0a, key_len, rest @ ..] = bytes {
+        let key_len = usize::from(*key_len);
+        if key_len < 0x80 && rest.len() >= key_len {
+            let (key, rest) = rest.split_at(key_len);
+            match rest {
+                [] => return Ok((key, &[])),
+                [0x12, value_len, value @ ..]
+                    if *value_len < 0x80 && usize::from(*value_len) == value.len() =>
+                {
+                    return Ok((key, value))
+                }
+                _ => {}
+            }
+        }
+    }
     let (mut key, mut value): (&[u8], &[u8]) = (&[], &[]);
     for field in FieldReader::new(bytes) {
         match field? {
@@ -161,6 +178,35 @@ mod tests {
         assert_eq!(fields[0], (1, FieldValue::Varint(5)));
         assert_eq!(fields[1], (2, FieldValue::Bytes(b"gone")));
         assert!(matches!(fields[2], (3, FieldValue::Bytes(_))));
+    }
+
+    #[test]
+    fn map_entries_read_as_prost_writes_them() {
+        use std::collections::BTreeMap;
+        for (key, value) in [
+            ("k", ""),
+            ("repo", "ns/name"),
+            ("", "v"),
+            ("k", &"v".repeat(127)),
+            ("k", &"v".repeat(128)),
+            ("k", &"v".repeat(133)),
+            (&"x".repeat(200), "v"),
+        ] {
+            #[derive(Clone, PartialEq, prost::Message)]
+            struct Map {
+                #[prost(btree_map = "string, string", tag = "1")]
+                entries: BTreeMap<String, String>,
+            }
+            let bytes = Map {
+                entries: [(key.to_string(), value.to_string())].into(),
+            }
+            .encode_to_vec();
+            let entry = match FieldReader::new(&bytes).next() {
+                Some(Ok((1, FieldValue::Bytes(entry)))) => entry,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(map_entry(entry).unwrap(), (key, value));
+        }
     }
 
     #[test]
