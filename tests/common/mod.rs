@@ -1,7 +1,10 @@
 //! Real tonic servers on 127.0.0.1 for the integration tests.
 #![allow(dead_code)] // each test binary uses its own part
 
+pub mod cache;
 pub mod logs;
+pub mod npm;
+pub mod protos;
 pub mod python;
 pub mod raw_h2;
 
