@@ -91,6 +91,12 @@ pub fn request(code: &str, context: &[(&str, &str)], messages_before_error: u32)
     }
 }
 
+/// The name of the generated catalog enum of `module`: `GitError` for
+/// [`Module::GIT`](csghub_errorx::Module::GIT).
+pub fn catalog_enum_name(module: csghub_errorx::Module) -> String {
+    format!("{}Error", module.title().expect("a known module"))
+}
+
 /// Reads a `FailStream` to its error: the indexes of the replies before it,
 /// and the status. Panics if the stream ends without one.
 pub async fn replies_then_error(
