@@ -19,7 +19,7 @@ use std::process::{Command, Output};
 
 use common::cache::{repo, run};
 use common::npm::buf;
-use common::protos;
+use common::{protos, say};
 use prost::Message;
 
 const BASELINE: &str = "tests/buf/baseline.json";
@@ -126,7 +126,9 @@ fn the_protos_keep_the_wire_of_the_recorded_baseline() {
     let baseline = repo().join(BASELINE);
     if std::env::var_os(RECORD).is_some() {
         record_baseline(&baseline);
-        eprintln!("recorded {BASELINE}: review its diff before committing it");
+        say(&format!(
+            "recorded {BASELINE}: review its diff before committing it"
+        ));
         return;
     }
     let output = breaking(repo(), &baseline);
@@ -284,14 +286,14 @@ fn compare_with_commit(git_ref: &str) {
     match git(&["rev-parse", "--verify", "--quiet", &commit]) {
         Ok(out) if out.status.success() => {}
         _ => {
-            eprintln!("skipped: no commit {git_ref} (not a git checkout, or a shallow clone); the recorded baseline still guards the wire");
+            say(&format!("skipped: buf breaking against {git_ref}: no such commit (not a git checkout, or a shallow clone); the recorded baseline still guards the wire"));
             return;
         }
     }
     let baseline_then = git(&["show", &format!("{git_ref}:{BASELINE}")]).expect("git runs");
     let baseline_now = std::fs::read(repo().join(BASELINE)).expect("read the baseline");
     if baseline_then.status.success() && baseline_then.stdout != baseline_now {
-        eprintln!("skipped: {BASELINE} was re-recorded since {git_ref}: the break was reviewed");
+        say(&format!("skipped: buf breaking against {git_ref}: {BASELINE} was re-recorded since, so the change was reviewed"));
         return;
     }
     let listed = git(&[
@@ -307,7 +309,9 @@ fn compare_with_commit(git_ref: &str) {
     let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
     let paths: Vec<&str> = listed.lines().collect();
     if !paths.contains(&"proto") {
-        eprintln!("skipped: {git_ref} has no protos");
+        say(&format!(
+            "skipped: buf breaking against {git_ref}: it has no protos"
+        ));
         return;
     }
     let scratch = Scratch::new("commit");
