@@ -101,14 +101,17 @@ pub fn run(command: &mut Command) -> String {
 }
 
 /// The relative paths and contents of the files under `dir`, sorted: the
-/// inputs of what is built from them.
+/// inputs of what is built from them. `node_modules` folders are not
+/// inputs.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(base: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) {
         let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for entry in entries {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
-                walk(base, &path, files);
+                if !path.ends_with("node_modules") {
+                    walk(base, &path, files);
+                }
             } else {
                 let name = path.strip_prefix(base).expect("under the base");
                 let bytes =

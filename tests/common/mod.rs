@@ -8,6 +8,7 @@ pub mod npm;
 pub mod protos;
 pub mod python;
 pub mod raw_h2;
+pub mod ts;
 
 use std::net::SocketAddr;
 
