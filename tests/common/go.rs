@@ -75,16 +75,15 @@ fn install() -> Result<(), String> {
         ));
     }
     say(&format!("installing with apt-get: {}", missing.join(" ")));
-    apt_get(&["update", "-q"])?;
-    let mut install = vec![
-        "install",
-        "-y",
-        "-q",
-        "--no-install-recommends",
-        // Another test binary may be installing at the same time.
-        "-o",
-        "DPkg::Lock::Timeout=600",
-    ];
+    // Another apt may hold the lock (a parallel run, an unattended
+    // upgrade): wait for it rather than skip.
+    let wait = ["-o", "DPkg::Lock::Timeout=600"];
+    apt_get(&[&wait[..], &["update", "-q"]].concat())?;
+    let mut install = [
+        &wait[..],
+        &["install", "-y", "-q", "--no-install-recommends"],
+    ]
+    .concat();
     install.extend(&missing);
     apt_get(&install)?;
     match missing_packages()? {
@@ -124,7 +123,7 @@ fn apt_get(args: &[&str]) -> Result<(), String> {
     let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
     Err(format!(
         "apt-get {} failed: {}",
-        args[0],
+        args.join(" "),
         tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
     ))
 }
