@@ -1,16 +1,16 @@
 //! The wire format against stacks we did not write: Python's grpcio and
-//! grpcio-status, as a client of the Rust server and as a server for the
-//! Rust client.
+//! grpcio-status, with the modules grpcio-tools generates from the protos,
+//! as a client of the Rust server and as a server for the Rust client.
 
 mod common;
 
 use std::time::Duration;
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 use common::logs::capture;
-use common::python::{descriptor_set, python, script};
+use common::python;
 use common::{replies_then_error, request, DemoFixture};
 use csghub_errorx::layer::LogLayer;
 use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder};
@@ -21,17 +21,14 @@ use tower::ServiceBuilder;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
     let server = DemoFixture::start().await;
-    let python = python();
+    let mut command = python::command("interop_client.py");
     let codes: String = ErrorCode::iter()
         .map(|c| format!("{}\n", c.as_str()))
         .collect();
     let addr = server.addr.to_string();
     let output = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(python)
-            .arg(script("interop_client.py"))
+        let mut child = command
             .arg(addr)
-            .arg(descriptor_set())
-            .current_dir(script(""))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -81,6 +78,26 @@ async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
         assert_eq!(result["typed"]["number"], code.number(), "{what}");
         assert_eq!(result["typed"]["code"], "", "{what}");
         assert_eq!(result["typed"]["context"], serde_json::json!({}), "{what}");
+        // The generated catalog enum of the typed ErrorInfo's module, and
+        // its value of the typed number, is the code.
+        let catalog = &result["catalog"];
+        assert_eq!(
+            catalog["enum"],
+            common::catalog_enum_name(code.module()),
+            "{what}"
+        );
+        assert_eq!(catalog["value"], code.reason(), "{what}");
+        assert_eq!(catalog["name"], code.name(), "{what}");
+        assert_eq!(
+            catalog["grpc_code"],
+            csghub_errorx::grpc_code::name(code.grpc_code()),
+            "{what}"
+        );
+        assert_eq!(
+            catalog["http_status"],
+            code.http_status().as_u16(),
+            "{what}"
+        );
         if mode == "stream" {
             assert_eq!(result["replies"], serde_json::json!([0, 1]), "{what}");
         }
@@ -102,10 +119,7 @@ impl Drop for PythonServer {
 
 impl PythonServer {
     fn start() -> PythonServer {
-        let mut child = Command::new(python())
-            .arg(script("interop_server.py"))
-            .arg(descriptor_set())
-            .current_dir(script(""))
+        let mut child = python::command("interop_server.py")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -1,10 +1,12 @@
 """Calls the Rust Demo server for every code it is given, unary and
 streaming, and decodes each status the strict way: grpc_status's
 `rpc_status.from_call` raises if the inner google.rpc.Status disagrees with
-the outer code and message.
+the outer code and message. The typed csghub.errorx.v1.ErrorInfo is mapped
+onto the generated catalog enums.
 
-usage: interop_client.py ADDR DESCRIPTOR_SET < codes (one per line)
-prints one JSON object per call.
+usage: PYTHONPATH=GENERATED interop_client.py ADDR < codes (one per line)
+prints one JSON object per call. GENERATED holds the modules grpcio-tools
+generated from proto/ and crates/demo/proto/.
 """
 
 import json
@@ -14,12 +16,22 @@ import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from descriptors import Protos
+from csghub.errorx.demo.v1 import demo_pb2, demo_pb2_grpc
+from csghub.errorx.v1 import catalog_pb2, error_info_pb2, options_pb2
 
-TYPED_URL = "type.googleapis.com/csghub.errorx.v1.ErrorInfo"
+
+def catalog_value(info):
+    """The catalog enum value of a typed ErrorInfo, e.g. GitError's
+    GIT_AUTH_FAILED for module MODULE_GIT and number 8; None for a code
+    newer than these protos. Each catalog enum names its module in its
+    (catalog_module) option."""
+    for enum in catalog_pb2.DESCRIPTOR.enum_types_by_name.values():
+        if enum.GetOptions().Extensions[options_pb2.catalog_module] == info.module:
+            return enum.values_by_number.get(info.number)
+    return None
 
 
-def decode(protos, call, mode, code):
+def decode(call, mode, code):
     result = {"code": code, "mode": mode, "grpc_code": call.code().value[0], "message": call.details()}
     status = rpc_status.from_call(call)  # raises on an inner/outer mismatch
     if status is None:
@@ -27,8 +39,7 @@ def decode(protos, call, mode, code):
         return result
     result["inner_code"] = status.code
     result["inner_message"] = status.message
-    types = [detail.type_url for detail in status.details]
-    result["detail_types"] = types
+    result["detail_types"] = [detail.type_url for detail in status.details]
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
@@ -36,51 +47,50 @@ def decode(protos, call, mode, code):
             result["reason"] = info.reason
             result["domain"] = info.domain
             result["metadata"] = dict(info.metadata)
-        elif detail.type_url == TYPED_URL:
-            typed = protos.TypedErrorInfo.FromString(detail.value)
+        elif detail.Is(error_info_pb2.ErrorInfo.DESCRIPTOR):
+            typed = error_info_pb2.ErrorInfo()
+            detail.Unpack(typed)
             result["typed"] = {
                 "module": typed.module,
                 "number": typed.number,
+                # Deprecated: read for old peers, never written.
                 "code": typed.code,
-                "name": typed.name,
                 "context": dict(typed.context),
             }
+            value = catalog_value(typed)
+            if value is not None:
+                options = value.GetOptions().Extensions[options_pb2.code]
+                result["catalog"] = {
+                    "enum": value.type.name,
+                    "value": value.name,
+                    "name": options.name,
+                    "grpc_code": options.grpc_code,
+                    "http_status": options.http_status,
+                }
     return result
 
 
 def main():
-    addr, descriptor_set = sys.argv[1], sys.argv[2]
-    protos = Protos(descriptor_set)
-    channel = grpc.insecure_channel(addr)
-    fail = channel.unary_unary(
-        "/csghub.errorx.demo.v1.Demo/Fail",
-        request_serializer=protos.FailRequest.SerializeToString,
-        response_deserializer=protos.FailReply.FromString,
-    )
-    fail_stream = channel.unary_stream(
-        "/csghub.errorx.demo.v1.Demo/FailStream",
-        request_serializer=protos.FailRequest.SerializeToString,
-        response_deserializer=protos.FailReply.FromString,
-    )
+    demo = demo_pb2_grpc.DemoStub(grpc.insecure_channel(sys.argv[1]))
     for line in sys.stdin:
         code = line.strip()
         if not code:
             continue
-        request = protos.FailRequest(code=code, context={"repo": "ns/name", "caller": "python"})
+        request = demo_pb2.FailRequest(code=code, context={"repo": "ns/name", "caller": "python"})
         try:
-            fail(request, timeout=10)
+            demo.Fail(request, timeout=10)
             print(json.dumps({"code": code, "mode": "unary", "error": "the call succeeded"}))
         except grpc.RpcError as call:
-            print(json.dumps(decode(protos, call, "unary", code)))
+            print(json.dumps(decode(call, "unary", code)))
 
         request.messages_before_error = 2
         replies = []
         try:
-            for reply in fail_stream(request, timeout=10):
+            for reply in demo.FailStream(request, timeout=10):
                 replies.append(reply.index)
             print(json.dumps({"code": code, "mode": "stream", "error": "the stream succeeded"}))
         except grpc.RpcError as call:
-            result = decode(protos, call, "stream", code)
+            result = decode(call, "stream", code)
             result["replies"] = replies
             print(json.dumps(result))
         sys.stdout.flush()

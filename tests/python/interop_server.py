@@ -10,11 +10,11 @@ rest (every other entry goes into the ErrorInfo metadata):
   badField   also send BadRequest with a violation on this field
   custom     also send a detail of a type nobody knows
 
-usage: interop_server.py DESCRIPTOR_SET; prints "listening on PORT".
+usage: PYTHONPATH=GENERATED interop_server.py; prints "listening on PORT".
+GENERATED holds the modules grpcio-tools generated from the protos.
 """
 
 import sys
-import time
 from concurrent import futures
 
 import grpc
@@ -22,12 +22,13 @@ from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from descriptors import Protos
+from csghub.errorx.demo.v1 import demo_pb2, demo_pb2_grpc
+from csghub.errorx.v1 import error_info_pb2
 
 CONTROL_KEYS = {"grpcCode", "domain", "typed", "retry", "badField", "custom"}
 
 
-def rich_status(protos, request):
+def rich_status(request):
     context = dict(request.context)
     metadata = {k: v for k, v in context.items() if k not in CONTROL_KEYS}
     info = error_details_pb2.ErrorInfo(
@@ -38,8 +39,7 @@ def rich_status(protos, request):
     details = [info]
     if "typed" in context:
         module, number = context["typed"].split("/")
-        typed = protos.TypedErrorInfo(module=int(module), number=int(number))
-        details.append(any_pb2.Any(type_url="type.googleapis.com/csghub.errorx.v1.ErrorInfo", value=typed.SerializeToString()))
+        details.append(error_info_pb2.ErrorInfo(module=int(module), number=int(number)))
     if "retry" in context:
         retry = error_details_pb2.RetryInfo()
         retry.retry_delay.seconds = int(context["retry"])
@@ -66,34 +66,19 @@ def rich_status(protos, request):
     return rpc_status.to_status(status)
 
 
-def main():
-    protos = Protos(sys.argv[1])
+class Demo(demo_pb2_grpc.DemoServicer):
+    def Fail(self, request, context):
+        context.abort_with_status(rich_status(request))
 
-    def fail(request, context):
-        context.abort_with_status(rich_status(protos, request))
-
-    def fail_stream(request, context):
+    def FailStream(self, request, context):
         for index in range(request.messages_before_error):
-            yield protos.FailReply(index=index)
-        context.abort_with_status(rich_status(protos, request))
+            yield demo_pb2.FailReply(index=index)
+        context.abort_with_status(rich_status(request))
 
-    handler = grpc.method_handlers_generic_handler(
-        "csghub.errorx.demo.v1.Demo",
-        {
-            "Fail": grpc.unary_unary_rpc_method_handler(
-                fail,
-                request_deserializer=protos.FailRequest.FromString,
-                response_serializer=protos.FailReply.SerializeToString,
-            ),
-            "FailStream": grpc.unary_stream_rpc_method_handler(
-                fail_stream,
-                request_deserializer=protos.FailRequest.FromString,
-                response_serializer=protos.FailReply.SerializeToString,
-            ),
-        },
-    )
+
+def main():
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    server.add_generic_rpc_handlers((handler,))
+    demo_pb2_grpc.add_DemoServicer_to_server(Demo(), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"listening on {port}", flush=True)

@@ -1,0 +1,127 @@
+// client calls the csghub-errorx Demo service with grpc-go, unary and
+// streaming, for every code read from stdin, and prints what it decoded from
+// each status as one JSON line.
+//
+//	client -addr 127.0.0.1:PORT < codes
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"errorx-interop/catalog"
+
+	demov1 "github.com/opencsg/csghub-errorx/gen/go/csghub/errorx/demo/v1"
+	errorxv1 "github.com/opencsg/csghub-errorx/gen/go/csghub/errorx/v1"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
+)
+
+// result is what one call decoded.
+type result struct {
+	Code         string            `json:"code"`
+	Mode         string            `json:"mode"`
+	Failure      string            `json:"failure,omitempty"`
+	GrpcCode     int               `json:"grpcCode"`
+	Message      string            `json:"message"`
+	DetailTypes  []string          `json:"detailTypes"`
+	DetailErrors []string          `json:"detailErrors"`
+	Reason       string            `json:"reason"`
+	Domain       string            `json:"domain"`
+	Metadata     map[string]string `json:"metadata"`
+	Module       int32             `json:"module"`
+	Number       uint32            `json:"number"`
+	// The catalog enum value of the typed ErrorInfo: GitError.GIT_AUTH_FAILED.
+	Enum          string   `json:"enum"`
+	Value         string   `json:"value"`
+	GitAuthFailed bool     `json:"gitAuthFailed"`
+	Replies       []uint32 `json:"replies,omitempty"`
+}
+
+func decode(err error, r *result) {
+	st, ok := status.FromError(err)
+	if !ok {
+		r.Failure = "not a gRPC status: " + err.Error()
+		return
+	}
+	r.GrpcCode = int(st.Code())
+	r.Message = st.Message()
+	r.DetailTypes, r.DetailErrors = []string{}, []string{}
+	for _, detail := range st.Proto().GetDetails() {
+		r.DetailTypes = append(r.DetailTypes, detail.GetTypeUrl())
+	}
+	for _, detail := range st.Details() {
+		switch d := detail.(type) {
+		case error: // a detail of a type this program has not linked in
+			r.DetailErrors = append(r.DetailErrors, d.Error())
+		case *errdetails.ErrorInfo:
+			r.Reason, r.Domain, r.Metadata = d.GetReason(), d.GetDomain(), d.GetMetadata()
+		case *errorxv1.ErrorInfo:
+			r.Module, r.Number = int32(d.GetModule()), d.GetNumber()
+			if value, ok := catalog.Lookup(d); ok {
+				r.Enum, r.Value = string(value.Parent().Name()), string(value.Name())
+			}
+			// How a client branches on one code: module and number, since
+			// numbers restart in every module.
+			r.GitAuthFailed = d.GetModule() == errorxv1.Module_MODULE_GIT &&
+				errorxv1.GitError(d.GetNumber()) == errorxv1.GitError_GIT_AUTH_FAILED
+		}
+	}
+}
+
+func main() {
+	addr := flag.String("addr", "", "the Demo server, host:port")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// grpc-go 1.33 (Debian 12) has no credentials/insecure package yet.
+	conn, err := grpc.DialContext(ctx, *addr, grpc.WithInsecure(), grpc.WithBlock())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dial:", err)
+		os.Exit(1)
+	}
+	defer conn.Close()
+	demo := demov1.NewDemoClient(conn)
+	out := json.NewEncoder(os.Stdout)
+
+	lines := bufio.NewScanner(os.Stdin)
+	for lines.Scan() {
+		code := strings.TrimSpace(lines.Text())
+		if code == "" {
+			continue
+		}
+		request := &demov1.FailRequest{Code: code, Context: map[string]string{"repo": "ns/name", "caller": "go"}}
+
+		unary := result{Code: code, Mode: "unary"}
+		if _, err := demo.Fail(ctx, request); err != nil {
+			decode(err, &unary)
+		} else {
+			unary.Failure = "the call succeeded"
+		}
+		out.Encode(unary)
+
+		request.MessagesBeforeError = 2
+		stream := result{Code: code, Mode: "stream", Replies: []uint32{}}
+		replies, err := demo.FailStream(ctx, request)
+		for err == nil {
+			var reply *demov1.FailReply
+			if reply, err = replies.Recv(); err == nil {
+				stream.Replies = append(stream.Replies, reply.GetIndex())
+			}
+		}
+		if err == io.EOF {
+			stream.Failure = "the stream succeeded"
+		} else {
+			decode(err, &stream)
+		}
+		out.Encode(stream)
+	}
+}

@@ -1,0 +1,263 @@
+//! The wire format against grpc-go (Debian 12's, 1.33) and Go code that
+//! protoc-gen-go generated from the protos: a Go client of the Rust server,
+//! and a Go server for the Rust client. The Go programs are in
+//! `tests/go/src/errorx-interop/`; `common::go` installs and builds them.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+use common::logs::capture;
+use common::{go, replies_then_error, request, DemoFixture};
+use csghub_errorx::layer::{LogLayer, LogService};
+use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder};
+use csghub_errorx_demo::DemoClient;
+use tonic::transport::Channel;
+use tower::ServiceBuilder;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grpc_go_client_decodes_every_code_without_error_items_unary_and_streaming() {
+    let Some(go) = go::programs() else { return };
+    let server = DemoFixture::start().await;
+    let codes: String = ErrorCode::iter()
+        .map(|c| format!("{}\n", c.as_str()))
+        .collect();
+    let mut client = Command::new(&go.client);
+    client.arg("-addr").arg(server.addr.to_string());
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = client
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the Go client starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(codes.as_bytes())
+            .expect("send codes");
+        child.wait_with_output().expect("the Go client ends")
+    })
+    .await
+    .expect("join");
+    assert!(
+        output.status.success(),
+        "the Go client failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let results: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect();
+    assert_eq!(results.len(), 200, "every code, unary and streaming");
+    for (result, (code, mode)) in results
+        .iter()
+        .zip(ErrorCode::iter().flat_map(|c| [(c, "unary"), (c, "stream")]))
+    {
+        let what = format!("{code:?} {mode}: {result}");
+        assert_eq!(result["code"], code.as_str(), "{what}");
+        assert_eq!(result["mode"], mode, "{what}");
+        assert_eq!(result.get("failure"), None, "{what}");
+        // Every detail decodes: grpc-go found a Go type for each type URL.
+        assert_eq!(result["detailErrors"], serde_json::json!([]), "{what}");
+        let types = result["detailTypes"].as_array().expect("detail types");
+        for url in [
+            "type.googleapis.com/google.rpc.ErrorInfo",
+            "type.googleapis.com/csghub.errorx.v1.ErrorInfo",
+        ] {
+            assert!(types.iter().any(|t| t == url), "{url} in {what}");
+        }
+        assert_eq!(result["grpcCode"], code.grpc_code() as i32, "{what}");
+        assert_eq!(result["message"], code.description(), "{what}");
+        assert_eq!(result["reason"], code.reason(), "{what}");
+        assert_eq!(result["domain"], StatusEncoder::DEFAULT_DOMAIN, "{what}");
+        assert_eq!(
+            result["metadata"],
+            serde_json::json!({"repo": "ns/name", "caller": "go"}),
+            "{what}"
+        );
+        assert_eq!(result["module"], code.module().as_i32(), "{what}");
+        assert_eq!(result["number"], code.number(), "{what}");
+        // The generated catalog enum value of the typed ErrorInfo is the
+        // code, and the generated constants compare as Go code does.
+        assert_eq!(
+            result["enum"],
+            common::catalog_enum_name(code.module()),
+            "{what}"
+        );
+        assert_eq!(result["value"], code.reason(), "{what}");
+        assert_eq!(
+            result["gitAuthFailed"],
+            code == ErrorCode::GIT_AUTH_FAILED,
+            "{what}"
+        );
+        if mode == "stream" {
+            assert_eq!(result["replies"], serde_json::json!([0, 1]), "{what}");
+        }
+    }
+}
+
+/// The Go Demo server on a loopback port. Killed when dropped.
+struct GoServer {
+    child: Child,
+    url: String,
+}
+
+impl Drop for GoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl GoServer {
+    fn start(go: &go::Programs) -> GoServer {
+        let mut child = Command::new(&go.server)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the Go server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("a line");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected {line:?}"));
+        let url = format!("http://{addr}");
+        GoServer { child, url }
+    }
+
+    async fn client(&self) -> DemoClient<LogService<Channel>> {
+        let channel = Channel::from_shared(self.url.clone())
+            .expect("url")
+            .connect()
+            .await
+            .expect("connect");
+        DemoClient::new(
+            ServiceBuilder::new()
+                .layer(LogLayer::client())
+                .service(channel),
+        )
+    }
+}
+
+#[tokio::test]
+async fn a_catalog_code_from_a_grpc_go_server_decodes_into_the_error_code() {
+    let Some(go) = go::programs() else { return };
+    let (logs, _guard) = capture();
+    let server = GoServer::start(go);
+    let status = server
+        .client()
+        .await
+        .fail(request("GIT_AUTH_FAILED", &[("repo", "ns/name")], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert!(error.is(ErrorCode::GIT_AUTH_FAILED), "{error:?}");
+    assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
+    assert_eq!(error.message(), ErrorCode::GIT_AUTH_FAILED.description());
+    assert_eq!(error.domain(), Some(StatusEncoder::DEFAULT_DOMAIN));
+    assert_eq!(error.context().get("repo"), Some("ns/name"));
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("GIT-ERR-8"));
+    assert_eq!(event.field("reason"), Some("GIT_AUTH_FAILED"));
+}
+
+#[tokio::test]
+async fn a_code_newer_than_this_build_from_a_grpc_go_server_is_kept_with_its_number() {
+    let Some(go) = go::programs() else { return };
+    let (logs, _guard) = capture();
+    let server = GoServer::start(go);
+    let status = server
+        .client()
+        .await
+        .fail(request("FUTURE", &[("repo", "ns/name")], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), None);
+    let code = error.unknown_code().expect("an unknown code");
+    assert_eq!((code.module(), code.number()), (Module::GIT, 99));
+    assert_eq!(error.reason(), "GIT_LFS_QUOTA_GONE");
+    assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
+    assert_eq!(error.grpc_code(), tonic::Code::ResourceExhausted);
+    assert_eq!(error.context().get("repo"), Some("ns/name"));
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("GIT-ERR-99"));
+    assert_eq!(event.field("reason"), Some("GIT_LFS_QUOTA_GONE"));
+}
+
+#[tokio::test]
+async fn a_foreign_domain_from_a_grpc_go_server_is_not_mistaken_for_the_catalog() {
+    let Some(go) = go::programs() else { return };
+    let server = GoServer::start(go);
+    let status = server
+        .client()
+        .await
+        .fail(request("FOREIGN", &[], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), None);
+    assert_eq!(error.unknown_code(), None);
+    assert_eq!(error.reason(), "FORBIDDEN");
+    assert_eq!(error.domain(), Some("pubsub.googleapis.com"));
+    assert_eq!(error.grpc_code(), tonic::Code::PermissionDenied);
+    assert_eq!(error.message(), "go says: not yours");
+}
+
+#[tokio::test]
+async fn a_grpc_go_stream_failure_decodes_from_the_trailers() {
+    let Some(go) = go::programs() else { return };
+    let (logs, _guard) = capture();
+    let server = GoServer::start(go);
+    let mut stream = server
+        .client()
+        .await
+        .fail_stream(request("CLUSTER_UNAVAILABLE", &[("task", "t-1")], 3))
+        .await
+        .expect("the stream starts")
+        .into_inner();
+    let (replies, status) = replies_then_error(&mut stream).await;
+    assert_eq!(replies, [0, 1, 2]);
+    let error = Error::from_status(&status);
+    assert!(error.is(ErrorCode::CLUSTER_UNAVAILABLE), "{error:?}");
+    assert_eq!(error.context().get("task"), Some("t-1"));
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("TASK-ERR-5"));
+    assert_eq!(event.field("outcome"), Some("status"));
+}
+
+#[tokio::test]
+async fn a_grpc_go_status_without_details_keeps_its_code_and_message() {
+    let Some(go) = go::programs() else { return };
+    let server = GoServer::start(go);
+    let status = server
+        .client()
+        .await
+        .fail(request("PLAIN", &[], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), None);
+    assert_eq!(error.unknown_code(), None);
+    assert_eq!(error.grpc_code(), tonic::Code::Unavailable);
+    assert_eq!(error.message(), "go says: try later");
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
+}
