@@ -20,18 +20,21 @@ impl Error {
     ///     .with_detail(ResourceInfo::new("repository", "ns/name").with_owner("org:opencsg"));
     /// assert_eq!(error.resource_info().unwrap().owner(), "org:opencsg");
     /// ```
+    #[inline]
     pub fn with_detail(mut self, detail: impl Into<Detail>) -> Error {
         self.details_mut().set(detail.into());
         self
     }
 
     /// Adds `RetryInfo`: the client should wait `delay` before retrying.
+    #[inline]
     pub fn with_retry_delay(self, delay: Duration) -> Error {
         self.with_detail(RetryInfo::new(delay))
     }
 
     /// Adds a `BadRequest` field violation: `field` (a path such as
     /// `repo.name`) is wrong, and why. Violations add up.
+    #[inline]
     pub fn with_field_violation(
         mut self,
         field: impl Into<String>,
@@ -45,6 +48,7 @@ impl Error {
     }
 
     /// Adds `ResourceInfo`: which resource was not found or refused.
+    #[inline]
     pub fn with_resource(
         self,
         resource_type: impl Into<String>,
@@ -55,6 +59,7 @@ impl Error {
 
     /// Adds a `PreconditionFailure` violation: a precondition of type
     /// `kind` on `subject` failed, and how. Violations add up.
+    #[inline]
     pub fn with_precondition_violation(
         mut self,
         kind: impl Into<String>,
@@ -70,6 +75,7 @@ impl Error {
 
     /// Adds a `QuotaFailure` violation: `subject` exceeded a quota, as
     /// `description` says. Violations add up.
+    #[inline]
     pub fn with_quota_violation(
         mut self,
         subject: impl Into<String>,
@@ -83,11 +89,13 @@ impl Error {
     }
 
     /// Adds `RequestInfo` with a request or trace id.
+    #[inline]
     pub fn with_request_id(self, request_id: impl Into<String>) -> Error {
         self.with_detail(RequestInfo::new(request_id))
     }
 
     /// Adds a `Help` link. Links add up.
+    #[inline]
     pub fn with_help_link(
         mut self,
         description: impl Into<String>,
@@ -101,6 +109,7 @@ impl Error {
     }
 
     /// Adds a `LocalizedMessage`: `message` for end users in `locale`.
+    #[inline]
     pub fn with_localized_message(
         self,
         locale: impl Into<String>,
@@ -111,6 +120,7 @@ impl Error {
 
     /// Adds `DebugInfo`. It is sent only by an encoder that opted in with
     /// [`StatusEncoder::include_debug_info`](crate::StatusEncoder::include_debug_info).
+    #[inline]
     pub fn with_debug_info<S: Into<String>>(
         self,
         detail: impl Into<String>,
@@ -122,6 +132,7 @@ impl Error {
     /// Adds a detail of a message type of your own: it is sent after the
     /// standard details, and dropped before them when the status is over
     /// budget. Read it back with [`RawDetail::to_message`].
+    #[inline]
     pub fn with_custom_detail<M: prost::Name>(self, message: &M) -> Error {
         self.with_detail(RawDetail::from_message(message))
     }

@@ -98,6 +98,7 @@ impl std::error::Error for Error {
 impl Error {
     /// An error with `code`, its catalog description as message, and no
     /// context. Does not allocate.
+    #[inline]
     pub fn new(code: ErrorCode) -> Error {
         Error {
             code: Some(code),
@@ -129,6 +130,7 @@ impl Error {
 
     /// Replaces the public message. It is sent to the peer: put no secrets
     /// in it, and put each dynamic part into the context too (AIP-193).
+    #[inline]
     pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Error {
         self.message = message.into();
         self
@@ -137,12 +139,14 @@ impl Error {
     /// Sets a context entry to any `Display` value. A key set twice keeps
     /// the last value; a key that is not a valid metadata key is escaped.
     /// See [`Context`].
+    #[inline]
     pub fn with_context(mut self, key: impl AsRef<str>, value: impl fmt::Display) -> Error {
         self.context.insert(key, value);
         self
     }
 
     /// Sets every entry of `entries`, as [`Error::with_context`] does.
+    #[inline]
     pub fn with_context_entries<K: AsRef<str>, V: fmt::Display>(
         mut self,
         entries: impl IntoIterator<Item = (K, V)>,
@@ -162,6 +166,7 @@ impl Error {
 
     /// Sets the cause. It is reachable through
     /// [`source`](std::error::Error::source) and logged, never sent.
+    #[inline]
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
         self.source = Some(Arc::new(source));
         self

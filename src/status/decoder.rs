@@ -11,7 +11,7 @@ use crate::details::{DetailKind, Details};
 use crate::error::received::Received;
 use crate::error::DecodedParts;
 use crate::truncate::{floor_char_boundary, truncate};
-use crate::wire::{map_entry, FieldReader, FieldValue, WireError};
+use crate::wire::{FieldReader, FieldValue, Utf8Message, WireError};
 use crate::{
     Context, DecodeProblem, Error, ErrorCode, Module, RawDetail, UnknownCode, CATALOG_DOMAIN,
 };
@@ -374,6 +374,7 @@ fn read_typed(bytes: &[u8]) -> Result<Typed<'_>, WireError> {
     };
     let mut context = Context::new();
     let mut old_form = false;
+    let text = Utf8Message::new(bytes);
     for field in FieldReader::new(bytes) {
         match field? {
             (1, FieldValue::Varint(value)) => typed.module = Module::from_i32(value as i32),
@@ -382,12 +383,12 @@ fn read_typed(bytes: &[u8]) -> Result<Typed<'_>, WireError> {
                     .map_err(|_| WireError::Malformed("number is not a uint32"))?
             }
             (3, FieldValue::Bytes(value)) => {
-                typed.code_str = crate::wire::utf8(value)?;
+                typed.code_str = text.str(value)?;
                 old_form = true;
             }
             (4, FieldValue::Bytes(_)) => old_form = true,
             (5, FieldValue::Bytes(entry)) => {
-                let (key, value) = map_entry(entry)?;
+                let (key, value) = text.map_entry(entry)?;
                 context.push_unsorted(key, value);
                 old_form = true;
             }
@@ -419,16 +420,13 @@ fn read_google(bytes: &[u8], want_context: bool) -> Result<Google<'_>, WireError
         // an entry takes at least 4 bytes of it: room for all at once.
         google.context = Context::with_capacity(bytes.len(), bytes.len() / 16 + 1);
     }
+    let text = Utf8Message::new(bytes);
     for field in FieldReader::new(bytes) {
         match field? {
-            (1, FieldValue::Bytes(value)) => google.reason = crate::wire::utf8(value)?,
-            // The catalog's domain, the usual one, needs no UTF-8 check.
-            (2, FieldValue::Bytes(value)) if value == CATALOG_DOMAIN.as_bytes() => {
-                google.domain = CATALOG_DOMAIN
-            }
-            (2, FieldValue::Bytes(value)) => google.domain = crate::wire::utf8(value)?,
+            (1, FieldValue::Bytes(value)) => google.reason = text.str(value)?,
+            (2, FieldValue::Bytes(value)) => google.domain = text.str(value)?,
             (3, FieldValue::Bytes(entry)) if want_context => {
-                let (key, value) = map_entry(entry)?;
+                let (key, value) = text.map_entry(entry)?;
                 google.context.push_unsorted(key, value);
             }
             _ => {}
