@@ -14,6 +14,8 @@ use crate::Error;
 
 /// The longest context value written into a log line.
 const MAX_LOGGED_VALUE_LEN: usize = 128;
+/// The longest message or source chain written into a log line.
+const MAX_LOGGED_TEXT_LEN: usize = 512;
 /// The most context entries written into a log line.
 const MAX_LOGGED_CONTEXT_ENTRIES: usize = 8;
 
@@ -73,11 +75,12 @@ impl HttpEvent<'_> {
                 .map(|c| c.module())
                 .or_else(|| e.unknown_code().map(|c| c.module()))
         });
-        let message = error.map(|e| Escaped(e.message()));
+        // Quoted and escaped as `Debug` writes a `str`, like the gRPC
+        // event's message, and cut.
+        let message = error.map(|e| truncate(e.message(), MAX_LOGGED_TEXT_LEN));
         let context = error.and_then(HttpEvent::context);
-        let context = context.as_deref().map(Escaped);
         let source = error.and_then(HttpEvent::source_chain);
-        let source = source.as_deref().map(Escaped);
+        let source = source.as_deref().map(|s| truncate(s, MAX_LOGGED_TEXT_LEN));
         let route = self.route.map(Escaped);
         let failed =
             self.status.is_client_error() || self.status.is_server_error() || error.is_some();
@@ -98,9 +101,9 @@ impl HttpEvent<'_> {
                     code = code.map(tracing::field::display),
                     reason = reason.map(tracing::field::display),
                     module = module.map(tracing::field::display),
-                    error.message = message.map(tracing::field::display),
-                    context = context.map(tracing::field::display),
-                    error.source = source.map(tracing::field::display),
+                    error.message = message.as_deref(),
+                    context = context.as_deref(),
+                    error.source = source.as_deref(),
                     latency_ms = self.latency.as_secs_f64() * 1000.0,
                     "{text}"
                 )
