@@ -75,8 +75,8 @@ impl HttpEvent<'_> {
                 .map(|c| c.module())
                 .or_else(|| e.unknown_code().map(|c| c.module()))
         });
-        // Quoted and escaped as `Debug` writes a `str`, like the gRPC
-        // event's message, and cut.
+        // Quoted and escaped as `Debug` writes a `str` (as the gRPC event's
+        // message is), whatever the subscriber, and cut.
         let message = error.map(|e| truncate(e.message(), MAX_LOGGED_TEXT_LEN));
         let context = error.and_then(HttpEvent::context);
         let source = error.and_then(HttpEvent::source_chain);
@@ -101,9 +101,9 @@ impl HttpEvent<'_> {
                     code = code.map(tracing::field::display),
                     reason = reason.map(tracing::field::display),
                     module = module.map(tracing::field::display),
-                    error.message = message.as_deref(),
-                    context = context.as_deref(),
-                    error.source = source.as_deref(),
+                    error.message = message.as_deref().map(tracing::field::debug),
+                    context = context.as_deref().map(tracing::field::debug),
+                    error.source = source.as_deref().map(tracing::field::debug),
                     latency_ms = self.latency.as_secs_f64() * 1000.0,
                     "{text}"
                 )

@@ -1,6 +1,7 @@
 //! Real tonic servers on 127.0.0.1 for the integration tests.
 #![allow(dead_code)] // each test binary uses its own part
 
+pub mod http;
 pub mod logs;
 pub mod python;
 pub mod raw_h2;

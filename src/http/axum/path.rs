@@ -2,7 +2,7 @@
 
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::PathRejection;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, RawPathParams};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -34,12 +34,22 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Path<T>, Error> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Path(value)),
-            Err(rejection) => Err(path_error(rejection)),
+            Err(rejection) => {
+                // A single value (`Path<u32>`) fails without its key; the
+                // route's only parameter is it.
+                let only_key = match RawPathParams::from_request_parts(parts, state).await {
+                    Ok(params) if params.iter().count() == 1 => {
+                        params.iter().next().map(|(key, _)| key.to_string())
+                    }
+                    _ => None,
+                };
+                Err(path_error(rejection, only_key))
+            }
         }
     }
 }
 
-fn path_error(rejection: PathRejection) -> Error {
+fn path_error(rejection: PathRejection, only_key: Option<String>) -> Error {
     let PathRejection::FailedToDeserializePathParams(failure) = rejection else {
         return Error::new(ErrorCode::INTERNAL_SERVER_ERROR).with_source(rejection);
     };
@@ -52,7 +62,7 @@ fn path_error(rejection: PathRejection) -> Error {
         | ErrorKind::InvalidUtf8InPathParam { key }
         | ErrorKind::DeserializeError { key, .. } => key.clone(),
         ErrorKind::ParseErrorAtIndex { index, .. } => index.to_string(),
-        _ => "path".to_string(),
+        _ => only_key.unwrap_or_else(|| "path".to_string()),
     };
     field_error(ErrorCode::ERR_REQ_PARAM_INVALID, &field, &description)
 }
