@@ -201,7 +201,20 @@ struct TypeUrl<'a>(&'a str);
 
 impl Serialize for TypeUrl<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&format_args!("{}{}", crate::wire::TYPE_URL_PREFIX, self.0))
+        // The types written most, as whole strings: one write, no
+        // formatting.
+        let whole = match self.0 {
+            GOOGLE_ERROR_INFO => "type.googleapis.com/google.rpc.ErrorInfo",
+            TYPED_ERROR_INFO => "type.googleapis.com/csghub.errorx.v1.ErrorInfo",
+            "google.rpc.RetryInfo" => "type.googleapis.com/google.rpc.RetryInfo",
+            "google.rpc.BadRequest" => "type.googleapis.com/google.rpc.BadRequest",
+            "google.rpc.ResourceInfo" => "type.googleapis.com/google.rpc.ResourceInfo",
+            name => {
+                return serializer
+                    .collect_str(&format_args!("{}{name}", crate::wire::TYPE_URL_PREFIX))
+            }
+        };
+        serializer.serialize_str(whole)
     }
 }
 

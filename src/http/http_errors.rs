@@ -164,23 +164,43 @@ impl HttpErrors {
             with_error_info: format != BodyFormat::Problem,
             include_debug_info: self.include_debug_info,
         };
+        // Sized once for most errors: the fixed members, the message, and
+        // the context (written twice in the Google shape), with room for
+        // escapes.
+        let context_len: usize = error
+            .context()
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 6)
+            .sum();
+        let mut buf = Vec::with_capacity(384 + error.message().len() + 2 * context_len);
         let written = match format {
-            BodyFormat::Google => serde_json::to_string(&GoogleBody {
-                error,
-                status,
-                details,
-            }),
-            BodyFormat::Csghub => serde_json::to_string(&CsghubBody { error }),
-            BodyFormat::Problem => serde_json::to_string(&ProblemBody {
-                error,
-                status,
-                type_base: &self.problem_type_base,
-                domain: &self.domain,
-                instance,
-                details,
-            }),
+            BodyFormat::Google => serde_json::to_writer(
+                &mut buf,
+                &GoogleBody {
+                    error,
+                    status,
+                    details,
+                },
+            ),
+            BodyFormat::Csghub => serde_json::to_writer(&mut buf, &CsghubBody { error }),
+            BodyFormat::Problem => serde_json::to_writer(
+                &mut buf,
+                &ProblemBody {
+                    error,
+                    status,
+                    type_base: &self.problem_type_base,
+                    domain: &self.domain,
+                    instance,
+                    details,
+                },
+            ),
         };
-        written.unwrap_or_else(|_| fallback_body(status, format))
+        // serde_json writes UTF-8 only; the check is one pass over bytes
+        // already in cache.
+        match written.map(|()| String::from_utf8(buf)) {
+            Ok(Ok(text)) => text,
+            _ => fallback_body(status, format),
+        }
     }
 
     /// Whether a body rendered by default (by `IntoResponse`, without a
