@@ -4,6 +4,10 @@
 //! cargo run --example client -- --addr http://127.0.0.1:50051 GIT-ERR-8 [--stream N] [-c key=value ...]
 //! ```
 //!
+//! With `--http`, calls the same `Fail` as `POST /v1/demo:fail` with a JSON
+//! body, and decodes the JSON error body the same way (add `--problem` to
+//! ask for `application/problem+json`).
+//!
 //! Exits 0 once it has printed the decoded error; 1 if the call did not
 //! fail as the demo service always does, or could not be made.
 
@@ -34,6 +38,12 @@ struct Args {
     /// Sent as `authorization: Bearer TOKEN`.
     #[arg(long)]
     token: Option<String>,
+    /// Call `POST /v1/demo:fail` over HTTP/JSON instead of gRPC.
+    #[arg(long, conflicts_with = "stream")]
+    http: bool,
+    /// With --http, ask for RFC 9457 problem details.
+    #[arg(long, requires = "http")]
+    problem: bool,
 }
 
 fn parse_entry(text: &str) -> Result<(String, String), String> {
@@ -63,6 +73,9 @@ async fn main() -> ExitCode {
 
 /// Makes the call and returns the decoded error.
 async fn run(args: Args) -> Result<Error, String> {
+    if args.http {
+        return run_http(args).await;
+    }
     let channel = Channel::from_shared(args.addr.clone())
         .map_err(|e| e.to_string())?
         .connect()
@@ -107,4 +120,64 @@ async fn run(args: Args) -> Result<Error, String> {
     status
         .map(|status| Error::from_status(&status))
         .ok_or_else(|| "the call did not fail".to_string())
+}
+
+/// `POST /v1/demo:fail` with the request as JSON; decodes the error body.
+async fn run_http(args: Args) -> Result<Error, String> {
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+
+    let context: serde_json::Map<String, serde_json::Value> = args
+        .context
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    let body = serde_json::json!({ "code": args.code, "context": context }).to_string();
+    let uri = format!(
+        "{}{}",
+        args.addr.trim_end_matches('/'),
+        csghub_errorx_demo::http::FAIL_PATH
+    );
+    let mut request = http::Request::post(&uri)
+        .header("content-type", "application/json")
+        .header(
+            "accept",
+            if args.problem {
+                csghub_errorx::http::PROBLEM_JSON
+            } else {
+                "application/json"
+            },
+        );
+    if let Some(token) = &args.token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let request = request
+        .body(Full::new(bytes::Bytes::from(body)))
+        .map_err(|e| format!("cannot make a request to {uri}: {e}"))?;
+    let client = Client::builder(TokioExecutor::new()).build_http();
+    let response = client
+        .request(request)
+        .await
+        .map_err(|e| format!("cannot call {uri}: {e}"))?;
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(|e| format!("cannot read the response of {uri}: {e}"))?
+        .to_bytes();
+    if parts.status.is_success() {
+        return Err("the call did not fail".to_string());
+    }
+    println!("HTTP {}", parts.status);
+    for name in ["content-type", "retry-after", "www-authenticate"] {
+        if let Some(value) = parts.headers.get(name) {
+            println!("{name}: {}", String::from_utf8_lossy(value.as_bytes()));
+        }
+    }
+    Ok(Error::from_http_response(
+        parts.status,
+        &parts.headers,
+        &body,
+    ))
 }

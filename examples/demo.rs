@@ -3,20 +3,23 @@
 //! Starts the `Demo` and `Repos` services in-process on an ephemeral
 //! loopback port, behind the server log layer, and calls them through a
 //! client behind the client log layer. For each call it prints the log
-//! lines both layers wrote and what the client decoded.
+//! lines both layers wrote and what the client decoded. Last, it calls
+//! `Demo.Fail` over HTTP/JSON on the same port, and decodes the JSON.
 
 use std::collections::BTreeMap;
 
-use csghub_errorx::layer::LogLayer;
+use axum::error_handling::HandleErrorLayer;
+use csghub_errorx::http::HttpErrors;
+use csghub_errorx::layer::{BoxError, LogLayer};
 use csghub_errorx::Error;
 use csghub_errorx_demo::{
     DemoClient, DemoServer, DemoService, FailRequest, GetFileRequest, RepoService, ReposClient,
     ReposServer,
 };
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_stream::StreamExt;
-use tonic::transport::{Channel, Server};
+use tonic::service::Routes;
+use tonic::transport::Channel;
 use tower::ServiceBuilder;
 
 /// Context entries of a demo call.
@@ -33,14 +36,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    tokio::spawn(
-        Server::builder()
-            .layer(LogLayer::server())
-            .add_service(DemoServer::new(DemoService::new()))
-            .add_service(ReposServer::new(RepoService::with_sample_data()))
-            .serve_with_incoming(TcpListenerStream::new(listener)),
-    );
-    println!("server listening on {addr}\n");
+    // gRPC and HTTP/JSON on one port: tonic's routes as an axum router,
+    // beside the REST `POST /v1/demo:fail`.
+    let grpc = Routes::new(DemoServer::new(DemoService::new()))
+        .add_service(ReposServer::new(RepoService::with_sample_data()))
+        .prepare()
+        .into_axum_router()
+        .reset_fallback()
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: BoxError| async {
+                    tonic::Status::internal("").into_http::<axum::body::Body>()
+                }))
+                .layer(LogLayer::server()),
+        );
+    let rest = csghub_errorx_demo::http::router()
+        .fallback(csghub_errorx::http::fallback)
+        .layer(HttpErrors::new().into_layer());
+    tokio::spawn(async move { axum::serve(listener, grpc.merge(rest)).await });
+    println!("server listening on {addr} (gRPC and HTTP/JSON)\n");
 
     let channel = Channel::from_shared(format!("http://{addr}"))?
         .connect()
@@ -126,7 +140,43 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Err(status) => show(&Error::from_status(&status)),
         }
     }
+
+    heading("POST /v1/demo:fail over HTTP/JSON, on the same port: REQ-ERR-10");
+    let body = r#"{"code":"REQ-ERR-10","context":{"limit":"100/min"}}"#;
+    println!("request: {body}");
+    let (status, headers, body) =
+        post_json(addr, csghub_errorx_demo::http::FAIL_PATH, body).await?;
+    println!("HTTP {status}");
+    for name in ["content-type", "retry-after"] {
+        if let Some(value) = headers.get(name) {
+            println!("{name}: {}", value.to_str().unwrap_or("?"));
+        }
+    }
+    println!("{}", String::from_utf8_lossy(&body));
+    show(&Error::from_http_response(status, &headers, &body));
     Ok(())
+}
+
+/// POSTs `body` as JSON with hyper's client; the response's parts.
+async fn post_json(
+    addr: std::net::SocketAddr,
+    path: &str,
+    body: &'static str,
+) -> Result<(http::StatusCode, http::HeaderMap, bytes::Bytes), Box<dyn std::error::Error>> {
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+
+    let request = http::Request::post(format!("http://{addr}{path}"))
+        .header("content-type", "application/json")
+        .body(Full::new(bytes::Bytes::from_static(body.as_bytes())))?;
+    let client = Client::builder(TokioExecutor::new()).build_http();
+    let (parts, body) = client.request(request).await?.into_parts();
+    Ok((
+        parts.status,
+        parts.headers,
+        body.collect().await?.to_bytes(),
+    ))
 }
 
 fn heading(text: &str) {

@@ -71,3 +71,60 @@ pub fn http_status(code: tonic::Code) -> StatusCode {
         Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
+
+/// The gRPC code for an HTTP status, for an error body that names none: the
+/// inverse of [`http_status`] where it is one to one, and the classes of
+/// Google's API clients elsewhere (`409` → `ABORTED`, `412` →
+/// `FAILED_PRECONDITION`, `502` → `UNAVAILABLE`, as gRPC's own HTTP
+/// mapping treats a bad gateway). Other statuses, successes among them
+/// (an error body never has one), are `UNKNOWN`.
+///
+/// ```
+/// use csghub_errorx::grpc_code::from_http_status;
+/// use http::StatusCode;
+///
+/// assert_eq!(from_http_status(StatusCode::NOT_FOUND), tonic::Code::NotFound);
+/// assert_eq!(from_http_status(StatusCode::BAD_GATEWAY), tonic::Code::Unavailable);
+/// assert_eq!(from_http_status(StatusCode::IM_A_TEAPOT), tonic::Code::Unknown);
+/// ```
+pub fn from_http_status(status: StatusCode) -> tonic::Code {
+    use tonic::Code::*;
+    match status.as_u16() {
+        400 => InvalidArgument,
+        401 => Unauthenticated,
+        403 => PermissionDenied,
+        404 => NotFound,
+        408 | 504 => DeadlineExceeded,
+        409 => Aborted,
+        412 => FailedPrecondition,
+        416 => OutOfRange,
+        429 => ResourceExhausted,
+        499 => Cancelled,
+        500 => Internal,
+        501 => Unimplemented,
+        502 | 503 => Unavailable,
+        _ => Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_but_the_shared_statuses_maps_back_to_itself() {
+        for code in (0..=16).map(tonic::Code::from_i32) {
+            let back = from_http_status(http_status(code));
+            match code {
+                // 400, 409 and 500 are shared by several codes.
+                tonic::Code::FailedPrecondition
+                | tonic::Code::OutOfRange
+                | tonic::Code::AlreadyExists
+                | tonic::Code::Unknown
+                | tonic::Code::DataLoss
+                | tonic::Code::Ok => {}
+                _ => assert_eq!(back, code, "{code:?}"),
+            }
+        }
+    }
+}

@@ -47,11 +47,19 @@
 //!
 //! # Features
 //! - `derive` (default): `#[derive(CatalogError)]`.
+//! - `serde`: `Serialize`/`Deserialize` for [`ErrorCode`] and
+//!   [`UnknownCode`] (as code strings) and [`Context`] (as an object).
+//! - `json`: HTTP/JSON errors on `http` types, rendered as AIP-193, CSGHub
+//!   or RFC 9457 JSON and decoded back from any of them; see [`http`].
+//! - `axum`: `IntoResponse` for [`Error`], and extractors and a fallback
+//!   whose rejections are catalog errors.
 //!
 //! # Modules
 //! - [`layer`]: the tower layers that log and count every RPC.
 //! - [`auth`]: bearer-token checks with the catalog's auth errors.
 //! - [`details`]: the standard `google.rpc` details as value types.
+//! - `http` (feature `json`): errors over HTTP/JSON, for REST clients and
+//!   browsers.
 //! - [`proto`]: the generated protobuf types, and the proto include
 //!   directory for your own protos.
 
@@ -63,9 +71,13 @@ mod catalog;
 pub mod details;
 mod error;
 pub mod grpc_code;
+#[cfg(feature = "json")]
+pub mod http;
 pub mod layer;
 mod locale;
 pub mod proto;
+#[cfg(feature = "serde")]
+mod serde_support;
 mod status;
 mod text;
 mod truncate;

@@ -49,6 +49,12 @@ fn the_demo_round_trips_real_errors_and_exits_0() {
         "code:        GIT-ERR-13",
         "code:        AUTH-ERR-2",
         "code:        SYS-ERR-2",
+        // The REST call on the same port, and its decoded error.
+        "POST /v1/demo:fail over HTTP/JSON",
+        "HTTP 429 Too Many Requests",
+        "retry-after: 1",
+        r#"{"error":{"code":429,"#,
+        "limit = 100/min",
     ] {
         assert!(
             stdout.contains(expected),
@@ -59,6 +65,7 @@ fn the_demo_round_trips_real_errors_and_exits_0() {
     assert!(stdout.contains("csghub_errorx::server: rpc failed"));
     assert!(stdout.contains("csghub_errorx::client: rpc failed"));
     assert!(stdout.contains("code=SYS-ERR-2"));
+    assert!(stdout.contains("csghub_errorx::http: request failed"));
     // The storage cause is in the server's log line, and nowhere else.
     let cause = "input/output error";
     let lines_with_cause: Vec<&str> = stdout.lines().filter(|l| l.contains(cause)).collect();
@@ -175,4 +182,42 @@ fn the_server_with_auth_rejects_calls_without_the_token() {
 fn the_client_exits_1_when_it_cannot_connect() {
     let out = client("127.0.0.1:1", &["GIT-ERR-8"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn the_client_over_http_decodes_the_csghub_envelope_from_the_same_port() {
+    let mut server = start_server(&["--json-shape", "csghub"]);
+    let out = client(&server.addr, &["--http", "GIT-ERR-8", "-c", "repo=ns/name"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("HTTP 401 Unauthorized"), "{stdout}");
+    assert!(stdout.contains("www-authenticate: Bearer"), "{stdout}");
+    assert!(stdout.contains("code:        GIT-ERR-8"), "{stdout}");
+    assert!(stdout.contains("repo = ns/name"), "{stdout}");
+    // gRPC on the same port still works.
+    let grpc = client(&server.addr, &["GIT-ERR-9"]);
+    assert!(String::from_utf8_lossy(&grpc.stdout).contains("code:        GIT-ERR-9"));
+    let line = server_log_line(&mut server, "csghub_errorx::http");
+    assert!(line.contains("http.route=/v1/demo:fail"), "{line}");
+    assert!(line.contains("code=GIT-ERR-8"), "{line}");
+}
+
+#[test]
+fn the_client_over_http_asks_for_problem_details_and_the_server_checks_the_token() {
+    let server = start_server(&["--auth-token", "s3cret"]);
+    let denied = client(&server.addr, &["--http", "GIT-ERR-8", "--problem"]);
+    let stdout = String::from_utf8_lossy(&denied.stdout);
+    assert!(
+        stdout.contains("content-type: application/problem+json"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("code:        AUTH-ERR-5"), "{stdout}");
+    let allowed = client(&server.addr, &["--http", "REQ-ERR-10", "--token", "s3cret"]);
+    let stdout = String::from_utf8_lossy(&allowed.stdout);
+    assert!(stdout.contains("retry-after: 1"), "{stdout}");
+    assert!(stdout.contains("code:        REQ-ERR-10"), "{stdout}");
 }

@@ -274,3 +274,96 @@ async fn a_python_stream_failure_decodes_from_the_trailers() {
     assert_eq!(event.field("code"), Some("TASK-ERR-5"));
     assert_eq!(event.field("outcome"), Some("status"));
 }
+
+/// Every detail the HTTP/JSON renderer writes, ParseDict'ed by Python's
+/// `json_format` into its message and written back identically.
+#[test]
+fn python_json_format_accepts_every_rendered_detail_exactly() {
+    use csghub_errorx::http::HttpErrors;
+
+    let errors = HttpErrors::new().include_debug_info(true);
+    let headers = http::HeaderMap::new();
+    let mut details: Vec<serde_json::Value> = Vec::new();
+    let mut add = |error: &Error| {
+        let body: serde_json::Value =
+            serde_json::from_str(errors.render(error, &headers).body()).expect("JSON");
+        for detail in body["error"]["details"].as_array().expect("details") {
+            let type_url = detail["@type"].as_str().expect("@type");
+            if type_url.contains("google.rpc.") || type_url.contains("csghub.errorx.v1.") {
+                details.push(detail.clone());
+            }
+        }
+    };
+    for code in ErrorCode::iter() {
+        add(&Error::new(code)
+            .with_context("repo", "ns/x")
+            .with_context("attempt", 2));
+    }
+    add(&common::http::rich_error());
+    // A QuotaViolation with the proto's newer fields, int64s among them.
+    let quota = serde_json::json!({"code": 8, "message": "m", "details": [
+        {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{
+            "subject": "project:p", "description": "d", "apiService": "hub.example.com",
+            "quotaMetric": "hub.example.com/gpus", "quotaId": "GPUS-PER-REGION",
+            "quotaDimensions": {"region": "cn-north", "family": "a100"},
+            "quotaValue": "8", "futureQuotaValue": "0"}]},
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.000250s"},
+        {"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [{"field": "f",
+            "reason": "TOO_LONG", "localizedMessage": {"locale": "zh-CN", "message": "太长"}}]}]});
+    add(&Error::from_http_response(
+        http::StatusCode::TOO_MANY_REQUESTS,
+        &http::HeaderMap::new(),
+        quota.to_string().as_bytes(),
+    ));
+    // An unknown module's typed ErrorInfo: the module by number.
+    let newer = serde_json::json!({"code": 5, "message": "m", "details": [
+        {"@type": "type.googleapis.com/csghub.errorx.v1.ErrorInfo", "module": 42, "number": 3}]});
+    add(&Error::from_http_response(
+        http::StatusCode::NOT_FOUND,
+        &http::HeaderMap::new(),
+        newer.to_string().as_bytes(),
+    ));
+
+    let input = serde_json::to_vec(&details).expect("JSON");
+    let mut child = python::command("json_details.py")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&input)
+        .expect("send details");
+    let output = child.wait_with_output().expect("python ends");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok ")).count(),
+        details.len()
+    );
+    for kind in [
+        "ErrorInfo",
+        "RetryInfo",
+        "BadRequest",
+        "ResourceInfo",
+        "PreconditionFailure",
+        "QuotaFailure",
+        "RequestInfo",
+        "LocalizedMessage",
+        "Help",
+        "DebugInfo",
+    ] {
+        assert!(
+            stdout.contains(&format!("google.rpc.{kind}\n")),
+            "no {kind} checked:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("csghub.errorx.v1.ErrorInfo"));
+}

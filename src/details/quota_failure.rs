@@ -75,6 +75,12 @@ impl QuotaViolation {
     pub fn description(&self) -> &str {
         &self.0.description
     }
+
+    /// Every field, the proto's newer ones included.
+    #[cfg(feature = "json")]
+    pub(crate) fn proto(&self) -> &pb::quota_failure::Violation {
+        &self.0
+    }
 }
 
 impl WireMessage for QuotaFailure {

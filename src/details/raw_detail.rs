@@ -18,6 +18,8 @@ use bytes::Bytes;
 pub struct RawDetail {
     type_url: String,
     value: Bytes,
+    /// The detail as a JSON object, when it came in a JSON body.
+    json: Option<String>,
 }
 
 impl RawDetail {
@@ -27,6 +29,18 @@ impl RawDetail {
         RawDetail {
             type_url: type_url.into(),
             value: value.into(),
+            json: None,
+        }
+    }
+
+    /// A detail that came in a JSON body as `json`, an object in proto3
+    /// JSON, of a type this build cannot turn back into protobuf bytes.
+    #[cfg(feature = "json")]
+    pub(crate) fn from_json(type_url: impl Into<String>, json: String) -> RawDetail {
+        RawDetail {
+            type_url: type_url.into(),
+            value: Bytes::new(),
+            json: Some(json),
         }
     }
 
@@ -57,8 +71,18 @@ impl RawDetail {
         self.type_url.rsplit('/').next().unwrap_or_default()
     }
 
-    /// The encoded message.
+    /// The encoded message. Empty for a detail decoded from a JSON body
+    /// without its bytes (see [`RawDetail::json`]).
     pub fn value(&self) -> &[u8] {
         &self.value
+    }
+
+    /// The detail as the JSON object it came in (`{"@type":…, …}`), for a
+    /// detail decoded from an HTTP/JSON body whose type this build does not
+    /// know and that did not carry its bytes as `"value"`. Rendered back as
+    /// it came; sent over gRPC with an empty value, since this build cannot
+    /// encode a type it does not know.
+    pub fn json(&self) -> Option<&str> {
+        self.json.as_deref()
     }
 }

@@ -201,9 +201,13 @@ impl Error {
         self.grpc_code
     }
 
-    /// The HTTP status for this error: the catalog's for a catalog code, the
-    /// canonical mapping of [`Error::grpc_code`] otherwise.
+    /// The HTTP status for this error: the peer's for an error decoded from
+    /// an HTTP response, the catalog's for a catalog code, the canonical
+    /// mapping of [`Error::grpc_code`] otherwise.
     pub fn http_status(&self) -> http::StatusCode {
+        if let Some(status) = self.received.as_ref().and_then(|r| r.http_status) {
+            return status;
+        }
         match self.code {
             Some(code) => code.http_status(),
             None => crate::grpc_code::http_status(self.grpc_code),

@@ -20,4 +20,6 @@ pub(crate) struct Received {
     /// The code string an older peer sent for it, at most 64 bytes.
     pub(crate) code_str: Option<String>,
     pub(crate) problems: Vec<DecodeProblem>,
+    /// The HTTP status of the response the error was decoded from.
+    pub(crate) http_status: Option<http::StatusCode>,
 }

@@ -62,4 +62,14 @@ pub enum DecodeProblem {
     /// layer removed it before tonic could panic on it.
     #[error("grpc-status-details-bin is not valid base64 and was removed")]
     InvalidBase64Header,
+    /// An HTTP error body is not JSON, or not a JSON error of a shape this
+    /// library knows (an HTML page from a proxy): the error has the gRPC
+    /// code of the HTTP status.
+    #[error("the HTTP body ({content_type}, {len} bytes) is not a JSON error of a known shape")]
+    UnrecognizedBody {
+        /// The `Content-Type` of the body, cut at 256 bytes; empty if none.
+        content_type: String,
+        /// The length of the body in bytes.
+        len: usize,
+    },
 }

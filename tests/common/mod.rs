@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod go;
+pub mod http;
 pub mod logs;
 pub mod npm;
 pub mod protos;

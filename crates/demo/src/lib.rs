@@ -34,6 +34,8 @@ pub mod proto {
 }
 
 mod fail;
+#[cfg(feature = "http")]
+pub mod http;
 mod repo_error;
 mod repos;
 

@@ -1,0 +1,352 @@
+//! Any JSON error body back into an [`Error`], by its content and shape:
+//! AIP-193's `{"error":{…}}`, the bare `google.rpc.Status` that
+//! grpc-gateway and Envoy's transcoder write, CSGHub's envelope, and RFC
+//! 9457 problem details.
+
+use std::borrow::Cow;
+
+use http::header::{HeaderMap, CONTENT_TYPE};
+use http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::detail_from_json::{read_details, FoundDetails, GoogleInfo};
+use crate::error::received::Received;
+use crate::error::DecodedParts;
+use crate::status::{MAX_CODE_STR_LEN, MAX_DOMAIN_LEN, MAX_REASON_LEN};
+use crate::truncate::{floor_char_boundary, truncate};
+use crate::{Context, DecodeProblem, Error, ErrorCode, StatusDecoder, UnknownCode};
+
+/// The longest body text kept as the message of a plain-text error.
+const MAX_TEXT_MESSAGE_LEN: usize = 256;
+
+impl Error {
+    /// Decodes an HTTP error response with the default [`StatusDecoder`];
+    /// see [`StatusDecoder::decode_http_response`].
+    ///
+    /// ```
+    /// use csghub_errorx::{Error, ErrorCode};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let body = br#"{"code":"GIT-ERR-8","msg":"GIT-ERR-8: git authentication failed","context":{"repo":"ns/x"}}"#;
+    /// let error = Error::from_http_response(StatusCode::UNAUTHORIZED, &HeaderMap::new(), body);
+    /// assert!(error.is(ErrorCode::GIT_AUTH_FAILED));
+    /// assert_eq!(error.context().get("repo"), Some("ns/x"));
+    ///
+    /// // An HTML page from a proxy is no parse failure.
+    /// let error = Error::from_http_response(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>502</html>");
+    /// assert_eq!(error.grpc_code(), tonic::Code::Unavailable);
+    /// assert_eq!(error.code(), None);
+    /// ```
+    pub fn from_http_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        const DEFAULT: StatusDecoder = StatusDecoder::new();
+        DEFAULT.decode_http_response(status, headers, body)
+    }
+}
+
+impl StatusDecoder {
+    /// Decodes an HTTP error response (its status, headers and whole body)
+    /// by the body's content and shape, whatever its `Content-Type`:
+    /// - `{"error":{"code":404,"message":…,"status":"NOT_FOUND","details":[…]}}`
+    ///   (AIP-193, Google's APIs, this library's default);
+    /// - `{"code":5,"message":…,"details":[…]}`, the bare `google.rpc.Status`
+    ///   of grpc-gateway and Envoy's gRPC-JSON transcoder;
+    /// - `{"code":"GIT-ERR-8","msg":…,"context":{…}}`, CSGHub's envelope;
+    /// - RFC 9457 problem details with this library's members.
+    ///
+    /// Details in proto3 JSON become the error's details, with the same
+    /// catalog mapping as [`StatusDecoder::decode`]; a detail of a type this
+    /// build does not know is kept ([`RawDetail::json`](crate::RawDetail::json)).
+    /// Any other body (not JSON, such as a proxy's HTML page, or JSON of
+    /// another shape) gives an error without a catalog code whose gRPC code
+    /// comes from the HTTP status ([`grpc_code::from_http_status`](crate::grpc_code::from_http_status)),
+    /// and a [`DecodeProblem::UnrecognizedBody`]. Never fails and never
+    /// panics. The decoded error keeps the response's HTTP status
+    /// ([`Error::http_status`]).
+    pub fn decode_http_response(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Error {
+        let json = serde_json::from_slice::<Value>(body).ok();
+        let object = json.as_ref().and_then(Value::as_object);
+        let mut decoded = match object.map(Shape::of) {
+            Some(Shape::Google(status_json)) => self.google(status_json, true, status),
+            Some(Shape::BareStatus) => self.google(object.unwrap_or(&Map::new()), false, status),
+            Some(Shape::Csghub) => csghub(object.unwrap_or(&Map::new()), status),
+            Some(Shape::Problem) => self.problem(object.unwrap_or(&Map::new()), status),
+            Some(Shape::Unknown) | None => unrecognized(status, headers, body),
+        };
+        decoded.received.http_status = Some(status);
+        if decoded
+            .code
+            .is_some_and(|c| decoded.received.reason.as_deref() == Some(c.reason()))
+        {
+            decoded.received.reason = None;
+        }
+        Error::from_parts(decoded)
+    }
+
+    /// The AIP-193 `error` object (`http_code`: its `code` is the HTTP
+    /// status), or a bare `google.rpc.Status` (its `code` is the gRPC code).
+    fn google(
+        &self,
+        object: &Map<String, Value>,
+        http_code: bool,
+        status: StatusCode,
+    ) -> DecodedParts {
+        let mut received = Received::default();
+        let grpc_code = match (
+            object.get("status").and_then(Value::as_str),
+            object.get("code"),
+        ) {
+            (Some(name), _) if crate::grpc_code::from_name(name).is_some() => {
+                crate::grpc_code::from_name(name).unwrap_or(tonic::Code::Unknown)
+            }
+            (_, Some(Value::Number(code))) if !http_code => match code.as_i64() {
+                Some(n @ 0..=16) => tonic::Code::from_i32(n as i32),
+                _ => {
+                    received.problems.push(DecodeProblem::MalformedStatus {
+                        reason: format!(
+                            "code {} is not a gRPC code",
+                            truncate(&code.to_string(), 32)
+                        ),
+                    });
+                    crate::grpc_code::from_http_status(status)
+                }
+            },
+            _ => crate::grpc_code::from_http_status(status),
+        };
+        let message = object
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let found = object.get("details").map(read_details).unwrap_or_default();
+        self.assemble(grpc_code, message, found, received)
+    }
+
+    /// Problem details: the catalog's members, and the details.
+    fn problem(&self, object: &Map<String, Value>, status: StatusCode) -> DecodedParts {
+        let text = |name: &str| object.get(name).and_then(Value::as_str);
+        let mut found = object.get("details").map(read_details).unwrap_or_default();
+        // The code member, else the last segment of the type URI.
+        let code_str = text("code").or_else(|| text("type").and_then(|t| t.rsplit('/').next()));
+        if let Some((module, number)) = code_str.and_then(crate::catalog::parse_code_str) {
+            found.typed = Some((module, number));
+        }
+        let reason = text("reason").unwrap_or_default();
+        if !reason.is_empty() {
+            let metadata = object
+                .get("metadata")
+                .and_then(|m| serde::Deserialize::deserialize(m).ok())
+                .unwrap_or_default();
+            found.google = Some(GoogleInfo {
+                reason: reason.to_string(),
+                domain: text("domain").unwrap_or_default().to_string(),
+                metadata,
+            });
+        }
+        let message = text("detail").or_else(|| text("title")).unwrap_or_default();
+        let code = found
+            .typed
+            .and_then(|(module, number)| ErrorCode::from_parts(module, number));
+        let grpc_code = code.map_or_else(
+            || crate::grpc_code::from_http_status(status),
+            |c| c.grpc_code(),
+        );
+        self.assemble(grpc_code, message.to_string(), found, Received::default())
+    }
+
+    /// Maps what was found onto the catalog, as [`StatusDecoder::decode`]
+    /// does: the typed ErrorInfo first, else the ErrorInfo's reason when
+    /// its domain is accepted.
+    fn assemble(
+        &self,
+        grpc_code: tonic::Code,
+        message: String,
+        found: FoundDetails,
+        mut received: Received,
+    ) -> DecodedParts {
+        received.problems.extend(found.problems);
+        let mut code = None;
+        if let Some((module, number)) = found.typed {
+            code = ErrorCode::from_parts(module, number);
+            received.unknown_code = UnknownCode::new(module, number);
+        }
+        let mut context = Context::new();
+        if let Some(google) = found.google {
+            if found.typed.is_none() && self.accepts(&google.domain) {
+                code = ErrorCode::from_reason(&google.reason);
+            }
+            received.reason = Some(keep(
+                &google.reason,
+                MAX_REASON_LEN,
+                "google.rpc.ErrorInfo.reason",
+                &mut received.problems,
+            ));
+            received.domain = Some(Cow::Owned(keep(
+                &google.domain,
+                MAX_DOMAIN_LEN,
+                "google.rpc.ErrorInfo.domain",
+                &mut received.problems,
+            )));
+            context = google.metadata;
+        }
+        DecodedParts {
+            code,
+            grpc_code,
+            message,
+            context,
+            details: Some(Box::new(found.details)),
+            catalog_domain: false,
+            received,
+        }
+    }
+}
+
+/// Which shape a JSON error object has, by its members.
+enum Shape<'a> {
+    /// `{"error":{…}}`, holding the status object.
+    Google(&'a Map<String, Value>),
+    /// `{"code":5,…}`.
+    BareStatus,
+    /// `{"msg":…}`.
+    Csghub,
+    /// `{"type":…}` or `{"title":…}`.
+    Problem,
+    Unknown,
+}
+
+impl Shape<'_> {
+    fn of(object: &Map<String, Value>) -> Shape<'_> {
+        if let Some(Value::Object(status)) = object.get("error") {
+            return Shape::Google(status);
+        }
+        if object.get("msg").is_some_and(Value::is_string) {
+            return Shape::Csghub;
+        }
+        if ["type", "title"]
+            .iter()
+            .any(|m| object.get(*m).is_some_and(Value::is_string))
+        {
+            return Shape::Problem;
+        }
+        if object.get("code").is_some_and(Value::is_number) {
+            return Shape::BareStatus;
+        }
+        Shape::Unknown
+    }
+}
+
+/// CSGHub's envelope: the code string, `msg` (`CODE: text`), and the
+/// context, whose values may be any JSON (non-strings keep their JSON
+/// text).
+fn csghub(object: &Map<String, Value>, status: StatusCode) -> DecodedParts {
+    let mut received = Received::default();
+    // Older CSGHub servers sent an integer code, which names nothing.
+    let code_str = object
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let code = ErrorCode::from_code_str(code_str);
+    if code.is_none() {
+        received.unknown_code = UnknownCode::from_code_str(code_str);
+        if received.unknown_code.is_some() {
+            received.code_str = Some(keep(
+                code_str,
+                MAX_CODE_STR_LEN,
+                "code",
+                &mut received.problems,
+            ));
+        }
+    }
+    let msg = object
+        .get("msg")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let known = code.is_some() || received.unknown_code.is_some();
+    let message = match msg
+        .strip_prefix(code_str)
+        .map(|rest| rest.strip_prefix(": ").unwrap_or(rest))
+    {
+        Some(rest) if known => rest,
+        _ => msg,
+    };
+    let message = match (message, code) {
+        ("", Some(code)) => code.description().to_string(),
+        (message, _) => message.to_string(),
+    };
+    let mut context = Context::new();
+    if let Some(Value::Object(entries)) = object.get("context") {
+        for (key, value) in entries {
+            match value {
+                Value::String(text) => context.push_unsorted(key, text),
+                other => context.push_unsorted(key, &other.to_string()),
+            }
+        }
+        context.sort();
+    }
+    let grpc_code = code.map_or_else(
+        || crate::grpc_code::from_http_status(status),
+        |c| c.grpc_code(),
+    );
+    DecodedParts {
+        code,
+        grpc_code,
+        message,
+        context,
+        details: None,
+        catalog_domain: false,
+        received,
+    }
+}
+
+/// A body of no known shape: the HTTP status's gRPC code, and as message
+/// a short plain-text body, or the status line.
+fn unrecognized(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> DecodedParts {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    let plain_text = content_type.is_empty() || content_type.starts_with("text/plain");
+    let message = match std::str::from_utf8(body) {
+        Ok(text) if plain_text && !text.trim().is_empty() => {
+            truncate(text.trim(), MAX_TEXT_MESSAGE_LEN).into_owned()
+        }
+        _ => format!("HTTP {status}"),
+    };
+    let mut received = Received::default();
+    received.problems.push(DecodeProblem::UnrecognizedBody {
+        content_type: truncate(&content_type, 256).into_owned(),
+        len: body.len(),
+    });
+    DecodedParts {
+        code: None,
+        grpc_code: crate::grpc_code::from_http_status(status),
+        message,
+        context: Context::new(),
+        details: None,
+        catalog_domain: false,
+        received,
+    }
+}
+
+/// `text` as kept: cut to `max_len` bytes, reporting the cut.
+fn keep(
+    text: &str,
+    max_len: usize,
+    field: &'static str,
+    problems: &mut Vec<DecodeProblem>,
+) -> String {
+    if text.len() <= max_len {
+        return text.to_string();
+    }
+    let kept = floor_char_boundary(text, max_len);
+    problems.push(DecodeProblem::Oversized {
+        field,
+        len: text.len(),
+        kept,
+    });
+    text[..kept].to_string()
+}

@@ -1,0 +1,132 @@
+//! [`HttpEvent`]: the one `tracing` event of a completed HTTP request,
+//! like the gRPC layers' (`csghub_errorx::server`), on the target
+//! `csghub_errorx::http`.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use http::{Method, StatusCode};
+use tracing::Level;
+
+use crate::text::Escaped;
+use crate::truncate::truncate;
+use crate::Error;
+
+/// The longest context value written into a log line.
+const MAX_LOGGED_VALUE_LEN: usize = 128;
+/// The longest message or source chain written into a log line.
+const MAX_LOGGED_TEXT_LEN: usize = 512;
+/// The most context entries written into a log line.
+const MAX_LOGGED_CONTEXT_ENTRIES: usize = 8;
+
+/// The parts of the event, borrowed.
+pub(crate) struct HttpEvent<'a> {
+    pub(crate) method: &'a Method,
+    /// The route template that matched (`/v1/repos/{id}`), if known.
+    pub(crate) route: Option<&'a str>,
+    pub(crate) path: &'a str,
+    pub(crate) status: StatusCode,
+    pub(crate) error: Option<&'a Error>,
+    pub(crate) latency: Duration,
+}
+
+impl HttpEvent<'_> {
+    fn context(error: &Error) -> Option<String> {
+        if error.context().is_empty() {
+            return None;
+        }
+        let mut out = String::new();
+        for (key, value) in error.context().iter().take(MAX_LOGGED_CONTEXT_ENTRIES) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let _ = write!(out, "{key}={}", truncate(value, MAX_LOGGED_VALUE_LEN));
+        }
+        let more = error
+            .context()
+            .len()
+            .saturating_sub(MAX_LOGGED_CONTEXT_ENTRIES);
+        if more > 0 {
+            let _ = write!(out, " (+{more} more)");
+        }
+        Some(out)
+    }
+
+    fn source_chain(error: &Error) -> Option<String> {
+        let mut source = std::error::Error::source(error)?;
+        let mut out = source.to_string();
+        while let Some(next) = source.source() {
+            let _ = write!(out, ": {next}");
+            source = next;
+        }
+        Some(out)
+    }
+
+    pub(crate) fn emit(&self, level: Level) {
+        // Everything a peer may control (a forwarded error's code and
+        // reason, the path, messages, context, the source's text) is
+        // escaped and bounded: no peer can forge or flood a log line.
+        let error = self.error;
+        let code = error.and_then(Error::code_str);
+        let code = code.as_deref().map(Escaped);
+        let reason = error.map(|e| Escaped(e.reason()));
+        let module = error.and_then(|e| {
+            e.code()
+                .map(|c| c.module())
+                .or_else(|| e.unknown_code().map(|c| c.module()))
+        });
+        // Quoted and escaped as `Debug` writes a `str` (as the gRPC event's
+        // message is), whatever the subscriber, and cut.
+        let message = error.map(|e| truncate(e.message(), MAX_LOGGED_TEXT_LEN));
+        let context = error.and_then(HttpEvent::context);
+        let source = error.and_then(HttpEvent::source_chain);
+        let source = source.as_deref().map(|s| truncate(s, MAX_LOGGED_TEXT_LEN));
+        let route = self.route.map(Escaped);
+        let failed =
+            self.status.is_client_error() || self.status.is_server_error() || error.is_some();
+        let text = if failed {
+            "request failed"
+        } else {
+            "request succeeded"
+        };
+        macro_rules! event_at {
+            ($level:expr) => {
+                tracing::event!(
+                    target: "csghub_errorx::http",
+                    $level,
+                    http.request.method = %self.method,
+                    http.route = route.map(tracing::field::display),
+                    url.path = %Escaped(self.path),
+                    http.response.status_code = self.status.as_u16(),
+                    code = code.map(tracing::field::display),
+                    reason = reason.map(tracing::field::display),
+                    module = module.map(tracing::field::display),
+                    error.message = message.as_deref().map(tracing::field::debug),
+                    context = context.as_deref().map(tracing::field::debug),
+                    error.source = source.as_deref().map(tracing::field::debug),
+                    latency_ms = self.latency.as_secs_f64() * 1000.0,
+                    "{text}"
+                )
+            };
+        }
+        match level {
+            Level::ERROR => event_at!(Level::ERROR),
+            Level::WARN => event_at!(Level::WARN),
+            Level::INFO => event_at!(Level::INFO),
+            Level::DEBUG => event_at!(Level::DEBUG),
+            _ => event_at!(Level::TRACE),
+        }
+    }
+}
+
+/// Whether an event at `level` would be recorded, so a disabled level costs
+/// no formatting.
+pub(crate) fn enabled(level: Level) -> bool {
+    match level {
+        Level::ERROR => tracing::enabled!(target: "csghub_errorx::http", Level::ERROR),
+        Level::WARN => tracing::enabled!(target: "csghub_errorx::http", Level::WARN),
+        Level::INFO => tracing::enabled!(target: "csghub_errorx::http", Level::INFO),
+        Level::DEBUG => tracing::enabled!(target: "csghub_errorx::http", Level::DEBUG),
+        _ => tracing::enabled!(target: "csghub_errorx::http", Level::TRACE),
+    }
+}

@@ -1,0 +1,276 @@
+//! [`HttpErrors`]: how a server renders errors over HTTP.
+
+use std::borrow::Cow;
+
+use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE};
+use http::{Response, StatusCode};
+
+use super::accept::prefers_problem_json;
+use super::csghub_json::CsghubBody;
+use super::detail_json::DetailsJson;
+use super::google_json::GoogleBody;
+use super::json_shape::{BodyFormat, JsonShape};
+use super::problem_json::ProblemBody;
+use crate::layer::LevelPolicy;
+use crate::Error;
+
+/// How a server renders errors over HTTP: the JSON shape, the
+/// `ErrorInfo.domain`, the problem `type` URIs, whether `DebugInfo` is
+/// sent, and the level each failure is logged at. A value held by the
+/// server (in its [`HttpErrorLayer`](super::HttpErrorLayer), or its
+/// state); nothing is global.
+///
+/// One error renders as
+/// - **status**: the catalog's HTTP status ([`Error::http_status`]);
+/// - **body**: the configured [`JsonShape`], or RFC 9457 problem details
+///   when the request's `Accept` prefers `application/problem+json`;
+/// - **headers**: `Content-Type`, `Vary: Accept`, `Retry-After` (whole
+///   seconds, rounded up) when the error has a `RetryInfo`, and
+///   `WWW-Authenticate: Bearer` on 401.
+///
+/// Rendering never fails: a body that cannot be written (it cannot happen
+/// with this library's types) becomes a minimal body of the same shape.
+/// The error's source is never rendered.
+///
+/// ```
+/// use csghub_errorx::http::{HttpErrors, JsonShape};
+/// use csghub_errorx::{Error, ErrorCode};
+/// use std::time::Duration;
+///
+/// let error = Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED)
+///     .with_context("limit", "100/min")
+///     .with_retry_delay(Duration::from_millis(1500));
+///
+/// let response = HttpErrors::new().render(&error, &http::HeaderMap::new());
+/// assert_eq!(response.status(), http::StatusCode::TOO_MANY_REQUESTS);
+/// assert_eq!(response.headers()["retry-after"], "2");
+/// assert!(response.body().starts_with(r#"{"error":{"code":429,"message":"#));
+///
+/// let csghub = HttpErrors::new().shape(JsonShape::Csghub).render(&error, &http::HeaderMap::new());
+/// let body: serde_json::Value = serde_json::from_str(csghub.body()).unwrap();
+/// assert_eq!(body["code"], "REQ-ERR-10");
+/// assert_eq!(body["msg"], format!("REQ-ERR-10: {}", error.message()));
+/// assert_eq!(body["context"]["limit"], "100/min");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpErrors {
+    shape: JsonShape,
+    domain: Cow<'static, str>,
+    problem_type_base: Cow<'static, str>,
+    include_debug_info: bool,
+    levels: LevelPolicy,
+}
+
+impl HttpErrors {
+    /// The `ErrorInfo.domain` unless set: the catalog's,
+    /// [`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN).
+    pub const DEFAULT_DOMAIN: &'static str = crate::CATALOG_DOMAIN;
+    /// The base of problem `type` URIs unless set: a code's type is this
+    /// and its code string, `https://csghub.opencsg.com/errors/GIT-ERR-8`.
+    /// The URIs identify the problem types (RFC 9457 does not require
+    /// them to resolve); they stay the same across releases.
+    pub const DEFAULT_PROBLEM_TYPE_BASE: &'static str = "https://csghub.opencsg.com/errors/";
+
+    /// The Google AIP-193 shape, the catalog's domain and problem type
+    /// base, no `DebugInfo`, and the default [`LevelPolicy`].
+    pub fn new() -> HttpErrors {
+        HttpErrors {
+            shape: JsonShape::Google,
+            domain: Cow::Borrowed(Self::DEFAULT_DOMAIN),
+            problem_type_base: Cow::Borrowed(Self::DEFAULT_PROBLEM_TYPE_BASE),
+            include_debug_info: false,
+            levels: LevelPolicy::default(),
+        }
+    }
+
+    /// Sets the JSON shape of error bodies.
+    pub fn shape(mut self, shape: JsonShape) -> HttpErrors {
+        self.shape = shape;
+        self
+    }
+
+    /// Sets the `ErrorInfo.domain`, such as `hub.example.com`, for errors
+    /// without their own.
+    pub fn domain(mut self, domain: impl Into<Cow<'static, str>>) -> HttpErrors {
+        self.domain = domain.into();
+        self
+    }
+
+    /// Sets the base of problem `type` URIs, such as
+    /// `https://docs.example.com/errors/`; a code's type is the base and
+    /// its code string.
+    pub fn problem_type_base(mut self, base: impl Into<Cow<'static, str>>) -> HttpErrors {
+        self.problem_type_base = base.into();
+        self
+    }
+
+    /// Renders `DebugInfo` details. Off by default: stack entries tell an
+    /// attacker about the server. Turn it on for internal callers only.
+    pub fn include_debug_info(mut self, yes: bool) -> HttpErrors {
+        self.include_debug_info = yes;
+        self
+    }
+
+    /// Sets the level each response is logged at, by the error's gRPC code
+    /// (see [`HttpErrorLayer`](super::HttpErrorLayer)).
+    pub fn levels(mut self, levels: LevelPolicy) -> HttpErrors {
+        self.levels = levels;
+        self
+    }
+
+    /// The JSON shape of error bodies.
+    pub fn json_shape(&self) -> JsonShape {
+        self.shape
+    }
+
+    /// The level policy of the log events.
+    pub fn level_policy(&self) -> &LevelPolicy {
+        &self.levels
+    }
+
+    /// The problem `type` URI of `error`: the base and its code string,
+    /// or `about:blank` for an error without a catalog code.
+    pub fn problem_type(&self, error: &Error) -> Cow<'static, str> {
+        match error.code_str() {
+            Some(code) => Cow::Owned(format!("{}{code}", self.problem_type_base)),
+            None => Cow::Borrowed("about:blank"),
+        }
+    }
+
+    /// The response for `error` to a request with `request_headers`: its
+    /// status, headers and JSON body. For any framework on `http` types
+    /// (hyper, tower, actix through `http`); axum users return the
+    /// [`Error`] itself.
+    pub fn render(&self, error: &Error, request_headers: &HeaderMap) -> Response<String> {
+        let format = BodyFormat::choose(self.shape, prefers_problem_json(request_headers));
+        let status = error.http_status();
+        let mut response = Response::new(self.render_body(error, status, format, None));
+        *response.status_mut() = status;
+        set_error_headers(response.headers_mut(), error, status, format);
+        response
+    }
+
+    /// The body of `error` in `format`, for a response with `status`.
+    pub(crate) fn render_body(
+        &self,
+        error: &Error,
+        status: StatusCode,
+        format: BodyFormat,
+        instance: Option<&str>,
+    ) -> String {
+        let details = DetailsJson {
+            error,
+            domain: &self.domain,
+            with_error_info: format != BodyFormat::Problem,
+            include_debug_info: self.include_debug_info,
+        };
+        // Sized once for most errors: the fixed members, the message, and
+        // the context (written twice in the Google shape), with room for
+        // escapes.
+        let context_len: usize = error
+            .context()
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 6)
+            .sum();
+        let mut buf = Vec::with_capacity(384 + error.message().len() + 2 * context_len);
+        let written = match format {
+            BodyFormat::Google => serde_json::to_writer(
+                &mut buf,
+                &GoogleBody {
+                    error,
+                    status,
+                    details,
+                },
+            ),
+            BodyFormat::Csghub => serde_json::to_writer(&mut buf, &CsghubBody { error }),
+            BodyFormat::Problem => serde_json::to_writer(
+                &mut buf,
+                &ProblemBody {
+                    error,
+                    status,
+                    type_base: &self.problem_type_base,
+                    domain: &self.domain,
+                    instance,
+                    details,
+                },
+            ),
+        };
+        // serde_json writes UTF-8 only; the check is one pass over bytes
+        // already in cache.
+        match written.map(|()| String::from_utf8(buf)) {
+            Ok(Ok(text)) => text,
+            _ => fallback_body(status, format),
+        }
+    }
+
+    /// Whether a body rendered by default (by `IntoResponse`, without a
+    /// request) is what this configuration renders in `format`.
+    pub(crate) fn renders_as_default(&self, format: BodyFormat) -> bool {
+        format == BodyFormat::Google
+            && self.domain == Self::DEFAULT_DOMAIN
+            && !self.include_debug_info
+    }
+}
+
+impl Default for HttpErrors {
+    fn default() -> HttpErrors {
+        HttpErrors::new()
+    }
+}
+
+/// The body when serializing fails: the shape, with the status only.
+fn fallback_body(status: StatusCode, format: BodyFormat) -> String {
+    let code = status.as_u16();
+    match format {
+        BodyFormat::Google => format!(
+            r#"{{"error":{{"code":{code},"message":"the error could not be rendered","status":"{}"}}}}"#,
+            crate::grpc_code::name(crate::grpc_code::from_http_status(status))
+        ),
+        BodyFormat::Csghub => r#"{"msg":"the error could not be rendered"}"#.to_string(),
+        BodyFormat::Problem => format!(r#"{{"type":"about:blank","status":{code}}}"#),
+    }
+}
+
+/// Sets the headers every error response has: `Content-Type`, `Vary`,
+/// and where they apply `Retry-After` and `WWW-Authenticate`.
+pub(crate) fn set_error_headers(
+    headers: &mut HeaderMap,
+    error: &Error,
+    status: StatusCode,
+    format: BodyFormat,
+) {
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    headers.insert(VARY, HeaderValue::from_static("accept"));
+    if let Some(delay) = error.retry_delay() {
+        // Whole seconds (RFC 9110), rounded up so no client retries early.
+        let seconds = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+        headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_problem_type_base_is_under_the_catalog_domain() {
+        assert_eq!(
+            HttpErrors::DEFAULT_PROBLEM_TYPE_BASE,
+            format!("https://{}/errors/", crate::CATALOG_DOMAIN)
+        );
+    }
+
+    #[test]
+    fn every_fallback_body_is_json() {
+        for format in [BodyFormat::Google, BodyFormat::Csghub, BodyFormat::Problem] {
+            let body = fallback_body(StatusCode::BAD_GATEWAY, format);
+            serde_json::from_str::<serde_json::Value>(&body).unwrap();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! RFC 9457 problem details: `type`, `title`, `status`, `detail`,
+//! `instance`, and the catalog's members `code`, `reason`, `domain`,
+//! `metadata` (and `details`, the standard details in proto3 JSON).
+
+use http::StatusCode;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::detail_json::DetailsJson;
+use crate::Error;
+
+/// The body, borrowing everything from the error.
+pub(crate) struct ProblemBody<'a> {
+    pub(crate) error: &'a Error,
+    /// The HTTP status of the response: RFC 9457's `status` must repeat it.
+    pub(crate) status: StatusCode,
+    /// The `type` URI base, such as `https://csghub.opencsg.com/errors/`.
+    pub(crate) type_base: &'a str,
+    /// The `ErrorInfo.domain` unless the error has its own.
+    pub(crate) domain: &'a str,
+    /// The request's path, the occurrence's `instance`.
+    pub(crate) instance: Option<&'a str>,
+    /// The details other than the ErrorInfos, which are members here.
+    pub(crate) details: DetailsJson<'a>,
+}
+
+impl Serialize for ProblemBody<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let error = self.error;
+        let code = error.code_str();
+        let mut map = serializer.serialize_map(None)?;
+        match &code {
+            Some(code) => map.serialize_entry(
+                "type",
+                &format_args!("{}{code}", self.type_base).to_string(),
+            )?,
+            // RFC 9457: a problem with no type of its own is `about:blank`,
+            // titled with the status's reason phrase.
+            None => map.serialize_entry("type", "about:blank")?,
+        }
+        let title = match error.code() {
+            Some(code) => code.description(),
+            None => self.status.canonical_reason().unwrap_or("Error"),
+        };
+        map.serialize_entry("title", title)?;
+        map.serialize_entry("status", &self.status.as_u16())?;
+        if !error.message().is_empty() {
+            map.serialize_entry("detail", error.message())?;
+        }
+        if let Some(instance) = self.instance {
+            map.serialize_entry("instance", instance)?;
+        }
+        if let Some(code) = &code {
+            map.serialize_entry("code", code)?;
+        }
+        map.serialize_entry("reason", error.reason())?;
+        map.serialize_entry("domain", error.domain().unwrap_or(self.domain))?;
+        if !error.context().is_empty() {
+            map.serialize_entry("metadata", error.context())?;
+        }
+        if !self.details.is_empty() {
+            map.serialize_entry("details", &self.details)?;
+        }
+        map.end()
+    }
+}
