@@ -53,7 +53,10 @@ mod headers;
 mod in_flight;
 mod levels;
 mod metrics;
+#[cfg(feature = "metrics")]
+mod metrics_facade;
 mod service;
+mod service_error;
 
 use std::sync::Arc;
 
@@ -63,7 +66,11 @@ pub use body::LoggedBody;
 use in_flight::Shared;
 pub use levels::LevelPolicy;
 pub use metrics::{CounterKey, CountingMetrics, RpcMetrics, RpcRecord, Side};
+#[cfg(feature = "metrics")]
+pub use metrics_facade::FacadeMetrics;
 pub use service::{BoxError, LogFuture, LogService};
+
+use crate::{StatusDecoder, StatusEncoder};
 
 /// Logs one `tracing` event per completed RPC and feeds an optional
 /// [`RpcMetrics`]. Build it for a server with [`LogLayer::server`] and for a
@@ -96,6 +103,8 @@ impl LogLayer {
                 levels: LevelPolicy::default(),
                 max_context_entries: Self::DEFAULT_MAX_CONTEXT_ENTRIES,
                 metrics: None,
+                encoder: None,
+                decoder: StatusDecoder::new(),
             }),
         }
     }
@@ -116,6 +125,41 @@ impl LogLayer {
     /// Counts every RPC in `metrics`. There is none unless set.
     pub fn metrics(mut self, metrics: impl RpcMetrics) -> LogLayer {
         Arc::make_mut(&mut self.shared).metrics = Some(Arc::new(metrics));
+        self
+    }
+
+    /// The server's encoder. A handler's error converted with `?` (or
+    /// `Status::from`) is encoded with the defaults; with an encoder that
+    /// is not the default one, the server layer encodes every status that
+    /// carries an in-process [`Error`](crate::Error) again, in a
+    /// trailers-only response and in a stream's trailers alike, so that the
+    /// whole server answers with one domain and one header budget. Nothing
+    /// is re-encoded with the default encoder, which costs nothing extra.
+    ///
+    /// ```
+    /// use csghub_errorx::layer::LogLayer;
+    /// use csghub_errorx::StatusEncoder;
+    ///
+    /// let layer = LogLayer::server().encoder(StatusEncoder::new().domain("hub.example.com"));
+    /// ```
+    pub fn encoder(mut self, encoder: StatusEncoder) -> LogLayer {
+        Arc::make_mut(&mut self.shared).encoder =
+            (encoder != StatusEncoder::new()).then_some(encoder);
+        self
+    }
+
+    /// How the layer decodes a status from the wire for its log line and
+    /// metrics; the default one unless set. A client of servers that send
+    /// the catalog's reasons under their own domain accepts that domain:
+    ///
+    /// ```
+    /// use csghub_errorx::layer::LogLayer;
+    /// use csghub_errorx::StatusDecoder;
+    ///
+    /// let layer = LogLayer::client().decoder(StatusDecoder::new().accept_domain("git.example.com"));
+    /// ```
+    pub fn decoder(mut self, decoder: StatusDecoder) -> LogLayer {
+        Arc::make_mut(&mut self.shared).decoder = decoder;
         self
     }
 }
