@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::logs::{capture, Captured, Logs};
 use common::raw_h2::{Answer, RawH2Server};
 use common::{replies_then_error, request, DemoFixture};
-use csghub_errorx::auth::{invalid_token, AuthInterceptor};
+use csghub_errorx::auth::{invalid_token, AsyncAuthLayer, AuthInterceptor};
 use csghub_errorx::layer::{CountingMetrics, LevelPolicy, LogLayer, Side};
 use csghub_errorx::{Error, ErrorCode, StatusDecoder, StatusEncoder};
 use csghub_errorx_demo::{Demo, DemoClient, DemoServer, DemoService, FailReply, FailRequest};
@@ -769,6 +769,29 @@ async fn auth_lets_a_good_token_through_to_the_handler() {
     assert!(call_with(&server, Some("bearer good-token"))
         .await
         .is(ErrorCode::GIT_AUTH_FAILED));
+}
+
+/// In the file whose tests all capture logs: a test binary where some
+/// threads have no subscriber may cache a callsite as disabled.
+#[tokio::test]
+async fn the_log_layer_around_the_async_auth_layer_logs_each_rejection_once_with_its_code() {
+    let (logs, _guard) = capture();
+    let auth = AsyncAuthLayer::token(|token: String| async move { check_token(&token) });
+    let server = DemoFixture::spawn(move |incoming| async move {
+        let _ = Server::builder()
+            .layer(LogLayer::server())
+            .layer(auth)
+            .add_service(DemoServer::new(DemoService::new()))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await;
+    let error = call_with(&server, Some("Bearer wrong")).await;
+    assert!(error.is(ErrorCode::INVALID_JWT));
+    settle(&logs, &["server"], 1).await;
+    let event = only(&logs, "server");
+    assert_eq!(event.field("code"), Some("AUTH-ERR-4"));
+    assert_eq!(event.field("grpc.code"), Some("UNAUTHENTICATED"));
 }
 
 // ---- A service with slow and successful RPCs ----
