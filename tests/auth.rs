@@ -70,14 +70,19 @@ async fn a_wrong_bearer_token_is_rejected_with_invalid_jwt() {
 async fn a_shared_token_refreshed_by_the_application_is_used_from_the_next_call() {
     let server = intercepted_repos().await;
     let token = SharedToken::new();
-    let mut client =
-        ReposClient::with_interceptor(server.channel().await, BearerToken::from_source(token.clone()));
+    let mut client = ReposClient::with_interceptor(
+        server.channel().await,
+        BearerToken::from_source(token.clone()),
+    );
     // No token yet: the server says the header is missing.
     let status = client.get_repo(secret()).await.unwrap_err();
     assert!(Error::from_status(&status).is(ErrorCode::INVALID_AUTH_HEADER));
     // The refresh task hands a token over.
     token.set("alice-token").unwrap();
-    client.get_repo(secret()).await.expect("the refreshed token");
+    client
+        .get_repo(secret())
+        .await
+        .expect("the refreshed token");
     // And an expired one is replaced the same way.
     token.set("expired").unwrap();
     let status = client.get_repo(secret()).await.unwrap_err();
@@ -135,7 +140,9 @@ async fn the_async_layer_hands_the_identity_to_the_handler() {
     let directory = SlowDirectory::default();
     let server = async_authed_repos(AsyncAuthLayer::token(directory.clone())).await;
     assert_eq!(
-        get_secret(&server, Some("Bearer alice-token")).await.unwrap(),
+        get_secret(&server, Some("Bearer alice-token"))
+            .await
+            .unwrap(),
         "opencsg/secret"
     );
     assert_eq!(directory.lookups.load(Ordering::SeqCst), 1);
@@ -165,7 +172,10 @@ async fn the_async_layer_rejects_a_malformed_header_with_invalid_auth_header() {
     let server = async_authed_repos(AsyncAuthLayer::token(SlowDirectory::default())).await;
     for value in ["alice-token", "Basic alice-token", "Bearer a b"] {
         let error = get_secret(&server, Some(value)).await.unwrap_err();
-        assert!(error.is(ErrorCode::INVALID_AUTH_HEADER), "{value}: {error:?}");
+        assert!(
+            error.is(ErrorCode::INVALID_AUTH_HEADER),
+            "{value}: {error:?}"
+        );
         assert_eq!(error.context().get("expected"), Some("Bearer {token}"));
     }
 }
