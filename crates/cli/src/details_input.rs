@@ -10,8 +10,7 @@ const KEYS: [&str; 2] = ["grpc.status_details_bin", "grpc-status-details-bin"];
 pub fn details_value(input: &str) -> &str {
     for key in KEYS {
         if let Some(at) = find_ignore_ascii_case(input, key) {
-            let rest = input[at + key.len()..]
-                .trim_start_matches(|c: char| matches!(c, '=' | ':' | '"' | '\'' | ' ' | '\t'));
+            let rest = input[at + key.len()..].trim_start_matches(['=', ':', '"', '\'', ' ', '\t']);
             let end = rest
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/'))
                 .unwrap_or(rest.len());
