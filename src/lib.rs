@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! csghub-errorx = "0.2"   # features: derive (default)
+//! csghub-errorx = "0.2"   # features: derive, transport (default); metrics
 //! ```
 //!
 //! **Server**: return an [`Error`], or your own error type deriving
@@ -47,10 +47,18 @@
 //!
 //! # Features
 //! - `derive` (default): `#[derive(CatalogError)]`.
+//! - `transport` (default): the log layers read the cause of a tonic
+//!   `Channel`'s own errors (`tonic::transport::Error`: a timeout, a
+//!   refused connection). Turns on tonic's `channel` feature, which any
+//!   tonic client has on already.
+//! - `metrics`: `layer::FacadeMetrics`, RPC durations and error counts in
+//!   the [`metrics`](https://docs.rs/metrics) facade, named after the
+//!   OpenTelemetry RPC conventions.
 //!
 //! # Modules
 //! - [`layer`]: the tower layers that log and count every RPC.
-//! - [`auth`]: bearer-token checks with the catalog's auth errors.
+//! - [`auth`]: bearer tokens: checked on the server (sync or async) with
+//!   the catalog's auth errors, attached on the client.
 //! - [`details`]: the standard `google.rpc` details as value types.
 //! - [`proto`]: the generated protobuf types, and the proto include
 //!   directory for your own protos.

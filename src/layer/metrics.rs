@@ -47,7 +47,7 @@ pub struct RpcRecord<'a> {
 }
 
 /// Receives every completed RPC. Implement it to feed your own registry;
-/// [`FacadeMetrics`](super::FacadeMetrics) (feature `metrics`) feeds the
+/// `FacadeMetrics` (feature `metrics`) feeds the
 /// `metrics` crate, and so Prometheus, OTLP or statsd exporters. The layers
 /// hold no metrics of their own and none unless you give them one.
 ///

@@ -17,6 +17,29 @@
 //! `csghub_errorx::client`. Field names follow the OpenTelemetry RPC
 //! conventions where one exists (`rpc.system`, `rpc.method`,
 //! `rpc.grpc.status_code`, `error.source`). Levels follow [`LevelPolicy`].
+//! When the target is enabled at `DEBUG`, a failure's line also carries
+//! `grpc.status_details_bin`, the status details in base64: paste the line
+//! into `errorx decode` to see every detail.
+//!
+//! Every event of an RPC is inside the span that was current when the RPC
+//! started (tonic's `trace_fn`, tower-http's `TraceLayer`, or the caller's
+//! `#[instrument]`), also those logged when a stream ends or is dropped.
+//!
+//! On the server, the cause of an error (its
+//! [`source`](std::error::Error::source)) is logged whether the handler
+//! returned it or a stream yielded it mid-way: a status made by
+//! [`StatusEncoder::into_status`] or `Status::from(error)` carries its
+//! [`Error`](crate::Error) in-process, and the layer gets it back even
+//! after tonic has turned the status into trailers. A cloned status
+//! (rare: tonic's `Status` is not `Clone`) loses that, and is logged from
+//! its headers, without the cause.
+//!
+//! Both layers pass the inner service's error through unchanged, and their
+//! body ([`LoggedBody`]) is `Default`, so they fit every stack: generated
+//! clients' `new` and `with_interceptor`, `InterceptorLayer`,
+//! `Server::builder().layer(..)`, tower's `timeout`, and tower-http's
+//! `TraceLayer` (use its span, and let this layer write the line; see
+//! `examples/tower_http.rs`).
 //!
 //! The client side also guards tonic: `Status::from_header_map` in tonic
 //! 0.14 panics on a `grpc-status-details-bin` that is not base64, so the
@@ -73,8 +96,9 @@ pub use service::{BoxError, LogFuture, LogService};
 use crate::{StatusDecoder, StatusEncoder};
 
 /// Logs one `tracing` event per completed RPC and feeds an optional
-/// [`RpcMetrics`]. Build it for a server with [`LogLayer::server`] and for a
-/// client with [`LogLayer::client`].
+/// [`RpcMetrics`] (such as `FacadeMetrics`, with the `metrics` feature).
+/// Build it for a server with [`LogLayer::server`] and for a client with
+/// [`LogLayer::client`].
 #[derive(Clone, Debug)]
 pub struct LogLayer {
     side: Side,
