@@ -5,7 +5,13 @@
 //! into a sink, as a production subscriber would format them (the cost of
 //! the log lines: errors log at INFO and above, success at DEBUG).
 //!
-//! `cargo bench --bench layers`, then `python3 benches/report.py`.
+//! With the `metrics` feature, the layered calls also run with
+//! `FacadeMetrics` on both layers, recording into the Prometheus exporter's
+//! recorder (installed globally, as a service would): the cost of the
+//! metrics adapter.
+//!
+//! `cargo bench --features metrics --bench layers`, then
+//! `python3 benches/report.py`.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -28,7 +34,40 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 const CALLERS: u64 = 8;
 
-async fn serve(layered: bool) -> SocketAddr {
+/// Which layers a server or client has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layers {
+    None,
+    Logging,
+    /// Logging, and `FacadeMetrics`.
+    #[cfg(feature = "metrics")]
+    LoggingAndMetrics,
+}
+
+impl Layers {
+    fn server(self) -> Option<LogLayer> {
+        match self {
+            Layers::None => None,
+            Layers::Logging => Some(LogLayer::server()),
+            #[cfg(feature = "metrics")]
+            Layers::LoggingAndMetrics => {
+                Some(LogLayer::server().metrics(csghub_errorx::layer::FacadeMetrics::new()))
+            }
+        }
+    }
+
+    fn client(self) -> LogLayer {
+        match self {
+            #[cfg(feature = "metrics")]
+            Layers::LoggingAndMetrics => {
+                LogLayer::client().metrics(csghub_errorx::layer::FacadeMetrics::new())
+            }
+            _ => LogLayer::client(),
+        }
+    }
+}
+
+async fn serve(layers: Layers) -> SocketAddr {
     // TCP_NODELAY, as `Server::serve` sets it and as the client's channel
     // has it: otherwise Nagle's algorithm times the calls, not the code.
     let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("addr"))
@@ -37,9 +76,9 @@ async fn serve(layered: bool) -> SocketAddr {
     let addr = incoming.local_addr().expect("addr");
     let demo = DemoServer::new(DemoService::new());
     let repos = ReposServer::new(RepoService::with_sample_data());
-    if layered {
+    if let Some(layer) = layers.server() {
         let router = Server::builder()
-            .layer(LogLayer::server())
+            .layer(layer)
             .add_service(demo)
             .add_service(repos);
         tokio::spawn(router.serve_with_incoming(incoming));
@@ -170,24 +209,34 @@ fn layers(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    let (plain, layered) = rt.block_on(async {
-        let plain_addr = serve(false).await;
-        let layered_addr = serve(true).await;
-        let plain_channel = channel(plain_addr).await;
+    let layered_clients = |layers: Layers| async move {
         let layered_channel = ServiceBuilder::new()
-            .layer(LogLayer::client())
-            .service(channel(layered_addr).await);
+            .layer(layers.client())
+            .service(channel(serve(layers).await).await);
+        Clients::Layered(
+            DemoClient::new(layered_channel.clone()),
+            ReposClient::new(layered_channel),
+        )
+    };
+    let (plain, layered) = rt.block_on(async {
+        let plain_channel = channel(serve(Layers::None).await).await;
         (
             Clients::Plain(
                 DemoClient::new(plain_channel.clone()),
                 ReposClient::new(plain_channel),
             ),
-            Clients::Layered(
-                DemoClient::new(layered_channel.clone()),
-                ReposClient::new(layered_channel),
-            ),
+            layered_clients(Layers::Logging).await,
         )
     });
+    #[cfg(feature = "metrics")]
+    let with_metrics = {
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .set_buckets(&csghub_errorx::layer::FacadeMetrics::RECOMMENDED_BUCKETS)
+            .expect("buckets")
+            .build_recorder();
+        metrics::set_global_recorder(recorder).expect("the only recorder");
+        rt.block_on(layered_clients(Layers::LoggingAndMetrics))
+    };
     for (name, call) in [
         ("unary_error", Call::FailUnary),
         ("unary_success", Call::Succeed),
@@ -205,6 +254,10 @@ fn layers(c: &mut Criterion) {
             b.iter_custom(|iters| run_paired(&rt, &layered, &plain, call, iters))
         });
         set_events(LevelFilter::OFF);
+        #[cfg(feature = "metrics")]
+        group.bench_function("both_layers_events_off_metrics_on", |b| {
+            b.iter_custom(|iters| run_paired(&rt, &with_metrics, &plain, call, iters))
+        });
         group.finish();
     }
 }

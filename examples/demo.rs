@@ -8,9 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::error_handling::HandleErrorLayer;
 use csghub_errorx::http::HttpErrors;
-use csghub_errorx::layer::{BoxError, LogLayer};
+use csghub_errorx::layer::LogLayer;
 use csghub_errorx::Error;
 use csghub_errorx_demo::{
     DemoClient, DemoServer, DemoService, FailRequest, GetFileRequest, RepoService, ReposClient,
@@ -43,13 +42,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .prepare()
         .into_axum_router()
         .reset_fallback()
-        .layer(
-            ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(|_: BoxError| async {
-                    tonic::Status::internal("").into_http::<axum::body::Body>()
-                }))
-                .layer(LogLayer::server()),
-        );
+        // The layer passes the router's own (infallible) error through.
+        .layer(LogLayer::server());
     let rest = csghub_errorx_demo::http::router()
         .fallback(csghub_errorx::http::fallback)
         .layer(HttpErrors::new().into_layer());

@@ -23,19 +23,17 @@
 
 use std::net::SocketAddr;
 
-use axum::error_handling::HandleErrorLayer;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clap::{Parser, ValueEnum};
 use csghub_errorx::auth::{invalid_token, AuthInterceptor};
 use csghub_errorx::http::{HttpErrors, JsonShape};
-use csghub_errorx::layer::{BoxError, LogLayer};
+use csghub_errorx::layer::LogLayer;
 use csghub_errorx::Error;
 use csghub_errorx_demo::{DemoServer, DemoService, RepoService, ReposServer};
 use tokio::net::TcpListener;
 use tonic::service::{Interceptor, Routes};
-use tower::ServiceBuilder;
 
 #[derive(Parser)]
 #[command(about = "Serve the csghub-errorx Demo and Repos services, over gRPC and HTTP/JSON")]
@@ -100,13 +98,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The HTTP side's fallback answers gRPC requests for unknown methods
     // too; a merged router may have only one.
     .reset_fallback()
-    .layer(
-        ServiceBuilder::new()
-            .layer(HandleErrorLayer::new(|_: BoxError| async {
-                tonic::Status::internal("").into_http::<axum::body::Body>()
-            }))
-            .layer(LogLayer::server()),
-    );
+    // The layer passes the router's own (infallible) error through.
+    .layer(LogLayer::server());
 
     // HTTP/JSON: the REST Fail, the same auth, errors in the chosen shape.
     let shape = match args.json_shape {

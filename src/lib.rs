@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! csghub-errorx = "0.2"   # features: derive (default)
+//! csghub-errorx = "0.2"   # features: derive, transport (default); metrics
 //! ```
 //!
 //! **Server**: return an [`Error`], or your own error type deriving
@@ -53,10 +53,19 @@
 //!   or RFC 9457 JSON and decoded back from any of them; see [`http`].
 //! - `axum`: `IntoResponse` for [`Error`], and extractors and a fallback
 //!   whose rejections are catalog errors.
+//! - `transport`: the client log layer classifies a tonic `Channel`'s own
+//!   errors (`tonic::transport::Error`: a timeout, a refused connection) as
+//!   tonic does, instead of as `UNKNOWN`. Turns on tonic's `channel`
+//!   feature, which any tonic client compiles anyway. Turn it on in a
+//!   client.
+//! - `metrics`: `layer::FacadeMetrics`, RPC durations and error counts in
+//!   the [`metrics`](https://docs.rs/metrics) facade, named after the
+//!   OpenTelemetry RPC conventions.
 //!
 //! # Modules
 //! - [`layer`]: the tower layers that log and count every RPC.
-//! - [`auth`]: bearer-token checks with the catalog's auth errors.
+//! - [`auth`]: bearer tokens: checked on the server (sync or async) with
+//!   the catalog's auth errors, attached on the client.
 //! - [`details`]: the standard `google.rpc` details as value types.
 //! - `http` (feature `json`): errors over HTTP/JSON, for REST clients and
 //!   browsers.

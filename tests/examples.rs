@@ -221,3 +221,34 @@ fn the_client_over_http_asks_for_problem_details_and_the_server_checks_the_token
     assert!(stdout.contains("retry-after: 1"), "{stdout}");
     assert!(stdout.contains("code:        REQ-ERR-10"), "{stdout}");
 }
+
+#[test]
+fn beside_tower_http_each_rpc_has_one_line_per_side_inside_its_span() {
+    let out = output(Command::new(example("tower_http")).env_remove("RUST_LOG"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server_lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("csghub_errorx::server"))
+        .collect();
+    assert_eq!(server_lines.len(), 2, "{stdout}");
+    for line in &server_lines {
+        // Inside tower-http's span, which the fmt subscriber prints first.
+        assert!(line.contains("request{method=POST"), "{line}");
+    }
+    assert!(server_lines[0].contains("code=GIT-ERR-9"), "{stdout}");
+    assert!(server_lines[1].contains("code=TASK-ERR-5"), "{stdout}");
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.contains("csghub_errorx::client"))
+            .count(),
+        2,
+        "{stdout}"
+    );
+    assert!(!stdout.contains("tower_http"), "no second line: {stdout}");
+}

@@ -9,9 +9,9 @@ use std::time::Duration;
 use common::logs::{capture, Captured, Logs};
 use common::raw_h2::{Answer, RawH2Server};
 use common::{replies_then_error, request, DemoFixture};
-use csghub_errorx::auth::{invalid_token, AuthInterceptor};
+use csghub_errorx::auth::{invalid_token, AsyncAuthLayer, AuthInterceptor};
 use csghub_errorx::layer::{CountingMetrics, LevelPolicy, LogLayer, Side};
-use csghub_errorx::{Error, ErrorCode};
+use csghub_errorx::{Error, ErrorCode, StatusDecoder, StatusEncoder};
 use csghub_errorx_demo::{Demo, DemoClient, DemoServer, DemoService, FailReply, FailRequest};
 use tokio_stream::{Stream, StreamExt};
 use tonic::transport::{Channel, Server};
@@ -218,7 +218,9 @@ async fn a_deadline_that_passes_is_logged_as_deadline_exceeded() {
     let server = logged_server(SlowDemo, LogLayer::server()).await;
     let mut client = logged_client(server.url(), LogLayer::client()).await;
     let mut call = Request::new(request("sleep", &[], 0));
-    call.set_timeout(Duration::from_millis(50));
+    // Long enough that the last tenth (the slack the layer allows between
+    // the two clocks) outlasts a busy machine's scheduling delays.
+    call.set_timeout(Duration::from_millis(300));
     let status = client.fail(call).await.unwrap_err();
     settle(&logs, BOTH, 1).await;
     // The server layer sees its handler dropped past the deadline.
@@ -337,6 +339,281 @@ async fn metrics_count_per_method_grpc_code_and_error_code() {
         );
         assert_eq!(metrics.snapshot().len(), 2);
     }
+}
+
+// ---- Streams: their cause and their span ----
+
+/// A `Demo` whose `FailStream` sends two replies, then fails with a
+/// database error that has a source; `Fail` succeeds.
+#[derive(Default)]
+struct SourcedStreamDemo;
+
+#[tonic::async_trait]
+impl Demo for SourcedStreamDemo {
+    async fn fail(&self, _: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
+        Ok(Response::new(FailReply { index: 1 }))
+    }
+
+    type FailStreamStream = Pin<Box<dyn Stream<Item = Result<FailReply, Status>> + Send>>;
+
+    async fn fail_stream(
+        &self,
+        _: Request<FailRequest>,
+    ) -> Result<Response<Self::FailStreamStream>, Status> {
+        let cause = std::io::Error::other("replica 10.0.0.9 lagging");
+        // Converted as a handler's `?` converts it: the default encoder.
+        let failure: Status = Error::new(ErrorCode::DATABASE_FAILURE)
+            .with_context("table", "repos")
+            .with_source(cause)
+            .into();
+        let items = vec![
+            Ok(FailReply { index: 0 }),
+            Ok(FailReply { index: 1 }),
+            Err(failure),
+        ];
+        Ok(Response::new(Box::pin(tokio_stream::iter(items))))
+    }
+}
+
+/// A server whose every request runs in a span named `request`, as
+/// `trace_fn` sets it.
+async fn traced_server<D: Demo>(service: D, layer: LogLayer) -> DemoFixture {
+    DemoFixture::spawn(move |incoming| async move {
+        let _ = Server::builder()
+            .trace_fn(|_| tracing::info_span!("request"))
+            .layer(layer)
+            .add_service(DemoServer::new(service))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_mid_stream_error_logs_its_source_like_a_unary_one() {
+    let (logs, _guard) = capture();
+    let server = logged_server(SourcedStreamDemo, LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    let mut stream = client
+        .fail_stream(request("", &[], 0))
+        .await
+        .unwrap()
+        .into_inner();
+    let (replies, status) = replies_then_error(&mut stream).await;
+    assert_eq!(replies, [0, 1]);
+    assert!(!format!("{status:?}").contains("10.0.0.9"), "never sent");
+    settle(&logs, BOTH, 1).await;
+    let server_event = only(&logs, "server");
+    assert_eq!(server_event.field("code"), Some("SYS-ERR-2"));
+    assert_eq!(server_event.field("context"), Some("table=repos"));
+    assert_eq!(
+        server_event.field("error.source"),
+        Some("replica 10.0.0.9 lagging")
+    );
+    assert_eq!(only(&logs, "client").field("error.source"), None);
+}
+
+#[tokio::test]
+async fn every_event_of_a_stream_is_inside_its_request_span() {
+    let (logs, _guard) = capture();
+    let server = traced_server(SourcedStreamDemo, LogLayer::server()).await;
+    let mut client = server.client().await;
+    // A stream that fails mid-way, one that succeeds (a unary), and a
+    // stream the client drops.
+    let mut failing = client
+        .fail_stream(request("", &[], 0))
+        .await
+        .unwrap()
+        .into_inner();
+    let _ = replies_then_error(&mut failing).await;
+    client.fail(request("", &[], 0)).await.unwrap();
+    settle(&logs, &["server"], 2).await;
+    let events = logs.side("server");
+    assert_eq!(events.len(), 2, "{events:#?}");
+    for event in events {
+        assert!(event.in_span("request"), "{event:#?}");
+    }
+}
+
+#[tokio::test]
+async fn a_successful_stream_is_logged_inside_its_request_span() {
+    let (logs, _guard) = capture();
+    let server = traced_server(SlowDemo, LogLayer::server()).await;
+    let mut client = server.client().await;
+    let mut stream = client
+        .fail_stream(request("", &[], 0))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stream.next().await.unwrap().unwrap().index, 0);
+    drop(stream);
+    settle(&logs, &["server"], 1).await;
+    let event = only(&logs, "server");
+    assert_eq!(event.field("outcome"), Some("cancelled"));
+    assert!(event.in_span("request"), "{event:#?}");
+}
+
+// ---- The layer's encoder and decoder ----
+
+#[tokio::test]
+async fn the_server_layer_encodes_errors_converted_with_question_mark_with_its_encoder() {
+    let (logs, _guard) = capture();
+    let encoder = StatusEncoder::new().domain("hub.example.com");
+    // The handlers encode with the default encoder, as `?` does.
+    let server = logged_server(SourcedStreamDemo, LogLayer::server().encoder(encoder)).await;
+    let mut client = server.client().await;
+    let mut stream = client
+        .fail_stream(request("", &[], 0))
+        .await
+        .unwrap()
+        .into_inner();
+    let (_, status) = replies_then_error(&mut stream).await;
+    let error = Error::from_status(&status);
+    assert!(error.is(ErrorCode::DATABASE_FAILURE));
+    assert_eq!(error.domain(), Some("hub.example.com"), "mid-stream");
+    settle(&logs, &["server"], 1).await;
+    assert_eq!(
+        only(&logs, "server").field("error.source"),
+        Some("replica 10.0.0.9 lagging")
+    );
+
+    let unary = logged_server(
+        DemoService::new(),
+        LogLayer::server().encoder(StatusEncoder::new().domain("hub.example.com")),
+    )
+    .await;
+    let status = unary
+        .client()
+        .await
+        .fail(request("GIT-ERR-8", &[], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert!(error.is(ErrorCode::GIT_AUTH_FAILED));
+    assert_eq!(error.domain(), Some("hub.example.com"), "trailers-only");
+}
+
+#[tokio::test]
+async fn the_server_layer_applies_its_budget_to_errors_it_encodes_again() {
+    let (_logs, _guard) = capture();
+    let long = "x".repeat(4000);
+    let context = [("a", long.as_str()), ("b", long.as_str())];
+    let plain = logged_server(DemoService::new(), LogLayer::server()).await;
+    let budgeted = logged_server(
+        DemoService::new(),
+        LogLayer::server().encoder(StatusEncoder::new().budget(1024)),
+    )
+    .await;
+    let size = |status: &Status| status.details().len();
+    let plain_status = plain
+        .client()
+        .await
+        .fail(request("GIT-ERR-8", &context, 0))
+        .await
+        .unwrap_err();
+    let budgeted_status = budgeted
+        .client()
+        .await
+        .fail(request("GIT-ERR-8", &context, 0))
+        .await
+        .unwrap_err();
+    assert!(size(&budgeted_status) < 1024, "{}", size(&budgeted_status));
+    assert!(size(&plain_status) > 1024, "{}", size(&plain_status));
+    assert!(Error::from_status(&budgeted_status).is(ErrorCode::GIT_AUTH_FAILED));
+}
+
+#[tokio::test]
+async fn the_client_layer_decodes_with_its_decoder() {
+    let (logs, _guard) = capture();
+    // A server that sends the catalog's reasons under its own domain,
+    // without the typed ErrorInfo: only a decoder that accepts the domain
+    // maps them onto the catalog.
+    let server = DemoFixture::start_with(|b| b.add_service(DemoServer::new(GoogleOnlyDemo))).await;
+    let accepting =
+        LogLayer::client().decoder(StatusDecoder::new().accept_domain("git.example.com"));
+    for (layer, expected) in [(LogLayer::client(), None), (accepting, Some("GIT-ERR-8"))] {
+        logs.clear();
+        let mut client = logged_client(server.url(), layer).await;
+        let _ = client.fail(request("", &[], 0)).await;
+        settle(&logs, &["client"], 1).await;
+        let event = only(&logs, "client");
+        assert_eq!(event.field("reason"), Some("GIT_AUTH_FAILED"));
+        assert_eq!(event.field("code"), expected);
+    }
+}
+
+/// Answers like a Go service: `google.rpc.ErrorInfo` alone, under
+/// `git.example.com`.
+struct GoogleOnlyDemo;
+
+#[tonic::async_trait]
+impl Demo for GoogleOnlyDemo {
+    async fn fail(&self, _: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
+        use prost::Message as _;
+        let info = tonic_types::pb::ErrorInfo {
+            reason: "GIT_AUTH_FAILED".into(),
+            domain: "git.example.com".into(),
+            metadata: Default::default(),
+        };
+        let inner = tonic_types::pb::Status {
+            code: tonic::Code::Unauthenticated as i32,
+            message: "auth failed".into(),
+            details: vec![prost_types::Any {
+                type_url: "type.googleapis.com/google.rpc.ErrorInfo".into(),
+                value: info.encode_to_vec(),
+            }],
+        };
+        Err(Status::with_details(
+            tonic::Code::Unauthenticated,
+            "auth failed",
+            inner.encode_to_vec().into(),
+        ))
+    }
+
+    type FailStreamStream = Pin<Box<dyn Stream<Item = Result<FailReply, Status>> + Send>>;
+
+    async fn fail_stream(
+        &self,
+        _: Request<FailRequest>,
+    ) -> Result<Response<Self::FailStreamStream>, Status> {
+        Err(Status::unimplemented("unary only"))
+    }
+}
+
+// ---- What `errorx decode` reads from a log line ----
+
+#[tokio::test]
+async fn at_debug_the_log_line_carries_the_status_details_for_errorx_decode() {
+    let (logs, _guard) = capture();
+    let server = logged_server(DemoService::new(), LogLayer::server()).await;
+    let mut client = logged_client(server.url(), LogLayer::client()).await;
+    let status = client
+        .fail(request("GIT-ERR-13", &[("path", "a.txt")], 0))
+        .await
+        .unwrap_err();
+    settle(&logs, BOTH, 1).await;
+    use base64::Engine as _;
+    let expected = base64::engine::general_purpose::STANDARD_NO_PAD.encode(status.details());
+    for side in ["server", "client"] {
+        assert_eq!(
+            only(&logs, side).field("grpc.status_details_bin"),
+            Some(expected.as_str()),
+            "{side}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn above_debug_the_log_line_leaves_the_status_details_out() {
+    let (logs, _guard) = common::logs::capture_at(tracing::level_filters::LevelFilter::INFO);
+    let server = logged_server(DemoService::new(), LogLayer::server()).await;
+    let _ = server
+        .client()
+        .await
+        .fail(request("GIT-ERR-13", &[], 0))
+        .await;
+    settle(&logs, &["server"], 1).await;
+    assert_eq!(only(&logs, "server").field("grpc.status_details_bin"), None);
 }
 
 // ---- A malformed peer ----
@@ -492,6 +769,29 @@ async fn auth_lets_a_good_token_through_to_the_handler() {
     assert!(call_with(&server, Some("bearer good-token"))
         .await
         .is(ErrorCode::GIT_AUTH_FAILED));
+}
+
+/// In the file whose tests all capture logs: a test binary where some
+/// threads have no subscriber may cache a callsite as disabled.
+#[tokio::test]
+async fn the_log_layer_around_the_async_auth_layer_logs_each_rejection_once_with_its_code() {
+    let (logs, _guard) = capture();
+    let auth = AsyncAuthLayer::token(|token: String| async move { check_token(&token) });
+    let server = DemoFixture::spawn(move |incoming| async move {
+        let _ = Server::builder()
+            .layer(LogLayer::server())
+            .layer(auth)
+            .add_service(DemoServer::new(DemoService::new()))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await;
+    let error = call_with(&server, Some("Bearer wrong")).await;
+    assert!(error.is(ErrorCode::INVALID_JWT));
+    settle(&logs, &["server"], 1).await;
+    let event = only(&logs, "server");
+    assert_eq!(event.field("code"), Some("AUTH-ERR-4"));
+    assert_eq!(event.field("grpc.code"), Some("UNAUTHENTICATED"));
 }
 
 // ---- A service with slow and successful RPCs ----

@@ -4,8 +4,9 @@
 use tonic::service::Interceptor;
 use tonic::{Request, Status};
 
+use super::header::bearer_token;
 use super::TokenValidator;
-use crate::{Error, ErrorCode, StatusEncoder};
+use crate::{Error, StatusEncoder};
 
 /// What the interceptor expects in `authorization`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,27 +82,8 @@ impl<V: TokenValidator> AuthInterceptor<V> {
 
     /// The identity of `request`, or the error to reject it with.
     pub fn authenticate<T>(&self, request: &Request<T>) -> Result<V::Identity, Error> {
-        let Some(value) = request.metadata().get("authorization") else {
-            return Err(match self.credential {
-                Credential::Token => Error::new(ErrorCode::INVALID_AUTH_HEADER)
-                    .with_context("header", "authorization"),
-                Credential::ApiKey => {
-                    Error::new(ErrorCode::NEED_API_KEY).with_context("header", "authorization")
-                }
-            });
-        };
-        let malformed = || {
-            Error::new(ErrorCode::INVALID_AUTH_HEADER)
-                .with_context("header", "authorization")
-                .with_context("expected", "Bearer {token}")
-        };
-        // `to_str` fails on anything but visible ASCII.
-        let value = value.to_str().map_err(|_| malformed())?;
-        let (scheme, token) = value.split_once(' ').ok_or_else(malformed)?;
-        let token = token.trim();
-        if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
-            return Err(malformed());
-        }
+        let value = request.metadata().get("authorization");
+        let token = bearer_token(value.map(|v| v.as_encoded_bytes()), self.credential)?;
         self.validator.validate(token)
     }
 }

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use base64::Engine as _;
 use tracing::Level;
 
 use super::Side;
@@ -25,6 +26,9 @@ pub(crate) struct Fields<'a> {
     pub(crate) message: Cow<'a, str>,
     pub(crate) error: Option<&'a Error>,
     pub(crate) detail: Option<&'a str>,
+    /// The `grpc-status-details-bin` bytes, logged (as base64) only when
+    /// the side's target is enabled at DEBUG: what `errorx decode` reads.
+    pub(crate) status_details: Option<&'a [u8]>,
     pub(crate) latency: Duration,
     pub(crate) max_context_entries: usize,
 }
@@ -75,6 +79,9 @@ impl Fields<'_> {
         });
         let context = self.context();
         let source = self.source_chain();
+        let status_details = self
+            .status_details
+            .map(|bytes| base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes));
         let text = if self.grpc_code == tonic::Code::Ok {
             "rpc succeeded"
         } else {
@@ -97,6 +104,7 @@ impl Fields<'_> {
                     error.source = source.as_deref(),
                     outcome = %self.outcome,
                     detail = self.detail,
+                    grpc.status_details_bin = status_details.as_deref(),
                     latency_ms = self.latency.as_secs_f64() * 1000.0,
                     "{text}"
                 )
@@ -118,6 +126,12 @@ impl Fields<'_> {
             Side::Client => event_for_side!("csghub_errorx::client"),
         }
     }
+}
+
+/// Whether the side's target is enabled at DEBUG, where the log line also
+/// carries the status details for `errorx decode`.
+pub(crate) fn details_wanted(side: Side) -> bool {
+    enabled(side, Level::DEBUG)
 }
 
 /// Whether an event at `level` would be recorded, so a disabled level costs

@@ -6,8 +6,9 @@ use base64::Engine as _;
 use http::HeaderMap;
 use tonic::Status;
 
-const GRPC_STATUS: &str = "grpc-status";
-const GRPC_STATUS_DETAILS: &str = "grpc-status-details-bin";
+pub(crate) const GRPC_STATUS: &str = "grpc-status";
+const GRPC_MESSAGE: &str = "grpc-message";
+pub(crate) const GRPC_STATUS_DETAILS: &str = "grpc-status-details-bin";
 
 /// The base64 tonic decodes details with: standard alphabet, padding
 /// optional.
@@ -48,6 +49,21 @@ pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
         );
     }
     malformed
+}
+
+/// Replaces the status `headers` carry (`grpc-status`, `grpc-message`,
+/// `grpc-status-details-bin`) with `status`. Leaves them as they were, and
+/// returns `false`, if `status` cannot be written as headers.
+pub(crate) fn replace_status(headers: &mut HeaderMap, status: &Status) -> bool {
+    let mut fresh = HeaderMap::with_capacity(3);
+    if status.add_header(&mut fresh).is_err() {
+        return false;
+    }
+    for name in [GRPC_STATUS, GRPC_MESSAGE, GRPC_STATUS_DETAILS] {
+        headers.remove(name);
+    }
+    headers.extend(fresh);
+    true
 }
 
 /// Whether `headers` hold a details value that tonic's decoder rejects.

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 use tonic::Status;
 
 use super::deadline::{near_deadline, parse_grpc_timeout};
-use super::event::{enabled, Fields, MAX_LOGGED_MESSAGE_LEN};
-use super::headers::status_from_headers;
+use super::event::{details_wanted, enabled, Fields, MAX_LOGGED_MESSAGE_LEN};
+use super::headers::{status_from_headers, GRPC_STATUS};
+use super::service_error::ServiceError;
 use super::{LevelPolicy, RpcMetrics, RpcRecord, Side};
 use crate::truncate::truncate;
-use crate::Error;
+use crate::{Error, StatusDecoder, StatusEncoder};
 
 /// What a layer is configured with, shared by every RPC it watches.
 #[derive(Clone)]
@@ -20,6 +21,11 @@ pub(crate) struct Shared {
     pub(crate) levels: LevelPolicy,
     pub(crate) max_context_entries: usize,
     pub(crate) metrics: Option<Arc<dyn RpcMetrics>>,
+    /// The server's encoder, when it is not the default one: errors that
+    /// carry an in-process [`Error`] are encoded again with it.
+    pub(crate) encoder: Option<StatusEncoder>,
+    /// How the log line and metrics decode a status from the wire.
+    pub(crate) decoder: StatusDecoder,
 }
 
 impl fmt::Debug for Shared {
@@ -28,6 +34,8 @@ impl fmt::Debug for Shared {
             .field("levels", &self.levels)
             .field("max_context_entries", &self.max_context_entries)
             .field("metrics", &self.metrics.is_some())
+            .field("encoder", &self.encoder)
+            .field("decoder", &self.decoder)
             .finish()
     }
 }
@@ -40,6 +48,8 @@ pub(crate) enum Ending<'a> {
         headers: &'a http::HeaderMap,
         /// The client layer removed a malformed details value from them.
         removed: bool,
+        /// The server's own error, when a stream's failure handed it over.
+        local: Option<&'a Error>,
     },
     /// A status, already parsed.
     Status {
@@ -54,7 +64,7 @@ pub(crate) enum Ending<'a> {
     BodyError(&'a (dyn std::error::Error + 'static)),
     /// The inner service failed before any response; classified as tonic
     /// classifies it.
-    ServiceError(&'a Status),
+    ServiceError(ServiceError),
     /// The response ended without a status.
     MissingStatus,
     /// Dropped before the end: the peer went away, or the deadline passed.
@@ -69,6 +79,14 @@ pub(crate) struct InFlight {
     method: http::Uri,
     started: Instant,
     deadline: Option<Duration>,
+    /// The span the RPC runs in, entered again for events logged outside
+    /// it (from the body, or on a drop).
+    span: Option<tracing::Span>,
+    /// The in-process error a failing stream dropped, until its trailers.
+    dropped_error: Option<Error>,
+    /// What re-encoding may need of the request, kept only when the layer
+    /// re-encodes: its `accept-language`, for localized messages.
+    accept_language: Option<http::HeaderValue>,
 }
 
 impl InFlight {
@@ -86,7 +104,49 @@ impl InFlight {
                 .headers()
                 .get("grpc-timeout")
                 .and_then(|value| parse_grpc_timeout(value.as_bytes())),
+            span: None,
+            dropped_error: None,
+            accept_language: shared.encoder.as_ref().and_then(|_| {
+                request
+                    .headers()
+                    .get(http::header::ACCEPT_LANGUAGE)
+                    .cloned()
+            }),
         }
+    }
+
+    /// Keeps the current span, once, for the events logged outside it.
+    pub(crate) fn remember_span(&mut self) {
+        if self.span.is_none() {
+            self.span = Some(tracing::Span::current());
+        }
+    }
+
+    pub(crate) fn set_dropped_error(&mut self, error: Error) {
+        self.dropped_error = Some(error);
+    }
+
+    /// The dropped in-process error that `trailers` stand for: the last one
+    /// dropped, if its gRPC code is theirs (a stream may drop statuses of
+    /// its own before the one it yields).
+    pub(crate) fn take_error_of(&mut self, trailers: &http::HeaderMap) -> Option<Error> {
+        let error = self.dropped_error.take()?;
+        let code = trailers
+            .get(GRPC_STATUS)
+            .map(|value| tonic::Code::from_bytes(value.as_bytes()))?;
+        (code == error.grpc_code()).then_some(error)
+    }
+
+    /// The status to send for `error` instead of the one it was encoded
+    /// into, or `None` to keep that one (the layer has the default
+    /// encoder). Every re-encoding goes through here, so that per-request
+    /// data (the `accept-language` kept at the start) can reach it.
+    pub(crate) fn reencode(&self, error: &Error) -> Option<Status> {
+        let encoder = self.shared.encoder.as_ref()?;
+        // Not read yet: kept for the localized messages to come, which will
+        // take it here, so that no caller of this function changes.
+        let _accept_language = self.accept_language.as_ref();
+        Some(encoder.into_status(error.clone()))
     }
 
     pub(crate) fn side(&self) -> Side {
@@ -108,24 +168,27 @@ impl InFlight {
         let parsed;
         let ending = match ending {
             // The client layer sanitized its headers and trailers already.
-            Ending::Headers { headers, removed } => {
-                match status_from_headers(headers, self.side == Side::Client) {
-                    Some((status, malformed)) => {
-                        parsed = status;
-                        Ending::Status {
-                            status: &parsed,
-                            local: None,
-                            malformed_details: malformed || removed,
-                        }
+            Ending::Headers {
+                headers,
+                removed,
+                local,
+            } => match status_from_headers(headers, self.side == Side::Client) {
+                Some((status, malformed)) => {
+                    parsed = status;
+                    Ending::Status {
+                        status: &parsed,
+                        local,
+                        malformed_details: malformed || removed,
                     }
-                    None => Ending::MissingStatus,
                 }
-            }
+                None => Ending::MissingStatus,
+            },
             other => other,
         };
         let mut decoded = None;
+        let mut details = None;
         let (outcome, message, error, detail): (&str, &str, Option<&Error>, Option<String>) =
-            match ending {
+            match &ending {
                 Ending::Status {
                     status,
                     local,
@@ -134,17 +197,17 @@ impl InFlight {
                     let error = if grpc_code == tonic::Code::Ok {
                         None
                     } else {
-                        local.or_else(|| Some(&*decoded.insert(Error::from_status(status))))
+                        local.or_else(|| Some(&*decoded.insert(self.shared.decoder.decode(status))))
                     };
                     let problem = malformed_details.then(|| {
                         "grpc-status-details-bin was not valid base64 and was removed".to_string()
                     });
+                    details = Some(status.details());
                     ("status", status.message(), error, problem)
                 }
                 Ending::BodyError(e) => ("body_error", "", None, Some(e.to_string())),
-                Ending::ServiceError(status) => {
-                    let cause = std::error::Error::source(status).map(ToString::to_string);
-                    ("service_error", status.message(), None, cause)
+                Ending::ServiceError(service) => {
+                    ("service_error", "", None, Some(service.text.clone()))
                 }
                 Ending::MissingStatus | Ending::Headers { .. } => ("no_status", "", None, None),
                 Ending::Dropped if grpc_code == tonic::Code::DeadlineExceeded => {
@@ -162,10 +225,15 @@ impl InFlight {
                 message: truncate(message, MAX_LOGGED_MESSAGE_LEN),
                 error,
                 detail: detail.as_deref(),
+                status_details: details
+                    .filter(|bytes| !bytes.is_empty() && details_wanted(self.side)),
                 latency,
                 max_context_entries: self.shared.max_context_entries,
             };
-            fields.emit(self.side, level);
+            match &self.span {
+                Some(span) if !span.is_none() => span.in_scope(|| fields.emit(self.side, level)),
+                _ => fields.emit(self.side, level),
+            }
         }
         if let Some(metrics) = &self.shared.metrics {
             metrics.record(&RpcRecord {
@@ -173,6 +241,7 @@ impl InFlight {
                 method,
                 grpc_code,
                 code: error.and_then(Error::code),
+                error,
                 latency,
             });
         }
@@ -181,9 +250,10 @@ impl InFlight {
     /// The gRPC code an ending stands for, cheaply.
     fn grpc_code(&self, ending: &Ending<'_>, latency: Duration) -> tonic::Code {
         match ending {
-            Ending::Status { status, .. } | Ending::ServiceError(status) => status.code(),
+            Ending::Status { status, .. } => status.code(),
+            Ending::ServiceError(service) => service.code,
             Ending::Headers { headers, .. } => headers
-                .get("grpc-status")
+                .get(GRPC_STATUS)
                 .map_or(tonic::Code::Unknown, |value| {
                     tonic::Code::from_bytes(value.as_bytes())
                 }),

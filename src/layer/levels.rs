@@ -2,6 +2,10 @@
 
 use tracing::Level;
 
+/// How many gRPC codes there are: `OK` (0) to `UNAUTHENTICATED` (16), the
+/// last of tonic's (and `google/rpc/code.proto`'s) range.
+const GRPC_CODES: usize = tonic::Code::Unauthenticated as usize + 1;
+
 /// The `tracing` level of each completed RPC, chosen by its gRPC code.
 ///
 /// By default
@@ -18,6 +22,9 @@ use tracing::Level;
 /// assert_eq!(levels.level(tonic::Code::Internal), Level::WARN);
 /// assert_eq!(levels.level(tonic::Code::NotFound), Level::DEBUG);
 /// assert_eq!(levels.level(tonic::Code::InvalidArgument), Level::INFO);
+///
+/// let quiet_deadlines = LevelPolicy::default().deadline(Level::INFO);
+/// assert_eq!(quiet_deadlines.level(tonic::Code::DeadlineExceeded), Level::INFO);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LevelPolicy {
@@ -25,7 +32,7 @@ pub struct LevelPolicy {
     client_faults: Level,
     server_faults: Level,
     deadline: Level,
-    overrides: [Option<Level>; 17],
+    overrides: [Option<Level>; GRPC_CODES],
 }
 
 impl Default for LevelPolicy {
@@ -35,7 +42,7 @@ impl Default for LevelPolicy {
             client_faults: Level::INFO,
             server_faults: Level::ERROR,
             deadline: Level::WARN,
-            overrides: [None; 17],
+            overrides: [None; GRPC_CODES],
         }
     }
 }
@@ -59,7 +66,15 @@ impl LevelPolicy {
         self
     }
 
-    /// Sets the level of one gRPC code, over its class.
+    /// Sets the level of `DEADLINE_EXCEEDED`, whether the peer answered with
+    /// it or the RPC ran out its `grpc-timeout`.
+    pub fn deadline(mut self, level: Level) -> LevelPolicy {
+        self.deadline = level;
+        self
+    }
+
+    /// Sets the level of one gRPC code, over its class and over
+    /// [`LevelPolicy::deadline`].
     pub fn code(mut self, code: tonic::Code, level: Level) -> LevelPolicy {
         if let Some(slot) = self.overrides.get_mut(code as usize) {
             *slot = Some(level);

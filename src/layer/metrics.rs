@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::ErrorCode;
+use crate::{Error, ErrorCode};
 
 /// Which side of the wire an RPC was observed on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,13 +37,19 @@ pub struct RpcRecord<'a> {
     pub grpc_code: tonic::Code,
     /// The catalog code, when the status carried one.
     pub code: Option<ErrorCode>,
+    /// The error the status carried: the server's own, or decoded from the
+    /// peer's. `None` on success and when the RPC ended without a status
+    /// (a cancellation, a body or service error). A peer's code this build
+    /// lacks is in [`Error::unknown_code`](crate::Error::unknown_code).
+    pub error: Option<&'a Error>,
     /// From the request to the end of the response.
     pub latency: Duration,
 }
 
-/// Receives every completed RPC. Implement it to feed Prometheus,
-/// OpenTelemetry or the `metrics` facade; the layers hold no metrics of
-/// their own and none unless you give them one.
+/// Receives every completed RPC. Implement it to feed your own registry;
+/// `FacadeMetrics` (feature `metrics`) feeds the
+/// `metrics` crate, and so Prometheus, OTLP or statsd exporters. The layers
+/// hold no metrics of their own and none unless you give them one.
 ///
 /// ```
 /// use csghub_errorx::layer::{RpcMetrics, RpcRecord};
@@ -76,6 +82,7 @@ pub type CounterKey = (Side, String, tonic::Code, Option<ErrorCode>);
 ///     method: "/pkg.S/M",
 ///     grpc_code: tonic::Code::NotFound,
 ///     code: None,
+///     error: None,
 ///     latency: std::time::Duration::ZERO,
 /// });
 /// assert_eq!(metrics.count(Side::Server, "/pkg.S/M", tonic::Code::NotFound, None), 1);

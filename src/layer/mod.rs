@@ -17,6 +17,29 @@
 //! `csghub_errorx::client`. Field names follow the OpenTelemetry RPC
 //! conventions where one exists (`rpc.system`, `rpc.method`,
 //! `rpc.grpc.status_code`, `error.source`). Levels follow [`LevelPolicy`].
+//! When the target is enabled at `DEBUG`, a failure's line also carries
+//! `grpc.status_details_bin`, the status details in base64: paste the line
+//! into `errorx decode` to see every detail.
+//!
+//! Every event of an RPC is inside the span that was current when the RPC
+//! started (tonic's `trace_fn`, tower-http's `TraceLayer`, or the caller's
+//! `#[instrument]`), also those logged when a stream ends or is dropped.
+//!
+//! On the server, the cause of an error (its
+//! [`source`](std::error::Error::source)) is logged whether the handler
+//! returned it or a stream yielded it mid-way: a status made by
+//! [`StatusEncoder::into_status`] or `Status::from(error)` carries its
+//! [`Error`](crate::Error) in-process, and the layer gets it back even
+//! after tonic has turned the status into trailers. A cloned status
+//! (rare: tonic's `Status` is not `Clone`) loses that, and is logged from
+//! its headers, without the cause.
+//!
+//! Both layers pass the inner service's error through unchanged, and their
+//! body ([`LoggedBody`]) is `Default`, so they fit every stack: generated
+//! clients' `new` and `with_interceptor`, `InterceptorLayer`,
+//! `Server::builder().layer(..)`, tower's `timeout`, and tower-http's
+//! `TraceLayer` (use its span, and let this layer write the line; see
+//! `examples/tower_http.rs`).
 //!
 //! The client side also guards tonic: `Status::from_header_map` in tonic
 //! 0.14 panics on a `grpc-status-details-bin` that is not base64, so the
@@ -53,7 +76,10 @@ mod headers;
 mod in_flight;
 mod levels;
 mod metrics;
+#[cfg(feature = "metrics")]
+mod metrics_facade;
 mod service;
+mod service_error;
 
 use std::sync::Arc;
 
@@ -63,11 +89,16 @@ pub use body::LoggedBody;
 use in_flight::Shared;
 pub use levels::LevelPolicy;
 pub use metrics::{CounterKey, CountingMetrics, RpcMetrics, RpcRecord, Side};
+#[cfg(feature = "metrics")]
+pub use metrics_facade::FacadeMetrics;
 pub use service::{BoxError, LogFuture, LogService};
 
+use crate::{StatusDecoder, StatusEncoder};
+
 /// Logs one `tracing` event per completed RPC and feeds an optional
-/// [`RpcMetrics`]. Build it for a server with [`LogLayer::server`] and for a
-/// client with [`LogLayer::client`].
+/// [`RpcMetrics`] (such as `FacadeMetrics`, with the `metrics` feature).
+/// Build it for a server with [`LogLayer::server`] and for a client with
+/// [`LogLayer::client`].
 #[derive(Clone, Debug)]
 pub struct LogLayer {
     side: Side,
@@ -96,6 +127,8 @@ impl LogLayer {
                 levels: LevelPolicy::default(),
                 max_context_entries: Self::DEFAULT_MAX_CONTEXT_ENTRIES,
                 metrics: None,
+                encoder: None,
+                decoder: StatusDecoder::new(),
             }),
         }
     }
@@ -116,6 +149,41 @@ impl LogLayer {
     /// Counts every RPC in `metrics`. There is none unless set.
     pub fn metrics(mut self, metrics: impl RpcMetrics) -> LogLayer {
         Arc::make_mut(&mut self.shared).metrics = Some(Arc::new(metrics));
+        self
+    }
+
+    /// The server's encoder. A handler's error converted with `?` (or
+    /// `Status::from`) is encoded with the defaults; with an encoder that
+    /// is not the default one, the server layer encodes every status that
+    /// carries an in-process [`Error`](crate::Error) again, in a
+    /// trailers-only response and in a stream's trailers alike, so that the
+    /// whole server answers with one domain and one header budget. Nothing
+    /// is re-encoded with the default encoder, which costs nothing extra.
+    ///
+    /// ```
+    /// use csghub_errorx::layer::LogLayer;
+    /// use csghub_errorx::StatusEncoder;
+    ///
+    /// let layer = LogLayer::server().encoder(StatusEncoder::new().domain("hub.example.com"));
+    /// ```
+    pub fn encoder(mut self, encoder: StatusEncoder) -> LogLayer {
+        Arc::make_mut(&mut self.shared).encoder =
+            (encoder != StatusEncoder::new()).then_some(encoder);
+        self
+    }
+
+    /// How the layer decodes a status from the wire for its log line and
+    /// metrics; the default one unless set. A client of servers that send
+    /// the catalog's reasons under their own domain accepts that domain:
+    ///
+    /// ```
+    /// use csghub_errorx::layer::LogLayer;
+    /// use csghub_errorx::StatusDecoder;
+    ///
+    /// let layer = LogLayer::client().decoder(StatusDecoder::new().accept_domain("git.example.com"));
+    /// ```
+    pub fn decoder(mut self, decoder: StatusDecoder) -> LogLayer {
+        Arc::make_mut(&mut self.shared).decoder = decoder;
         self
     }
 }

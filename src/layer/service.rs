@@ -1,5 +1,6 @@
 //! [`LogService`] and its [`LogFuture`]: the middleware itself.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -11,17 +12,23 @@ use tonic::Status;
 use tower_service::Service;
 
 use super::body::LoggedBody;
-use super::headers::{has_status, remove_malformed_details};
+use super::headers::{has_status, remove_malformed_details, replace_status};
 use super::in_flight::{Ending, InFlight, Shared};
+use super::service_error::ServiceError;
 use super::Side;
 use crate::Error;
 
-/// The error type of tower middleware: what tonic's clients and servers
-/// accept from a service.
+/// The error type tonic's clients and servers accept from a service, and
+/// what tower's timeout, buffer and load-shed layers return.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The service a [`LogLayer`](super::LogLayer) wraps around a server's
 /// routes or a client's channel.
+///
+/// It passes the inner service's error through unchanged (`S::Error`), as
+/// tower's pass-through middleware do, so an outer layer can still
+/// downcast it to `tonic::transport::Error` or
+/// `tower::timeout::error::Elapsed`.
 #[derive(Clone, Debug)]
 pub struct LogService<S> {
     pub(crate) inner: S,
@@ -32,16 +39,16 @@ pub struct LogService<S> {
 impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for LogService<S>
 where
     S: Service<http::Request<ReqBody>, Response = http::Response<ResBody>>,
-    S::Error: Into<BoxError>,
+    S::Error: fmt::Display + 'static,
     ResBody: Body,
     ResBody::Error: std::error::Error + 'static,
 {
     type Response = http::Response<LoggedBody<ResBody>>;
-    type Error = BoxError;
+    type Error = S::Error;
     type Future = LogFuture<S::Future>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.inner.poll_ready(cx).map_err(Into::into)
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: http::Request<ReqBody>) -> LogFuture<S::Future> {
@@ -75,28 +82,27 @@ pin_project! {
 impl<F, ResBody, E> Future for LogFuture<F>
 where
     F: Future<Output = Result<http::Response<ResBody>, E>>,
-    E: Into<BoxError>,
+    E: fmt::Display + 'static,
 {
-    type Output = Result<http::Response<LoggedBody<ResBody>>, BoxError>;
+    type Output = Result<http::Response<LoggedBody<ResBody>>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        if let Some(in_flight) = this.in_flight.as_mut() {
+            // tonic's `trace_fn` span is entered only while this future is
+            // polled; events logged later (from the body, or on a drop)
+            // enter it again.
+            in_flight.remember_span();
+        }
         let result = ready!(this.inner.poll(cx));
         let Some(in_flight) = this.in_flight.take() else {
-            return Poll::Ready(
-                result
-                    .map(|response| response.map(LoggedBody::finished))
-                    .map_err(Into::into),
-            );
+            return Poll::Ready(result.map(|response| response.map(LoggedBody::finished)));
         };
         let mut response = match result {
             Ok(response) => response,
             Err(error) => {
-                // Classified as tonic classifies it (a timeout, a transport
-                // error, ...), which is also what the caller will see.
-                let status = Status::from_error(error.into());
-                in_flight.finish(Ending::ServiceError(&status));
-                return Poll::Ready(Err(Box::new(status)));
+                in_flight.finish(Ending::ServiceError(ServiceError::classify(&error)));
+                return Poll::Ready(Err(error));
             }
         };
         // On the client, before tonic parses the headers, which would panic.
@@ -109,18 +115,41 @@ where
         }
         // A trailers-only response: the RPC ended in the headers. On the
         // server, the handler's own Status is in the extensions.
+        if in_flight.side() == Side::Server {
+            reencode_trailers_only(&in_flight, &mut response);
+        }
         match response.extensions().get::<Status>() {
             Some(status) => in_flight.finish(Ending::Status {
                 status,
-                local: std::error::Error::source(status)
-                    .and_then(|source| source.downcast_ref::<Error>()),
+                local: Error::in_process(status),
                 malformed_details: removed,
             }),
             None => in_flight.finish(Ending::Headers {
                 headers: response.headers(),
                 removed,
+                local: None,
             }),
         }
         Poll::Ready(Ok(response.map(LoggedBody::finished)))
+    }
+}
+
+/// With an encoder of its own, the server layer encodes a handler's
+/// in-process error again, so that errors converted with `?` (and so with
+/// the default encoder) go out with the layer's domain and budget: the
+/// headers are rewritten, and the extensions get the new status.
+fn reencode_trailers_only<B>(in_flight: &InFlight, response: &mut http::Response<B>) {
+    let Some(error) = response
+        .extensions()
+        .get::<Status>()
+        .and_then(Error::in_process)
+    else {
+        return;
+    };
+    let Some(status) = in_flight.reencode(error) else {
+        return;
+    };
+    if replace_status(response.headers_mut(), &status) {
+        response.extensions_mut().insert(status);
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tonic::Status;
 
+use super::in_process::InProcess;
 use super::plan::{LocalizedView, Plan};
 use crate::{Error, Locale};
 
@@ -155,7 +156,7 @@ impl StatusEncoder {
     /// [`StatusEncoder::encode_localized`] does.
     pub fn into_status_localized(&self, error: Error, locale: Locale) -> Status {
         let mut status = self.encode_localized(&error, locale);
-        status.set_source(Arc::new(error));
+        status.set_source(Arc::new(InProcess::new(error)));
         status
     }
 
@@ -179,12 +180,14 @@ impl StatusEncoder {
         Status::with_details(error.grpc_code(), plan.message().into_owned(), details)
     }
 
-    /// The status for `error`, carrying `error` itself as its
-    /// [`source`](std::error::Error::source), so that layers in this process
-    /// can log the cause. Sources never leave the process.
+    /// The status for `error`, carrying `error` itself in-process (read it
+    /// back with [`Error::in_process`]; the status's
+    /// [`source`](std::error::Error::source) chain shows the error, then its
+    /// cause), so that layers in this process can log the cause, even of a
+    /// stream's error, which tonic consumes. Sources never leave the process.
     pub fn into_status(&self, error: Error) -> Status {
         let mut status = self.encode(&error);
-        status.set_source(Arc::new(error));
+        status.set_source(Arc::new(InProcess::new(error)));
         status
     }
 }

@@ -34,6 +34,7 @@ mod decode_problem;
 mod decoder;
 mod encoder;
 mod header_size;
+pub(crate) mod in_process;
 mod plan;
 
 use tonic::Status;
@@ -69,7 +70,9 @@ impl Error {
     /// encoded by [`StatusEncoder::into_status`] or `Status::from(error)`,
     /// with its source. `None` for a status from the wire.
     pub fn in_process(status: &Status) -> Option<&Error> {
-        std::error::Error::source(status)?.downcast_ref::<Error>()
+        std::error::Error::source(status)?
+            .downcast_ref::<in_process::InProcess>()?
+            .error()
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 
 /// One captured event.
@@ -14,11 +15,17 @@ pub struct Captured {
     pub target: String,
     pub level: Level,
     pub fields: BTreeMap<String, String>,
+    /// The names of the spans the event was inside, innermost first.
+    pub spans: Vec<String>,
 }
 
 impl Captured {
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).map(String::as_str)
+    }
+
+    pub fn in_span(&self, name: &str) -> bool {
+        self.spans.iter().any(|span| span == name)
     }
 }
 
@@ -59,14 +66,22 @@ impl Visit for Fields<'_> {
     }
 }
 
-impl<S: Subscriber> Layer<S> for Capture {
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+impl<S> Layer<S> for Capture
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut fields = BTreeMap::new();
         event.record(&mut Fields(&mut fields));
+        let spans = ctx
+            .event_scope(event)
+            .map(|scope| scope.map(|span| span.name().to_string()).collect())
+            .unwrap_or_default();
         self.0 .0.lock().unwrap().push(Captured {
             target: event.metadata().target().to_string(),
             level: *event.metadata().level(),
             fields,
+            spans,
         });
     }
 }
@@ -76,6 +91,21 @@ impl<S: Subscriber> Layer<S> for Capture {
 pub fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
     let logs = Logs::default();
     let subscriber = tracing_subscriber::registry().with(Capture(logs.clone()));
+    let guard = tracing::subscriber::set_default(subscriber);
+    (logs, guard)
+}
+
+/// Like [`capture`], recording only events at `level` or above, so that
+/// `tracing::enabled!` below it is false.
+pub fn capture_at(
+    level: tracing::level_filters::LevelFilter,
+) -> (Logs, tracing::subscriber::DefaultGuard) {
+    let logs = Logs::default();
+    // A global filter, as `EnvFilter` usually is: per-layer filters and
+    // `tracing::enabled!` at several levels confuse each other.
+    let subscriber = tracing_subscriber::registry()
+        .with(level)
+        .with(Capture(logs.clone()));
     let guard = tracing::subscriber::set_default(subscriber);
     (logs, guard)
 }

@@ -1,8 +1,11 @@
 //! `errorx`: list, explain and document the catalog, and decode
 //! `grpc-status-details-bin` values copied from logs.
 
+mod details_input;
+mod lookup;
+
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use base64::Engine as _;
@@ -29,17 +32,24 @@ enum Command {
         #[arg(long)]
         module: Option<String>,
     },
-    /// Explain one code, given as a code string, a name or a reason.
+    /// Explain one code, however it is spelled: a code string, a name, a
+    /// reason, or a module and number, in any case.
     Explain {
-        /// GIT-ERR-8, gitAuthFailed or GIT_AUTH_FAILED.
-        code: String,
+        /// GIT-ERR-8, git-err-8, gitAuthFailed, GIT_AUTH_FAILED, "GIT 8".
+        #[arg(num_args = 1.., required = true)]
+        code: Vec<String>,
     },
     /// Print the catalog as Markdown, grouped by module.
     Docs,
-    /// Decode a base64 grpc-status-details-bin value (padded or not).
+    /// Decode a grpc-status-details-bin value (base64, padded or not).
+    ///
+    /// Give the value, a `grpc-status-details-bin: ...` header line, or a
+    /// whole log line of the layers at DEBUG (its
+    /// `grpc.status_details_bin` field); without an argument, or with
+    /// `-`, it is read from stdin.
     Decode {
-        /// The header value, as copied from a log.
-        base64: String,
+        /// The value or line; `-` or nothing reads stdin.
+        input: Option<String>,
     },
 }
 
@@ -70,22 +80,55 @@ fn run(command: Command) -> Result<String, String> {
                 let rows: Vec<_> = codes.iter().map(|&c| code_json(c)).collect();
                 out = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())? + "\n";
             } else {
-                for code in codes {
+                let row = |out: &mut String, cells: [&str; 5]| {
                     let _ = writeln!(
                         out,
-                        "{:<18} {:<36} {:<20} {}",
-                        code.as_str(),
-                        code.name(),
-                        grpc_code::name(code.grpc_code()),
-                        code.http_status().as_u16()
+                        "{:<15} {:<36} {:<40} {:<20} {}",
+                        cells[0], cells[1], cells[2], cells[3], cells[4]
+                    );
+                };
+                row(&mut out, ["CODE", "NAME", "REASON", "GRPC", "HTTP"]);
+                for code in codes {
+                    row(
+                        &mut out,
+                        [
+                            code.as_str(),
+                            code.name(),
+                            code.reason(),
+                            grpc_code::name(code.grpc_code()),
+                            code.http_status().as_str(),
+                        ],
                     );
                 }
             }
         }
         Command::Explain { code } => {
-            let code: ErrorCode = code
-                .parse()
-                .map_err(|e: csghub_errorx::ParseCodeError| e.to_string())?;
+            let query = code.join(" ");
+            let code = match lookup::lookup(&query) {
+                lookup::Lookup::Found(code) => code,
+                lookup::Lookup::NotInCatalog(code) => {
+                    let module = code.module();
+                    let _ = writeln!(
+                        out,
+                        "{code}  not in this catalog (module {}, number {})\n\n  A peer with a newer catalog sent it; this build of errorx\n  ({}) does not know its name or meaning.",
+                        module.prefix().map_or_else(|| format!("#{}", module.as_i32()), str::to_string),
+                        code.number(),
+                        env!("CARGO_PKG_VERSION"),
+                    );
+                    return Ok(out);
+                }
+                lookup::Lookup::Suggestions(codes) => {
+                    // `{:?}`: what was typed is shown escaped.
+                    let mut message = format!("{query:?} is not a code of this catalog");
+                    if !codes.is_empty() {
+                        message.push_str("; did you mean:");
+                        for code in codes {
+                            let _ = write!(message, "\n  {:<14} {}", code.as_str(), code.name());
+                        }
+                    }
+                    return Err(message);
+                }
+            };
             let _ = write!(
                 out,
                 "{}  {}\n\n  {}\n\n  module:      {} ({})\n  reason:      {}\n  grpc code:   {} ({})\n  http status: {}\n",
@@ -101,9 +144,14 @@ fn run(command: Command) -> Result<String, String> {
             );
         }
         Command::Docs => out = docs(),
-        Command::Decode { base64 } => {
+        Command::Decode { input } => {
+            let input = match input.as_deref() {
+                None | Some("-") => read_stdin()?,
+                Some(text) => text.to_string(),
+            };
+            let value = details_input::details_value(&input);
             let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(base64.trim().trim_end_matches('='))
+                .decode(value.trim_end_matches('='))
                 .map_err(|e| format!("not base64: {e}"))?;
             let inner = tonic_types::pb::Status::decode(&bytes[..])
                 .map_err(|e| format!("not a google.rpc.Status: {e}"))?;
@@ -118,6 +166,18 @@ fn run(command: Command) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// The most of stdin `decode` reads: a log line, or a few, not a file.
+const MAX_STDIN: u64 = 1024 * 1024;
+
+fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_STDIN)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn parse_module(text: &str) -> Result<Module, String> {
@@ -152,9 +212,10 @@ fn docs() -> String {
         for code in module.codes() {
             let _ = write!(
                 out,
-                "\n### {code}\n\n- Error Code: {code}\n- Error Name: {}\n- Description: {}\n- gRPC Code: {}\n- HTTP Status: {}\n",
+                "\n### {code}\n\n- Error Code: {code}\n- Error Name: {}\n- Description: {}\n- Reason (AIP-193): {}\n- gRPC Code: {}\n- HTTP Status: {}\n",
                 code.name(),
                 code.description(),
+                code.reason(),
                 grpc_code::name(code.grpc_code()),
                 code.http_status().as_u16()
             );
