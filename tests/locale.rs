@@ -1,6 +1,8 @@
 //! Localized messages: the negotiation table, the messages of every code in
 //! every locale, and their rendering with an error's context.
 
+mod common;
+
 use csghub_errorx::{Error, ErrorCode, Locale};
 
 /// `Accept-Language` → the locale served. The table the catalog promises.
@@ -190,5 +192,90 @@ mod on_the_wire {
         let decoded = Error::from_status(&status);
         assert!(decoded.is(ErrorCode::GIT_REPO_NOT_FOUND));
         assert_eq!(decoded.context().get("repo").map(str::len), Some(250));
+    }
+}
+
+mod through_the_server_layer {
+    use csghub_errorx::layer::LogLayer;
+    use csghub_errorx::{Error, ErrorCode, StatusEncoder};
+    use csghub_errorx_demo::{DemoClient, DemoServer, DemoService};
+    use tonic::transport::Channel;
+
+    use super::common;
+
+    async fn serve(layer: LogLayer) -> (common::DemoFixture, DemoClient<Channel>) {
+        let server = common::DemoFixture::spawn(move |incoming| async move {
+            let _ = tonic::transport::Server::builder()
+                .layer(layer)
+                .add_service(DemoServer::new(DemoService::new()))
+                .serve_with_incoming(incoming)
+                .await;
+        })
+        .await;
+        let client = server.client().await;
+        (server, client)
+    }
+
+    fn request(
+        accept_language: Option<&str>,
+        before: u32,
+    ) -> tonic::Request<csghub_errorx_demo::FailRequest> {
+        let mut request =
+            tonic::Request::new(common::request("GIT-ERR-9", &[("repo", "ns/x")], before));
+        if let Some(value) = accept_language {
+            request
+                .metadata_mut()
+                .insert("accept-language", value.parse().expect("ASCII"));
+        }
+        request
+    }
+
+    #[tokio::test]
+    async fn a_request_in_chinese_gets_its_message_unary_and_mid_stream() {
+        let (_server, mut client) = serve(LogLayer::server()).await;
+        let status = client.fail(request(Some("zh-CN"), 0)).await.unwrap_err();
+        let error = Error::from_status(&status);
+        assert_eq!(
+            status.message(),
+            ErrorCode::GIT_REPO_NOT_FOUND.description()
+        );
+        let localized = error.localized_message().expect("localized");
+        assert_eq!(localized.locale(), "zh-CN");
+        assert_eq!(
+            localized.message(),
+            "未找到仓库 ns/x，请检查仓库名称及访问权限。"
+        );
+
+        let mut stream = client
+            .fail_stream(request(Some("zh-Hant"), 2))
+            .await
+            .expect("the stream starts")
+            .into_inner();
+        let (_, status) = common::replies_then_error(&mut stream).await;
+        let localized = Error::from_status(&status).localized_message().cloned();
+        assert_eq!(
+            localized.map(|l| l.locale().to_string()).as_deref(),
+            Some("zh-HK")
+        );
+    }
+
+    #[tokio::test]
+    async fn without_accept_language_or_with_localizing_off_nothing_is_added() {
+        let (_server, mut client) = serve(LogLayer::server()).await;
+        let status = client.fail(request(None, 0)).await.unwrap_err();
+        assert!(Error::from_status(&status).localized_message().is_none());
+        let (_server, mut client) = serve(LogLayer::server().localize(false)).await;
+        let status = client.fail(request(Some("zh-CN"), 0)).await.unwrap_err();
+        assert!(Error::from_status(&status).localized_message().is_none());
+    }
+
+    #[tokio::test]
+    async fn localizing_keeps_the_layers_encoder() {
+        let layer = LogLayer::server().encoder(StatusEncoder::new().domain("hub.example.com"));
+        let (_server, mut client) = serve(layer).await;
+        let status = client.fail(request(Some("en-GB"), 0)).await.unwrap_err();
+        let error = Error::from_status(&status);
+        assert_eq!(error.domain(), Some("hub.example.com"));
+        assert_eq!(error.localized_message().map(|l| l.locale()), Some("en-US"));
     }
 }

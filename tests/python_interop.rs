@@ -367,3 +367,52 @@ fn python_json_format_accepts_every_rendered_detail_exactly() {
     }
     assert!(stdout.contains("csghub.errorx.v1.ErrorInfo"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_client_asking_for_zh_tw_gets_one_zh_hk_localized_message() {
+    // The server layer localizes by the request's accept-language.
+    let server = DemoFixture::spawn(|incoming| async move {
+        let _ = tonic::transport::Server::builder()
+            .layer(LogLayer::server())
+            .add_service(csghub_errorx_demo::DemoServer::new(
+                csghub_errorx_demo::DemoService::new(),
+            ))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await;
+    let addr = server.addr.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        python::command("localized_client.py")
+            .args([addr.as_str(), "zh-TW,en;q=0.5", "GIT-ERR-9"])
+            .output()
+            .expect("python runs")
+    })
+    .await
+    .expect("join");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect();
+    assert_eq!(results.len(), 2, "unary and stream");
+    for result in results {
+        assert_eq!(
+            result["grpc_message"],
+            ErrorCode::GIT_REPO_NOT_FOUND.description(),
+            "{result}"
+        );
+        assert_eq!(
+            result["localized"],
+            serde_json::json!([{
+                "locale": "zh-HK",
+                "message": "找不到儲存庫 ns/name，請檢查儲存庫名稱及存取權限。",
+            }]),
+            "{result}"
+        );
+    }
+}

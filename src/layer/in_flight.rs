@@ -13,7 +13,7 @@ use super::headers::{status_from_headers, GRPC_STATUS};
 use super::service_error::ServiceError;
 use super::{LevelPolicy, RpcMetrics, RpcRecord, Side};
 use crate::truncate::truncate;
-use crate::{Error, StatusDecoder, StatusEncoder};
+use crate::{Error, Locale, StatusDecoder, StatusEncoder};
 
 /// What a layer is configured with, shared by every RPC it watches.
 #[derive(Clone)]
@@ -26,6 +26,9 @@ pub(crate) struct Shared {
     pub(crate) encoder: Option<StatusEncoder>,
     /// How the log line and metrics decode a status from the wire.
     pub(crate) decoder: StatusDecoder,
+    /// Whether the server answers a request with `accept-language` with a
+    /// `LocalizedMessage` in its locale.
+    pub(crate) localize: bool,
 }
 
 impl fmt::Debug for Shared {
@@ -35,6 +38,7 @@ impl fmt::Debug for Shared {
             .field("max_context_entries", &self.max_context_entries)
             .field("metrics", &self.metrics.is_some())
             .field("encoder", &self.encoder)
+            .field("localize", &self.localize)
             .field("decoder", &self.decoder)
             .finish()
     }
@@ -106,12 +110,17 @@ impl InFlight {
                 .and_then(|value| parse_grpc_timeout(value.as_bytes())),
             span: None,
             dropped_error: None,
-            accept_language: shared.encoder.as_ref().and_then(|_| {
+            // A cheap clone of shared bytes; negotiated only if an error
+            // is encoded again.
+            accept_language: (side == Side::Server
+                && (shared.localize || shared.encoder.is_some()))
+            .then(|| {
                 request
                     .headers()
                     .get(http::header::ACCEPT_LANGUAGE)
                     .cloned()
-            }),
+            })
+            .flatten(),
         }
     }
 
@@ -138,15 +147,30 @@ impl InFlight {
     }
 
     /// The status to send for `error` instead of the one it was encoded
-    /// into, or `None` to keep that one (the layer has the default
-    /// encoder). Every re-encoding goes through here, so that per-request
-    /// data (the `accept-language` kept at the start) can reach it.
+    /// into, or `None` to keep that one: encoded again with the layer's
+    /// encoder, and with a `LocalizedMessage` in the locale the request's
+    /// `accept-language` prefers, when the error's code has messages and
+    /// it has none of its own. With the default encoder and nothing to
+    /// localize, nothing is encoded again.
     pub(crate) fn reencode(&self, error: &Error) -> Option<Status> {
-        let encoder = self.shared.encoder.as_ref()?;
-        // Not read yet: kept for the localized messages to come, which will
-        // take it here, so that no caller of this function changes.
-        let _accept_language = self.accept_language.as_ref();
-        Some(encoder.into_status(error.clone()))
+        let locale = self
+            .shared
+            .localize
+            .then_some(self.accept_language.as_ref())
+            .flatten()
+            .filter(|_| error.code().is_some() && error.localized_message().is_none())
+            .and_then(|header| header.to_str().ok())
+            .map(Locale::negotiate);
+        const DEFAULT: StatusEncoder = StatusEncoder::new();
+        let encoder = match (&self.shared.encoder, locale) {
+            (None, None) => return None,
+            (Some(encoder), _) => encoder,
+            (None, Some(_)) => &DEFAULT,
+        };
+        Some(match locale {
+            Some(locale) => encoder.into_status_localized(error.clone(), locale),
+            None => encoder.into_status(error.clone()),
+        })
     }
 
     pub(crate) fn side(&self) -> Side {

@@ -129,6 +129,7 @@ impl LogLayer {
                 metrics: None,
                 encoder: None,
                 decoder: StatusDecoder::new(),
+                localize: true,
             }),
         }
     }
@@ -169,6 +170,24 @@ impl LogLayer {
     pub fn encoder(mut self, encoder: StatusEncoder) -> LogLayer {
         Arc::make_mut(&mut self.shared).encoder =
             (encoder != StatusEncoder::new()).then_some(encoder);
+        self
+    }
+
+    /// Whether the server layer localizes errors, on by default: a request
+    /// with an `accept-language` header gets exactly one
+    /// `google.rpc.LocalizedMessage` in the locale negotiated from it
+    /// ([`Locale::negotiate`](crate::Locale::negotiate)), with the catalog's
+    /// message for the code. `grpc-message` stays the English description.
+    /// A handler's own `LocalizedMessage` is kept. A request without the
+    /// header costs nothing.
+    ///
+    /// ```
+    /// use csghub_errorx::layer::LogLayer;
+    ///
+    /// let layer = LogLayer::server().localize(false);
+    /// ```
+    pub fn localize(mut self, yes: bool) -> LogLayer {
+        Arc::make_mut(&mut self.shared).localize = yes;
         self
     }
 
