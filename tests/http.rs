@@ -6,8 +6,9 @@ mod common;
 
 use common::http::{HttpFixture, SMALL_BODY_LIMIT};
 use common::logs::capture;
+
 use csghub_errorx::http::{HttpErrors, JsonShape, PROBLEM_JSON};
-use csghub_errorx::{ErrorCode, Module};
+use csghub_errorx::{Error, ErrorCode, Locale, Module};
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -78,15 +79,22 @@ async fn every_code_renders_in_the_csghub_envelope_exactly() {
             .await;
         assert_eq!(reply.status, code.http_status(), "{code:?}");
         assert_eq!(reply.header("content-type"), Some("application/json"));
+        // `msg` is the code and the message for end users, in en-US
+        // unless the request names another language, as CSGHub writes it.
+        let user_message = Error::new(code)
+            .with_context("repo", "ns/x")
+            .user_message(Locale::EN_US)
+            .expect("a catalog code");
         let expected = json!({
             "code": code.as_str(),
-            "msg": format!("{}: {}", code.as_str(), code.description()),
+            "msg": format!("{}: {user_message}", code.as_str()),
             "context": {"repo": "ns/x"},
         });
         assert_eq!(reply.json(), expected);
+        assert_eq!(reply.header("content-language"), Some("en-US"));
         let decoded = reply.decode();
         assert!(decoded.is(code), "{code:?}");
-        assert_eq!(decoded.message(), code.description());
+        assert_eq!(decoded.message(), user_message);
         assert_eq!(decoded.context().get("repo"), Some("ns/x"));
     }
 }
@@ -106,9 +114,15 @@ async fn every_code_renders_as_problem_details_when_accept_prefers_them_in_eithe
                 body["type"],
                 format!("https://csghub.opencsg.com/errors/{}", code.as_str())
             );
-            assert_eq!(body["title"], code.description());
+            // Localized, en-US by default: the code's message for end users
+            // as the title, with this occurrence's context as the detail.
+            assert_eq!(body["title"], code.message(Locale::EN_US));
             assert_eq!(body["status"], code.http_status().as_u16());
-            assert_eq!(body["detail"], code.description());
+            let detail = Error::new(code)
+                .with_context("repo", "ns/x")
+                .user_message(Locale::EN_US)
+                .expect("a catalog code");
+            assert_eq!(body["detail"], *detail);
             assert_eq!(body["instance"], "/v1/demo:fail");
             assert_eq!(body["code"], code.as_str());
             assert_eq!(body["reason"], code.reason());
@@ -274,12 +288,12 @@ async fn retry_after_rounds_the_retry_delay_up_to_whole_seconds() {
 }
 
 #[tokio::test]
-async fn a_401_asks_for_a_bearer_token_and_every_error_varies_by_accept() {
+async fn a_401_asks_for_a_bearer_token_and_every_error_varies_by_accept_and_language() {
     let server = HttpFixture::start(csghub()).await;
     let reply = server.fail("AUTH-ERR-0", json!({}), None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.header("www-authenticate"), Some("Bearer"));
-    assert_eq!(reply.header("vary"), Some("accept"));
+    assert_eq!(reply.header("vary"), Some("accept, accept-language"));
     let reply = server.fail("AUTH-ERR-2", json!({}), None).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.header("www-authenticate"), None);
@@ -486,5 +500,102 @@ async fn a_code_of_an_unknown_module_is_req_err_6_with_a_bad_request() {
     assert_eq!(
         ErrorCode::ERR_REQ_PARAM_INVALID.module(),
         Module::from_prefix("REQ").unwrap()
+    );
+}
+
+// ---- Localized by Accept-Language ----
+
+/// `POST /v1/demo:fail` for `code`, with the repo `ns/x`, asking for
+/// `accept_language` (and `accept`, if given).
+async fn fail_in(
+    server: &HttpFixture,
+    code: &str,
+    accept_language: &str,
+    accept: Option<&str>,
+) -> common::http::Reply {
+    let mut headers = vec![
+        ("content-type", "application/json"),
+        ("accept-language", accept_language),
+    ];
+    if let Some(accept) = accept {
+        headers.push(("accept", accept));
+    }
+    let body = json!({"code": code, "context": {"repo": "ns/x"}}).to_string();
+    server
+        .call(
+            http::Method::POST,
+            csghub_errorx_demo::http::FAIL_PATH,
+            &headers,
+            body,
+        )
+        .await
+}
+
+#[tokio::test]
+async fn the_google_shape_carries_one_localized_message_and_keeps_its_english_message() {
+    let server = HttpFixture::start(google()).await;
+    let reply = fail_in(&server, "GIT-ERR-9", "zh-TW, en;q=0.3", None).await;
+    assert_eq!(reply.header("content-language"), Some("zh-HK"));
+    assert_eq!(reply.header("vary"), Some("accept, accept-language"));
+    let body = reply.json();
+    assert_eq!(
+        body["error"]["message"],
+        ErrorCode::GIT_REPO_NOT_FOUND.description()
+    );
+    let localized: Vec<&Value> = body["error"]["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .filter(|d| d["@type"] == "type.googleapis.com/google.rpc.LocalizedMessage")
+        .collect();
+    assert_eq!(
+        localized,
+        [&json!({
+            "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+            "locale": "zh-HK",
+            "message": "找不到儲存庫 ns/x，請檢查儲存庫名稱及存取權限。",
+        })]
+    );
+    let decoded = reply.decode();
+    assert_eq!(
+        decoded.localized_message().map(|l| l.locale()),
+        Some("zh-HK")
+    );
+
+    // Without Accept-Language: no localized message, no Content-Language.
+    let reply = server
+        .fail("GIT-ERR-9", json!({"repo": "ns/x"}), None)
+        .await;
+    assert_eq!(reply.header("content-language"), None);
+    assert!(reply.decode().localized_message().is_none());
+}
+
+#[tokio::test]
+async fn the_csghub_envelope_says_its_msg_in_the_requested_language() {
+    let server = HttpFixture::start(csghub()).await;
+    let reply = fail_in(&server, "GIT-ERR-8", "zh-CN", None).await;
+    assert_eq!(reply.header("content-language"), Some("zh-CN"));
+    assert_eq!(
+        reply.json()["msg"],
+        format!(
+            "GIT-ERR-8: {}",
+            ErrorCode::GIT_AUTH_FAILED.message(Locale::ZH_CN)
+        )
+    );
+}
+
+#[tokio::test]
+async fn problem_details_localize_their_title_and_detail() {
+    let server = HttpFixture::start(google()).await;
+    let reply = fail_in(&server, "GIT-ERR-9", "zh-HK", Some(PROBLEM_JSON)).await;
+    assert_eq!(reply.header("content-language"), Some("zh-HK"));
+    let body = reply.json();
+    assert_eq!(
+        body["title"],
+        "找不到該儲存庫，請檢查儲存庫名稱及存取權限。"
+    );
+    assert_eq!(
+        body["detail"],
+        "找不到儲存庫 ns/x，請檢查儲存庫名稱及存取權限。"
     );
 }

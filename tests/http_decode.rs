@@ -296,14 +296,20 @@ fn every_shape_round_trips_code_context_and_details() {
         .with_retry_delay(Duration::from_millis(250));
     let mut problem = HeaderMap::new();
     problem.insert("accept", PROBLEM_JSON.parse().unwrap());
-    for (errors, headers, keeps_details) in [
-        (HttpErrors::new(), HeaderMap::new(), true),
+    // The Google shape carries the developer's message; the CSGHub
+    // envelope and problem details carry the one for end users (en-US).
+    let user_message = error
+        .user_message(csghub_errorx::Locale::EN_US)
+        .expect("a catalog code");
+    for (errors, headers, keeps_details, message) in [
+        (HttpErrors::new(), HeaderMap::new(), true, error.message()),
         (
             HttpErrors::new().shape(JsonShape::Csghub),
             HeaderMap::new(),
             false,
+            &*user_message,
         ),
-        (HttpErrors::new(), problem, true),
+        (HttpErrors::new(), problem, true, &*user_message),
     ] {
         let response = errors.render(&error, &headers);
         let decoded = Error::from_http_response(
@@ -316,7 +322,7 @@ fn every_shape_round_trips_code_context_and_details() {
             "{}",
             response.body()
         );
-        assert_eq!(decoded.message(), error.message());
+        assert_eq!(decoded.message(), message);
         assert_eq!(decoded.context(), error.context());
         if keeps_details {
             assert_eq!(decoded.resource_info(), error.resource_info());

@@ -11,6 +11,9 @@ use crate::Error;
 /// `total` on errors.
 pub(crate) struct CsghubBody<'a> {
     pub(crate) error: &'a Error,
+    /// The message for end users in the request's locale, which CSGHub's
+    /// frontend shows; `None` for an error without a catalog code.
+    pub(crate) user_message: Option<&'a str>,
 }
 
 impl Serialize for CsghubBody<'_> {
@@ -21,7 +24,8 @@ impl Serialize for CsghubBody<'_> {
         if let Some(code) = &code {
             map.serialize_entry("code", code)?;
         }
-        map.serialize_entry("msg", &Msg(code.as_deref(), error.message()))?;
+        let message = self.user_message.unwrap_or(error.message());
+        map.serialize_entry("msg", &Msg(code.as_deref(), message))?;
         if !error.context().is_empty() {
             map.serialize_entry("context", error.context())?;
         }
@@ -29,9 +33,10 @@ impl Serialize for CsghubBody<'_> {
     }
 }
 
-/// `CODE: message`, as CSGHub's `CustomError.Error()` writes it, but with
-/// the public message where CSGHub puts the cause's text; the code alone
-/// when the message is empty, the message alone without a code.
+/// `CODE: message`, as CSGHub's localizing middleware writes it (the
+/// catalog's message for end users in the request's locale), where
+/// CSGHub's `CustomError.Error()` would put the cause's text; the code
+/// alone when the message is empty, the message alone without a code.
 struct Msg<'a>(Option<&'a str>, &'a str);
 
 impl Serialize for Msg<'_> {

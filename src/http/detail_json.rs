@@ -37,6 +37,9 @@ pub(crate) struct DetailsJson<'a> {
     /// (problem details, which carry them as members).
     pub(crate) with_error_info: bool,
     pub(crate) include_debug_info: bool,
+    /// A `LocalizedMessage` for the request's locale, written where the
+    /// error has none of its own.
+    pub(crate) localized: Option<&'a LocalizedMessage>,
 }
 
 impl DetailsJson<'_> {
@@ -68,15 +71,25 @@ impl DetailsJson<'_> {
                 out.detail(&Any(TYPED_ERROR_INFO, &TypedErrorInfo { module, number }))?;
             }
         }
-        let Some(details) = error.details() else {
-            return Ok(());
-        };
+        let details = error.details();
         for &kind in DetailKind::WIRE_ORDER {
             if kind == DetailKind::DebugInfo && !self.include_debug_info {
                 continue;
             }
-            write_kind(kind, details, out)?;
+            let own_localized = details.is_some_and(|d| d.localized_message.is_some());
+            if kind == DetailKind::LocalizedMessage && !own_localized {
+                if let (Some(localized), Some(name)) = (self.localized, kind.type_name()) {
+                    out.detail(&Any(name, localized))?;
+                }
+                continue;
+            }
+            if let Some(details) = details {
+                write_kind(kind, details, out)?;
+            }
         }
+        let Some(details) = details else {
+            return Ok(());
+        };
         // AIP-193 allows one detail of each type: a raw detail of a type
         // already written (a duplicate a peer sent) is left out.
         let mut written: Vec<&str> = Vec::new();

@@ -2,7 +2,10 @@
 
 use std::borrow::Cow;
 
-use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE};
+use http::header::{
+    HeaderMap, HeaderValue, ACCEPT_LANGUAGE, CONTENT_LANGUAGE, CONTENT_TYPE, RETRY_AFTER, VARY,
+    WWW_AUTHENTICATE,
+};
 use http::{Response, StatusCode};
 
 use super::accept::prefers_problem_json;
@@ -12,7 +15,7 @@ use super::google_json::GoogleBody;
 use super::json_shape::{BodyFormat, JsonShape};
 use super::problem_json::ProblemBody;
 use crate::layer::LevelPolicy;
-use crate::Error;
+use crate::{Error, Locale, LocalizedMessage};
 
 /// How a server renders errors over HTTP: the JSON shape, the
 /// `ErrorInfo.domain`, the problem `type` URIs, whether `DebugInfo` is
@@ -24,9 +27,18 @@ use crate::Error;
 /// - **status**: the catalog's HTTP status ([`Error::http_status`]);
 /// - **body**: the configured [`JsonShape`], or RFC 9457 problem details
 ///   when the request's `Accept` prefers `application/problem+json`;
-/// - **headers**: `Content-Type`, `Vary: Accept`, `Retry-After` (whole
+/// - **headers**: `Content-Type`, `Vary: Accept, Accept-Language`,
+///   `Content-Language` when the body is localized, `Retry-After` (whole
 ///   seconds, rounded up) when the error has a `RetryInfo`, and
 ///   `WWW-Authenticate: Bearer` on 401.
+///
+/// **Localized** by the request's `Accept-Language`
+/// ([`Locale::negotiate`]): the Google shape adds one
+/// `google.rpc.LocalizedMessage` when the request names a language; the
+/// CSGHub envelope's `msg` and problem details' `title` and `detail` are
+/// always the catalog's messages for end users, in `en-US` unless the
+/// request prefers another locale. The Google shape's `message` stays the
+/// English description.
 ///
 /// Rendering never fails: a body that cannot be written (it cannot happen
 /// with this library's types) becomes a minimal body of the same shape.
@@ -49,7 +61,7 @@ use crate::Error;
 /// let csghub = HttpErrors::new().shape(JsonShape::Csghub).render(&error, &http::HeaderMap::new());
 /// let body: serde_json::Value = serde_json::from_str(csghub.body()).unwrap();
 /// assert_eq!(body["code"], "REQ-ERR-10");
-/// assert_eq!(body["msg"], format!("REQ-ERR-10: {}", error.message()));
+/// assert_eq!(body["msg"], "REQ-ERR-10: Too many requests. Please wait a moment and try again, or complete the captcha.");
 /// assert_eq!(body["context"]["limit"], "100/min");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,25 +156,48 @@ impl HttpErrors {
     pub fn render(&self, error: &Error, request_headers: &HeaderMap) -> Response<String> {
         let format = BodyFormat::choose(self.shape, prefers_problem_json(request_headers));
         let status = error.http_status();
-        let mut response = Response::new(self.render_body(error, status, format, None));
+        let locale = requested_locale(request_headers);
+        let (body, language) = self.render_body(error, status, format, None, locale);
+        let mut response = Response::new(body);
         *response.status_mut() = status;
-        set_error_headers(response.headers_mut(), error, status, format);
+        set_error_headers(response.headers_mut(), error, status, format, language);
         response
     }
 
-    /// The body of `error` in `format`, for a response with `status`.
+    /// The body of `error` in `format`, for a response with `status` to a
+    /// request that asked for `locale` (if it named a language), and the
+    /// locale the body's localized text is in, if it has any.
     pub(crate) fn render_body(
         &self,
         error: &Error,
         status: StatusCode,
         format: BodyFormat,
         instance: Option<&str>,
-    ) -> String {
+        locale: Option<Locale>,
+    ) -> (String, Option<Locale>) {
+        // The Google shape localizes only on request (its `message` is the
+        // developer's); the others are for end users, in en-US by default.
+        let body_locale = match format {
+            BodyFormat::Google => locale,
+            BodyFormat::Csghub | BodyFormat::Problem => Some(locale.unwrap_or_default()),
+        };
+        let user_message = body_locale.and_then(|l| error.user_message(l));
+        let localized = match (format, body_locale, &user_message) {
+            (BodyFormat::Google, Some(locale), Some(message)) => {
+                Some(LocalizedMessage::new(locale.as_str(), message.as_ref()))
+            }
+            _ => None,
+        };
+        let language = match format {
+            BodyFormat::Google => localized.as_ref().and(body_locale),
+            _ => user_message.as_ref().and(body_locale),
+        };
         let details = DetailsJson {
             error,
             domain: &self.domain,
             with_error_info: format != BodyFormat::Problem,
             include_debug_info: self.include_debug_info,
+            localized: localized.as_ref(),
         };
         // Sized once for most errors: the fixed members, the message, and
         // the context (written twice in the Google shape), with room for
@@ -182,7 +217,13 @@ impl HttpErrors {
                     details,
                 },
             ),
-            BodyFormat::Csghub => serde_json::to_writer(&mut buf, &CsghubBody { error }),
+            BodyFormat::Csghub => serde_json::to_writer(
+                &mut buf,
+                &CsghubBody {
+                    error,
+                    user_message: user_message.as_deref(),
+                },
+            ),
             BodyFormat::Problem => serde_json::to_writer(
                 &mut buf,
                 &ProblemBody {
@@ -192,21 +233,24 @@ impl HttpErrors {
                     domain: &self.domain,
                     instance,
                     details,
+                    locale: body_locale.unwrap_or_default(),
                 },
             ),
         };
         // serde_json writes UTF-8 only; the check is one pass over bytes
         // already in cache.
         match written.map(|()| String::from_utf8(buf)) {
-            Ok(Ok(text)) => text,
-            _ => fallback_body(status, format),
+            Ok(Ok(text)) => (text, language),
+            _ => (fallback_body(status, format), None),
         }
     }
 
     /// Whether a body rendered by default (by `IntoResponse`, without a
-    /// request) is what this configuration renders in `format`.
-    pub(crate) fn renders_as_default(&self, format: BodyFormat) -> bool {
+    /// request) is what this configuration renders in `format` for a
+    /// request that named a language (`Accept-Language`) or not.
+    pub(crate) fn renders_as_default(&self, format: BodyFormat, names_language: bool) -> bool {
         format == BodyFormat::Google
+            && !names_language
             && self.domain == Self::DEFAULT_DOMAIN
             && !self.include_debug_info
     }
@@ -231,19 +275,32 @@ fn fallback_body(status: StatusCode, format: BodyFormat) -> String {
     }
 }
 
+/// The locale a request's `Accept-Language` asks for, if it has one.
+pub(crate) fn requested_locale(request_headers: &HeaderMap) -> Option<Locale> {
+    request_headers
+        .get(ACCEPT_LANGUAGE)
+        .map(|value| Locale::negotiate(value.to_str().unwrap_or_default()))
+}
+
 /// Sets the headers every error response has: `Content-Type`, `Vary`,
-/// and where they apply `Retry-After` and `WWW-Authenticate`.
+/// and where they apply `Content-Language`, `Retry-After` and
+/// `WWW-Authenticate`.
 pub(crate) fn set_error_headers(
     headers: &mut HeaderMap,
     error: &Error,
     status: StatusCode,
     format: BodyFormat,
+    language: Option<Locale>,
 ) {
     headers.insert(
         CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),
     );
-    headers.insert(VARY, HeaderValue::from_static("accept"));
+    headers.insert(VARY, HeaderValue::from_static("accept, accept-language"));
+    match language {
+        Some(locale) => headers.insert(CONTENT_LANGUAGE, HeaderValue::from_static(locale.as_str())),
+        None => headers.remove(CONTENT_LANGUAGE),
+    };
     if let Some(delay) = error.retry_delay() {
         // Whole seconds (RFC 9110), rounded up so no client retries early.
         let seconds = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);

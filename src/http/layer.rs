@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use http::header::CONTENT_LENGTH;
+use http::header::{ACCEPT_LANGUAGE, CONTENT_LENGTH};
 use http::{Method, Request, Response, Uri};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
@@ -16,9 +16,10 @@ use tower_service::Service;
 use super::accept::prefers_problem_json;
 use super::error_body::ErrorBody;
 use super::event::{enabled, HttpEvent};
+use super::http_errors::set_error_headers;
 use super::json_shape::BodyFormat;
 use super::HttpErrors;
-use crate::Error;
+use crate::{Error, Locale};
 
 /// A tower layer for HTTP services that finishes what `IntoResponse` for
 /// [`Error`] starts: a handler's error is rendered in the server's
@@ -120,6 +121,8 @@ where
             uri: request.uri().clone(),
             route: Route::of(&request),
             prefers_problem: prefers_problem_json(request.headers()),
+            // Kept as it came (a cheap clone); negotiated for errors only.
+            accept_language: request.headers().get(ACCEPT_LANGUAGE).cloned(),
             start: Instant::now(),
         };
         HttpErrorFuture {
@@ -137,6 +140,8 @@ struct RequestFacts {
     uri: Uri,
     route: Route,
     prefers_problem: bool,
+    /// The request's `Accept-Language`, if it has one.
+    accept_language: Option<http::HeaderValue>,
     start: Instant,
 }
 
@@ -205,12 +210,14 @@ where
         let error = parts.extensions.get::<Error>();
         let format = BodyFormat::choose(errors.json_shape(), facts.prefers_problem);
         let body = match error {
-            Some(error) if !errors.renders_as_default(format) => {
-                let text = errors.render_body(error, parts.status, format, Some(facts.uri.path()));
-                parts.headers.insert(
-                    http::header::CONTENT_TYPE,
-                    http::HeaderValue::from_static(format.content_type()),
-                );
+            Some(error) if !errors.renders_as_default(format, facts.accept_language.is_some()) => {
+                let locale = facts
+                    .accept_language
+                    .as_ref()
+                    .map(|value| Locale::negotiate(value.to_str().unwrap_or_default()));
+                let (text, language) =
+                    errors.render_body(error, parts.status, format, Some(facts.uri.path()), locale);
+                set_error_headers(&mut parts.headers, error, parts.status, format, language);
                 // The length of the body `IntoResponse` rendered no longer
                 // holds; the new body's size hint is exact.
                 parts.headers.remove(CONTENT_LENGTH);

@@ -7,7 +7,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::detail_json::DetailsJson;
-use crate::Error;
+use crate::{Error, Locale};
 
 /// The body, borrowing everything from the error.
 pub(crate) struct ProblemBody<'a> {
@@ -22,6 +22,8 @@ pub(crate) struct ProblemBody<'a> {
     pub(crate) instance: Option<&'a str>,
     /// The details other than the ErrorInfos, which are members here.
     pub(crate) details: DetailsJson<'a>,
+    /// The locale of `title` and `detail`.
+    pub(crate) locale: Locale,
 }
 
 impl Serialize for ProblemBody<'_> {
@@ -38,14 +40,23 @@ impl Serialize for ProblemBody<'_> {
             // titled with the status's reason phrase.
             None => map.serialize_entry("type", "about:blank")?,
         }
-        let title = match error.code() {
-            Some(code) => code.description(),
-            None => self.status.canonical_reason().unwrap_or("Error"),
+        // Localized (RFC 9457 allows it of `title`): the code's message for
+        // end users, the same for every occurrence; `detail` shows this
+        // occurrence's context.
+        let (title, detail) = match error.code() {
+            Some(code) => (
+                code.message(self.locale),
+                error.user_message(self.locale).unwrap_or_default(),
+            ),
+            None => (
+                self.status.canonical_reason().unwrap_or("Error"),
+                std::borrow::Cow::Borrowed(error.message()),
+            ),
         };
         map.serialize_entry("title", title)?;
         map.serialize_entry("status", &self.status.as_u16())?;
-        if !error.message().is_empty() {
-            map.serialize_entry("detail", error.message())?;
+        if !detail.is_empty() {
+            map.serialize_entry("detail", &detail)?;
         }
         if let Some(instance) = self.instance {
             map.serialize_entry("instance", instance)?;
