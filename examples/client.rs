@@ -44,6 +44,10 @@ struct Args {
     /// With --http, ask for RFC 9457 problem details.
     #[arg(long, requires = "http")]
     problem: bool,
+    /// Ask for messages in this language, as `accept-language`: zh-HK,
+    /// zh-CN, en-US, or any tag (zh-TW is served in zh-HK).
+    #[arg(long, value_name = "TAG")]
+    lang: Option<String>,
 }
 
 fn parse_entry(text: &str) -> Result<(String, String), String> {
@@ -97,6 +101,12 @@ async fn run(args: Args) -> Result<Error, String> {
             .map_err(|_| "the token is not valid header text")?;
         request.metadata_mut().insert("authorization", value);
     }
+    if let Some(lang) = &args.lang {
+        let value = lang
+            .parse()
+            .map_err(|_| "--lang is not valid header text")?;
+        request.metadata_mut().insert("accept-language", value);
+    }
     let status = match args.stream {
         None => client.fail(request).await.err(),
         Some(_) => match client.fail_stream(request).await {
@@ -149,6 +159,9 @@ async fn run_http(args: Args) -> Result<Error, String> {
                 "application/json"
             },
         );
+    if let Some(lang) = &args.lang {
+        request = request.header("accept-language", lang.as_str());
+    }
     if let Some(token) = &args.token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
@@ -170,7 +183,12 @@ async fn run_http(args: Args) -> Result<Error, String> {
         return Err("the call did not fail".to_string());
     }
     println!("HTTP {}", parts.status);
-    for name in ["content-type", "retry-after", "www-authenticate"] {
+    for name in [
+        "content-type",
+        "content-language",
+        "retry-after",
+        "www-authenticate",
+    ] {
         if let Some(value) = parts.headers.get(name) {
             println!("{name}: {}", String::from_utf8_lossy(value.as_bytes()));
         }

@@ -252,3 +252,22 @@ fn beside_tower_http_each_rpc_has_one_line_per_side_inside_its_span() {
     );
     assert!(!stdout.contains("tower_http"), "no second line: {stdout}");
 }
+
+#[test]
+fn the_client_asks_for_a_language_over_grpc_and_http() {
+    let server = start_server(&[]);
+    let grpc = client(
+        &server.addr,
+        &["GIT-ERR-8", "-c", "remote=origin", "--lang", "zh-TW"],
+    );
+    let stdout = String::from_utf8_lossy(&grpc.stdout);
+    assert!(
+        grpc.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&grpc.stderr)
+    );
+    assert!(stdout.contains("localized:   [zh-HK] "), "{stdout}");
+    let http = client(&server.addr, &["--http", "GIT-ERR-8", "--lang", "zh-CN"]);
+    let stdout = String::from_utf8_lossy(&http.stdout);
+    assert!(stdout.contains("content-language: zh-CN"), "{stdout}");
+}

@@ -66,8 +66,19 @@ impl fmt::Display for Report<'_> {
                 writeln!(f)?;
             }
         }
+        if let Some(localized) = error.localized_message() {
+            writeln!(
+                f,
+                "localized:   [{}] {}",
+                Escaped(localized.locale()),
+                Escaped(localized.message())
+            )?;
+        }
         if let Some(details) = error.details() {
             for &kind in DetailKind::WIRE_ORDER {
+                if kind == DetailKind::LocalizedMessage {
+                    continue;
+                }
                 if let Some(detail) = details.debug(kind) {
                     let shown = format!("{detail:?}");
                     writeln!(f, "detail:      {} {}", kind.label(), Escaped(&shown))?;
