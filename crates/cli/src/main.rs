@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use base64::Engine as _;
 use clap::{Parser, Subcommand};
-use csghub_errorx::{grpc_code, Error, ErrorCode, Module};
+use csghub_errorx::{grpc_code, Error, ErrorCode, Locale, Module};
 use prost::Message as _;
 
 /// The CSGHub error catalog.
@@ -38,9 +38,17 @@ enum Command {
         /// GIT-ERR-8, git-err-8, gitAuthFailed, GIT_AUTH_FAILED, "GIT 8".
         #[arg(num_args = 1.., required = true)]
         code: Vec<String>,
+        /// Also show the message end users see in this language: en-US,
+        /// zh-CN, zh-HK (or any tag: zh-TW shows zh-HK).
+        #[arg(long, value_name = "TAG")]
+        lang: Option<String>,
     },
     /// Print the catalog as Markdown, grouped by module.
-    Docs,
+    Docs {
+        /// Add the message end users see in this language to each code.
+        #[arg(long, value_name = "TAG")]
+        lang: Option<String>,
+    },
     /// Decode a grpc-status-details-bin value (base64, padded or not).
     ///
     /// Give the value, a `grpc-status-details-bin: ...` header line, or a
@@ -102,7 +110,7 @@ fn run(command: Command) -> Result<String, String> {
                 }
             }
         }
-        Command::Explain { code } => {
+        Command::Explain { code, lang } => {
             let query = code.join(" ");
             let code = match lookup::lookup(&query) {
                 lookup::Lookup::Found(code) => code,
@@ -142,8 +150,11 @@ fn run(command: Command) -> Result<String, String> {
                 code.grpc_code() as i32,
                 code.http_status()
             );
+            if let Some(locale) = lang.as_deref().map(Locale::negotiate) {
+                let _ = writeln!(out, "  message ({locale}): {}", code.message(locale));
+            }
         }
-        Command::Docs => out = docs(),
+        Command::Docs { lang } => out = docs(lang.as_deref().map(Locale::negotiate)),
         Command::Decode { input } => {
             let input = match input.as_deref() {
                 None | Some("-") => read_stdin()?,
@@ -199,11 +210,16 @@ fn code_json(code: ErrorCode) -> serde_json::Value {
         "description": code.description(),
         "grpc_code": grpc_code::name(code.grpc_code()),
         "http_status": code.http_status().as_u16(),
+        "context_keys": code.context_keys(),
+        "messages": Locale::iter()
+            .map(|locale| (locale.as_str().to_string(), code.message(locale).into()))
+            .collect::<serde_json::Map<_, _>>(),
     })
 }
 
-/// The catalog in Markdown, laid out like the source document.
-fn docs() -> String {
+/// The catalog in Markdown, laid out like the source document, with each
+/// code's message for end users in `locale` if one is given.
+fn docs(locale: Option<Locale>) -> String {
     let mut out = String::from(
         "# Error Codes\n\nThis document lists all the custom error codes defined in the project, categorized by module.\n",
     );
@@ -219,6 +235,9 @@ fn docs() -> String {
                 grpc_code::name(code.grpc_code()),
                 code.http_status().as_u16()
             );
+            if let Some(locale) = locale {
+                let _ = writeln!(out, "- Message ({locale}): {}", code.message(locale));
+            }
         }
     }
     out

@@ -245,3 +245,36 @@ fn decode_rejects_garbage_without_panicking() {
         assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
     }
 }
+
+#[test]
+fn list_json_has_every_codes_message_in_every_locale() {
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&["list", "--json"])).expect("JSON");
+    for row in &rows {
+        let code: csghub_errorx::ErrorCode = row["code"].as_str().unwrap().parse().unwrap();
+        for locale in csghub_errorx::Locale::iter() {
+            assert_eq!(
+                row["messages"][locale.as_str()],
+                code.message(locale),
+                "{code:?} {locale}"
+            );
+        }
+    }
+    let git9 = rows.iter().find(|r| r["code"] == "GIT-ERR-9").unwrap();
+    assert_eq!(git9["context_keys"], serde_json::json!(["repo"]));
+}
+
+#[test]
+fn explain_and_docs_show_the_message_in_the_language_asked_for() {
+    let explained = stdout(&["explain", "GIT-ERR-9", "--lang", "zh-TW"]);
+    assert!(
+        explained.contains("message (zh-HK): 找不到該儲存庫，請檢查儲存庫名稱及存取權限。"),
+        "{explained}"
+    );
+    let docs = stdout(&["docs", "--lang", "zh-CN"]);
+    assert!(
+        docs.contains("- Message (zh-CN): 未找到该仓库，请检查仓库名称及访问权限。"),
+        "{docs}"
+    );
+    assert_eq!(docs.matches("- Message (zh-CN): ").count(), 100);
+}
