@@ -146,3 +146,27 @@ fn decoding_a_typical_status_allocates_its_parts_only() {
     // domain and reason are not copied.
     assert!(count <= 3, "{count}");
 }
+
+#[test]
+fn localizing_allocates_only_the_message_with_context_values() {
+    let encoder = csghub_errorx::StatusEncoder::new();
+    let locale = csghub_errorx::Locale::ZH_HK;
+    // No context values the message names: its text is a static string.
+    let plain = Error::new(ErrorCode::GIT_AUTH_FAILED);
+    let without = allocations_in(|| {
+        black_box(encoder.encode(&plain));
+    });
+    let with = allocations_in(|| {
+        black_box(encoder.encode_localized(&plain, locale));
+    });
+    assert_eq!(with, without, "the catalog's message is not copied");
+    // A message showing a context value is written once.
+    let detailed = typical();
+    let without = allocations_in(|| {
+        black_box(encoder.encode(&detailed));
+    });
+    let with = allocations_in(|| {
+        black_box(encoder.encode_localized(&detailed, locale));
+    });
+    assert_eq!(with, without + 1, "one allocation: the filled-in message");
+}

@@ -1,7 +1,6 @@
 //! [`Message`]: one code's message in one locale, and its rendering.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use crate::truncate::truncate;
 use crate::Context;
@@ -41,13 +40,24 @@ impl Message {
         if !all_present {
             return Cow::Borrowed(self.text);
         }
-        let mut out = String::new();
+        // Sized once: the filled-in message is the one allocation.
+        let len = pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.len(),
+                Piece::Key(key) => crate::truncate::truncated_len(
+                    context.get(key).unwrap_or_default(),
+                    MAX_VALUE_LEN,
+                ),
+            })
+            .sum();
+        let mut out = String::with_capacity(len);
         for piece in pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Key(key) => {
                     let value = context.get(key).unwrap_or_default();
-                    let _ = write!(out, "{}", truncate(value, MAX_VALUE_LEN));
+                    out.push_str(&truncate(value, MAX_VALUE_LEN));
                 }
             }
         }
