@@ -1,7 +1,7 @@
 //! The standard `google.rpc` error details, as this crate's value types,
 //! declared once in one table.
 //!
-//! An [`Error`](crate::Error) carries at most one detail of each type
+//! An [`Error`] carries at most one detail of each type
 //! (AIP-193), plus [`RawDetail`]s of types this library does not decode.
 //! Build them with the `with_*` methods of `Error` (or
 //! [`Error::with_detail`](crate::Error::with_detail)) and read them with its
