@@ -8,8 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
-import { createRegistry, fromBinary, getOption, isMessage } from "@bufbuild/protobuf";
-import { anyUnpack } from "@bufbuild/protobuf/wkt";
+import { createRegistry, fromBinary, fromJson, getOption, isMessage } from "@bufbuild/protobuf";
+import { AnySchema, anyUnpack } from "@bufbuild/protobuf/wkt";
 import { base64Decode } from "@bufbuild/protobuf/wire";
 
 import { StatusSchema } from "../gen/google/rpc/status_pb.js";
@@ -33,7 +33,7 @@ import { catalog_module, code as codeOption } from "../gen/csghub/errorx/v1/opti
 
 /** @typedef {import("../gen/csghub/errorx/v1/error_info_pb.js").ErrorInfo} ErrorInfo */
 
-// ---- What a client needs: four small functions over the generated code. ----
+// ---- What a client needs: five small functions over the generated code. ----
 
 // The detail types a csghub-errorx server sends. A detail of another type is
 // skipped (anyUnpack returns undefined), never thrown.
@@ -52,6 +52,25 @@ function parseStatus(header) {
     // The standard detail: reason, domain, and the context as metadata.
     errorInfo: findDetail(details, RpcErrorInfoSchema),
     // The typed detail: which catalog code, as module and number.
+    code: findDetail(details, ErrorInfoSchema),
+  };
+}
+
+/**
+ * Reads the JSON error body of an HTTP response in Google's AIP-193 shape,
+ * `{"error": {code, message, status, details}}`: each detail is an Any in
+ * proto3 JSON, so the same messages come out as from parseStatus.
+ * @param {string} body
+ */
+function parseJsonError(body) {
+  const error = JSON.parse(body).error;
+  const details = (error.details ?? []).flatMap(
+    (/** @type {any} */ detail) => anyUnpack(fromJson(AnySchema, detail, { registry }), registry) ?? [],
+  );
+  return {
+    error,
+    details,
+    errorInfo: findDetail(details, RpcErrorInfoSchema),
     code: findDetail(details, ErrorInfoSchema),
   };
 }
@@ -95,7 +114,8 @@ function isCode(info, schema, value) {
 
 /**
  * @typedef {{ module: number, number: number, reason: string, name: string, grpcCode: number,
- *   grpcCodeName: string, httpStatus: number, message: string, header: string }} Fixture
+ *   grpcCodeName: string, httpStatus: number, message: string, header: string,
+ *   httpBody: string }} Fixture
  * @type {{ codes: Fixture[], newerCode: Fixture, withDetails: Fixture }}
  */
 const fixtures = JSON.parse(readFileSync(process.env.ERRORX_FIXTURES ?? "fixtures.json", "utf8"));
@@ -166,11 +186,21 @@ test("a frontend branches on generated constants, not on code strings", () => {
   assert.equal(errorInfo?.reason, AuthError[AuthError.FORBIDDEN]);
 });
 
-// TODO(http): once the HTTP/JSON gateway lands, parse its AIP-193 body
-// `{"error": {code, message, status, details}}`: each detail is an Any in
-// JSON form (`"@type": "type.googleapis.com/csghub.errorx.v1.ErrorInfo"`), so
-// `fromJson(AnySchema, detail, { registry })` then `anyUnpack(any, registry)`
-// gives the same messages as parseStatus, and catalogValue/isCode apply
-// unchanged. The Rust test should write the body as a fixture beside
-// `header`.
-test.todo("parses the AIP-193 JSON error body of the HTTP gateway");
+test("the AIP-193 JSON body of the HTTP side decodes into the same codes, localized", () => {
+  for (const fixture of fixtures.codes) {
+    const { error, errorInfo, code, details } = parseJsonError(fixture.httpBody);
+    const what = `${fixture.reason}`;
+    assert.equal(error.code, fixture.httpStatus, what);
+    assert.equal(error.status, fixture.grpcCodeName, what);
+    assert.equal(errorInfo?.reason, fixture.reason, what);
+    assert.deepEqual(errorInfo?.metadata, { repo: "ns/name" }, what);
+    assert.ok(code, what);
+    assert.equal(catalogValue(code)?.name, fixture.reason, what);
+    // The browser asked for zh-TW: one message in Hong Kong Chinese.
+    const localized = details.filter((/** @type {unknown} */ d) => isMessage(d, LocalizedMessageSchema));
+    assert.equal(localized.length, 1, what);
+    assert.equal(findDetail(details, LocalizedMessageSchema)?.locale, "zh-HK", what);
+  }
+  const { code } = parseJsonError(fixtures.codes.find((f) => f.reason === "FORBIDDEN")?.httpBody ?? "");
+  assert.equal(isCode(code, AuthErrorSchema, AuthError.FORBIDDEN), true);
+});
