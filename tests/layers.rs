@@ -238,9 +238,16 @@ async fn a_deadline_that_passes_is_logged_as_deadline_exceeded() {
         "{status:?}"
     );
     let client_event = only(&logs, "client");
+    // Reading the channel's timeout error takes the `transport` feature;
+    // without it the layer logs UNKNOWN, as the doc of the feature says.
+    let logged = if cfg!(feature = "transport") {
+        status.code()
+    } else {
+        tonic::Code::Unknown
+    };
     assert_eq!(
         client_event.field("rpc.grpc.status_code"),
-        Some((status.code() as i32).to_string().as_str())
+        Some((logged as i32).to_string().as_str())
     );
 }
 

@@ -124,9 +124,11 @@ impl InFlight {
         }
     }
 
-    /// Keeps the current span, once, for the events logged outside it.
+    /// Keeps the current span, once, for the events logged outside it;
+    /// not at all when no event of this layer can be logged, so a layer
+    /// whose events are off does not touch the span registry.
     pub(crate) fn remember_span(&mut self) {
-        if self.span.is_none() {
+        if self.span.is_none() && enabled(self.side, self.shared.levels.most_verbose()) {
             self.span = Some(tracing::Span::current());
         }
     }

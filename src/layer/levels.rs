@@ -82,6 +82,23 @@ impl LevelPolicy {
         self
     }
 
+    /// The most verbose level any RPC can be logged at: if the layer's
+    /// target is off at that level, no event of it will be logged.
+    pub(crate) fn most_verbose(&self) -> Level {
+        self.overrides
+            .iter()
+            .flatten()
+            .copied()
+            .chain([
+                self.success,
+                self.client_faults,
+                self.server_faults,
+                self.deadline,
+            ])
+            .max()
+            .unwrap_or(Level::ERROR)
+    }
+
     /// The level of an RPC that ended with `code`.
     pub fn level(&self, code: tonic::Code) -> Level {
         if let Some(Some(level)) = self.overrides.get(code as usize) {
