@@ -9,7 +9,7 @@ use tonic::Status;
 
 use super::deadline::{near_deadline, parse_grpc_timeout};
 use super::event::{details_wanted, enabled, Fields, MAX_LOGGED_MESSAGE_LEN};
-use super::headers::{status_from_headers, GRPC_STATUS};
+use super::headers::{status_from_headers, GRPC_STATUS, GRPC_TIMEOUT};
 use super::service_error::ServiceError;
 use super::{LevelPolicy, RpcMetrics, RpcRecord, Side};
 use crate::truncate::truncate;
@@ -29,6 +29,14 @@ pub(crate) struct Shared {
     /// Whether the server answers a request with `accept-language` with a
     /// `LocalizedMessage` in its locale.
     pub(crate) localize: bool,
+}
+
+impl Shared {
+    /// Whether an event of this layer can be logged at all right now: its
+    /// target is on at the most verbose level the policy uses.
+    pub(crate) fn may_log(&self, side: Side) -> bool {
+        enabled(side, self.levels.most_verbose())
+    }
 }
 
 impl fmt::Debug for Shared {
@@ -80,14 +88,19 @@ pub(crate) enum Ending<'a> {
 pub(crate) struct InFlight {
     shared: Arc<Shared>,
     side: Side,
-    method: http::Uri,
+    /// The request's path and query: `/pkg.Service/Method`.
+    method: Option<http::uri::PathAndQuery>,
     started: Instant,
     deadline: Option<Duration>,
     /// The span the RPC runs in, entered again for events logged outside
     /// it (from the body, or on a drop).
     span: Option<tracing::Span>,
+    /// Whether an event can be logged: checked once, at the start.
+    may_log: bool,
     /// The in-process error a failing stream dropped, until its trailers.
-    dropped_error: Option<Error>,
+    /// Boxed: rare, and an `InFlight` is moved with every future and body
+    /// that holds it.
+    dropped_error: Option<Box<Error>>,
     /// What re-encoding may need of the request, kept only when the layer
     /// re-encodes: its `accept-language`, for localized messages.
     accept_language: Option<http::HeaderValue>,
@@ -102,13 +115,14 @@ impl InFlight {
         InFlight {
             shared: Arc::clone(shared),
             side,
-            method: request.uri().clone(),
+            method: request.uri().path_and_query().cloned(),
             started: Instant::now(),
             deadline: request
                 .headers()
-                .get("grpc-timeout")
+                .get(&GRPC_TIMEOUT)
                 .and_then(|value| parse_grpc_timeout(value.as_bytes())),
             span: None,
+            may_log: shared.may_log(side),
             dropped_error: None,
             // A cheap clone of shared bytes; negotiated only if an error
             // is encoded again.
@@ -128,12 +142,12 @@ impl InFlight {
     /// not at all when no event of this layer can be logged, so a layer
     /// whose events are off does not touch the span registry.
     pub(crate) fn remember_span(&mut self) {
-        if self.span.is_none() && enabled(self.side, self.shared.levels.most_verbose()) {
+        if self.may_log && self.span.is_none() {
             self.span = Some(tracing::Span::current());
         }
     }
 
-    pub(crate) fn set_dropped_error(&mut self, error: Error) {
+    pub(crate) fn set_dropped_error(&mut self, error: Box<Error>) {
         self.dropped_error = Some(error);
     }
 
@@ -143,9 +157,9 @@ impl InFlight {
     pub(crate) fn take_error_of(&mut self, trailers: &http::HeaderMap) -> Option<Error> {
         let error = self.dropped_error.take()?;
         let code = trailers
-            .get(GRPC_STATUS)
+            .get(&GRPC_STATUS)
             .map(|value| tonic::Code::from_bytes(value.as_bytes()))?;
-        (code == error.grpc_code()).then_some(error)
+        (code == error.grpc_code()).then_some(*error)
     }
 
     /// The status to send for `error` instead of the one it was encoded
@@ -242,7 +256,7 @@ impl InFlight {
                 Ending::Dropped => ("cancelled", "", None, None),
             };
 
-        let method = self.method.path();
+        let method = self.method.as_ref().map_or("", |m| m.path());
         if log {
             let fields = Fields {
                 method,
@@ -279,7 +293,7 @@ impl InFlight {
             Ending::Status { status, .. } => status.code(),
             Ending::ServiceError(service) => service.code,
             Ending::Headers { headers, .. } => headers
-                .get(GRPC_STATUS)
+                .get(&GRPC_STATUS)
                 .map_or(tonic::Code::Unknown, |value| {
                     tonic::Code::from_bytes(value.as_bytes())
                 }),

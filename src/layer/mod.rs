@@ -69,6 +69,7 @@
 //! # }
 //! ```
 
+mod base64_check;
 mod body;
 mod deadline;
 mod event;

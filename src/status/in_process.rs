@@ -69,7 +69,7 @@ impl Drop for InProcess {
 thread_local! {
     /// `None`: nobody is listening. `Some(slot)`: a layer is polling a
     /// body on this thread, and `slot` holds the last error dropped since.
-    static CAPTURE: RefCell<Option<Option<Error>>> = const { RefCell::new(None) };
+    static CAPTURE: RefCell<SlotState> = const { RefCell::new(None) };
 }
 
 /// Hands a dropped error to the armed slot, if any. Never panics, even
@@ -78,20 +78,22 @@ fn offer(error: Error) {
     // What is replaced or unwanted is dropped after the slot is released:
     // its own sources may be statuses that offer again.
     let unwanted = with_slot(|slot| match slot {
-        Some(caught) => caught.replace(error),
-        None => Some(error),
+        Some(caught) => caught.replace(Box::new(error)),
+        None => Some(Box::new(error)),
     });
     drop(unwanted);
 }
 
 /// The state of this thread's slot: whether it is armed, and what it holds.
-type SlotState = Option<Option<Error>>;
+/// The error is boxed so that arming and disarming, done on every poll of
+/// a server's body, move a pointer, not an error.
+type SlotState = Option<Option<Box<Error>>>;
 
 /// Runs `poll` with this thread's capture slot armed, and returns what it
 /// returned with the last in-process error dropped meanwhile. A slot armed
 /// by an outer caller (a second layer around this one) is restored after,
 /// and also gets the error, so every layer of a stack sees the cause.
-pub(crate) fn capture_dropped<R>(poll: impl FnOnce() -> R) -> (R, Option<Error>) {
+pub(crate) fn capture_dropped<R>(poll: impl FnOnce() -> R) -> (R, Option<Box<Error>>) {
     /// Restores the outer state even if `poll` panics.
     struct Disarm(Option<SlotState>);
     impl Drop for Disarm {
@@ -114,7 +116,7 @@ pub(crate) fn capture_dropped<R>(poll: impl FnOnce() -> R) -> (R, Option<Error>)
 
 /// Puts the outer state back, hands it a copy of what was caught, and
 /// returns what was caught.
-fn disarm(outer: SlotState) -> Option<Error> {
+fn disarm(outer: SlotState) -> Option<Box<Error>> {
     let (caught, replaced) = with_slot(|slot| {
         let caught = std::mem::replace(slot, outer).flatten();
         let replaced = match (&caught, slot.as_mut()) {
