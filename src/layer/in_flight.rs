@@ -33,9 +33,10 @@ pub(crate) struct Shared {
 
 impl Shared {
     /// Whether an event of this layer can be logged at all right now: its
-    /// target is on at the most verbose level the policy uses.
+    /// target is on at the least verbose level the policy uses (levels are
+    /// nested: a target on at `INFO` is on at `ERROR`).
     pub(crate) fn may_log(&self, side: Side) -> bool {
-        enabled(side, self.levels.most_verbose())
+        enabled(side, self.levels.least_verbose())
     }
 }
 

@@ -82,9 +82,10 @@ impl LevelPolicy {
         self
     }
 
-    /// The most verbose level any RPC can be logged at: if the layer's
-    /// target is off at that level, no event of it will be logged.
-    pub(crate) fn most_verbose(&self) -> Level {
+    /// The least verbose level any RPC can be logged at (`ERROR` by
+    /// default): if the layer's target is off even at that level, no event
+    /// of it will be logged.
+    pub(crate) fn least_verbose(&self) -> Level {
         self.overrides
             .iter()
             .flatten()
@@ -95,7 +96,7 @@ impl LevelPolicy {
                 self.server_faults,
                 self.deadline,
             ])
-            .max()
+            .min()
             .unwrap_or(Level::ERROR)
     }
 
@@ -111,5 +112,21 @@ impl LevelPolicy {
             DeadlineExceeded => self.deadline,
             _ => self.client_faults,
         }
+    }
+}
+
+#[cfg(test)]
+mod least_verbose_tests {
+    use super::*;
+
+    #[test]
+    fn the_least_verbose_level_is_the_one_a_quiet_filter_still_lets_through() {
+        assert_eq!(LevelPolicy::default().least_verbose(), Level::ERROR);
+        let quiet = LevelPolicy::default()
+            .server_faults(Level::WARN)
+            .deadline(Level::INFO);
+        assert_eq!(quiet.least_verbose(), Level::WARN);
+        let one = quiet.code(tonic::Code::Internal, Level::ERROR);
+        assert_eq!(one.least_verbose(), Level::ERROR);
     }
 }

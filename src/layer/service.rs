@@ -105,10 +105,14 @@ where
                 return Poll::Ready(Err(error));
             }
         };
-        // On the client, before tonic parses the headers, which would panic.
-        let removed =
-            in_flight.side() == Side::Client && remove_malformed_details(response.headers_mut());
-        if !has_status(response.headers()) {
+        // tonic reads details out of headers that carry a `grpc-status`
+        // only (a trailers-only response), so only those are guarded, on the
+        // client, before tonic parses them, which would panic.
+        let ends_here = has_status(response.headers());
+        let removed = ends_here
+            && in_flight.side() == Side::Client
+            && remove_malformed_details(response.headers_mut());
+        if !ends_here {
             return Poll::Ready(Ok(
                 response.map(|body| LoggedBody::watching(body, in_flight))
             ));
