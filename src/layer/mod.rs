@@ -8,9 +8,9 @@
 //! catalog code:
 //!
 //! ```text
-//! ERROR csghub_errorx::server: rpc failed rpc.method="/csghub.errorx.demo.v1.Demo/Fail"
-//!   rpc.grpc.status_code=13 grpc.code="INTERNAL" code="SYS-ERR-2" reason="DATABASE_FAILURE"
-//!   module=SYS context="table=users" error.source="connection reset" latency_ms=0.4
+//! ERROR csghub_errorx::server: rpc failed rpc.system=grpc rpc.method=/csghub.errorx.demo.v1.Demo/Fail
+//!   rpc.grpc.status_code=13 grpc.code=INTERNAL code=SYS-ERR-2 reason=DATABASE_FAILURE module=SYS
+//!   context="table=users" error.source="connection reset" outcome=status latency_ms=0.4
 //! ```
 //!
 //! Events go to the targets `csghub_errorx::server` and
@@ -40,6 +40,10 @@
 //! `Server::builder().layer(..)`, tower's `timeout`, and tower-http's
 //! `TraceLayer` (use its span, and let this layer write the line; see
 //! `examples/tower_http.rs`).
+//!
+//! The server side localizes: a request with `accept-language` gets its
+//! error's `google.rpc.LocalizedMessage` in the negotiated locale
+//! ([`LogLayer::localize`]).
 //!
 //! The client side also guards tonic: `Status::from_header_map` in tonic
 //! 0.14 panics on a `grpc-status-details-bin` that is not base64, so the
