@@ -12,6 +12,10 @@ use prost_reflect::{DescriptorPool, DynamicMessage, EnumDescriptor, ReflectMessa
 
 #[path = "build/messages.rs"]
 mod messages;
+#[path = "build/slot.rs"]
+mod slot;
+
+use slot::{slot, SLOT_BITS};
 
 /// One TOML file per locale, named by its tag: adding a locale is adding a
 /// file here.
@@ -547,30 +551,13 @@ impl Catalog {
     }
 }
 
-/// The slots of a lookup table: 2^12 of them.
-const SLOT_BITS: u32 = 12;
-
-/// The slot of `key` under `seed`: the top 12 bits of a seeded multiply-xorshift hash.
-/// `src/catalog/error_code.rs` computes the same.
-fn slot(seed: u64, key: &[u8]) -> usize {
-    // Eight bytes a step: a name or reason is read in two to four steps.
-    let mut hash = seed ^ key.len() as u64;
-    for chunk in key.chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        hash ^= hash >> 29;
-    }
-    (hash.wrapping_mul(0xbf58_476d_1ce4_e5b9) >> 52) as usize
-}
-
 /// A seed under which every key has a slot of its own, and the slots:
 /// each holds the key's index + 1, or 0.
 fn perfect_hash(keys: &[&str]) -> (u64, Vec<u8>) {
     for seed in 0.. {
         let mut slots = vec![0u8; 1 << SLOT_BITS];
         let collision_free = keys.iter().enumerate().all(|(i, key)| {
-            let slot = &mut slots[self::slot(seed, key.as_bytes())];
+            let slot = &mut slots[slot(seed, key.as_bytes())];
             let free = *slot == 0;
             *slot = i as u8 + 1;
             free

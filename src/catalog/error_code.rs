@@ -39,6 +39,9 @@ pub struct ErrorCode(u16);
 
 include!(concat!(env!("OUT_DIR"), "/code_table.rs"));
 
+#[path = "../../build/slot.rs"]
+mod slot;
+
 impl ErrorCode {
     fn entry(self) -> &'static Entry {
         // Every `ErrorCode` is made from an index of `ENTRIES`.
@@ -150,23 +153,9 @@ pub(crate) struct LookupTable {
     slots: &'static [u8],
 }
 
-/// The slot of `key`: the top 12 bits of a seeded multiply-xorshift
-/// hash, as `build.rs` computes it.
-fn lookup_slot(seed: u64, key: &[u8]) -> usize {
-    // Eight bytes a step: a name or reason is read in two to four steps.
-    let mut hash = seed ^ key.len() as u64;
-    for chunk in key.chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        hash ^= hash >> 29;
-    }
-    (hash.wrapping_mul(0xbf58_476d_1ce4_e5b9) >> 52) as usize
-}
-
 /// The code whose name (or reason) is `key`: one hash, one comparison.
 fn search(table: &LookupTable, key: &str, text: fn(&Entry) -> &'static str) -> Option<ErrorCode> {
-    let slot = *table.slots.get(lookup_slot(table.seed, key.as_bytes()))?;
+    let slot = *table.slots.get(slot::slot(table.seed, key.as_bytes()))?;
     let index = usize::from(slot).checked_sub(1)?;
     (text(ENTRIES.get(index)?) == key).then_some(ErrorCode(u16::from(slot) - 1))
 }

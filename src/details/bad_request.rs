@@ -4,7 +4,10 @@
 use tonic_types::pb;
 
 use super::LocalizedMessage;
-use crate::wire::{delimited_len, str_len, write_delimited_header, write_str, WireMessage};
+use crate::wire::{
+    delimited_len, repeated_len, str_len, write_delimited_header, write_repeated, write_str,
+    WireMessage,
+};
 
 /// `google.rpc.BadRequest`: the fields of the request that are wrong. For
 /// the request-parameter codes (`REQ-ERR-*`).
@@ -134,17 +137,11 @@ impl WireMessage for FieldViolation {
 
 impl WireMessage for BadRequest {
     fn encoded_len(&self) -> usize {
-        self.field_violations
-            .iter()
-            .map(|v| delimited_len(1, v.encoded_len()))
-            .sum()
+        repeated_len(1, &self.field_violations)
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
-        for violation in &self.field_violations {
-            write_delimited_header(1, violation.encoded_len(), buf);
-            violation.encode_raw(buf);
-        }
+        write_repeated(1, &self.field_violations, buf);
     }
 }
 

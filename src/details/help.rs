@@ -2,7 +2,7 @@
 
 use tonic_types::pb;
 
-use crate::wire::{delimited_len, str_len, write_delimited_header, write_str, WireMessage};
+use crate::wire::{repeated_len, str_len, write_repeated, write_str, WireMessage};
 
 /// `google.rpc.Help`: links to documentation about the error.
 ///
@@ -88,17 +88,11 @@ impl WireMessage for HelpLink {
 
 impl WireMessage for Help {
     fn encoded_len(&self) -> usize {
-        self.links
-            .iter()
-            .map(|l| delimited_len(1, l.encoded_len()))
-            .sum()
+        repeated_len(1, &self.links)
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
-        for link in &self.links {
-            write_delimited_header(1, link.encoded_len(), buf);
-            link.encode_raw(buf);
-        }
+        write_repeated(1, &self.links, buf);
     }
 }
 

@@ -3,7 +3,7 @@
 
 use tonic_types::pb;
 
-use crate::wire::{delimited_len, str_len, write_delimited_header, write_str, WireMessage};
+use crate::wire::{repeated_len, str_len, write_repeated, write_str, WireMessage};
 
 /// `google.rpc.PreconditionFailure`: the preconditions the request failed,
 /// such as terms not accepted or a phone number not verified.
@@ -105,17 +105,11 @@ impl WireMessage for PreconditionViolation {
 
 impl WireMessage for PreconditionFailure {
     fn encoded_len(&self) -> usize {
-        self.violations
-            .iter()
-            .map(|v| delimited_len(1, v.encoded_len()))
-            .sum()
+        repeated_len(1, &self.violations)
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
-        for violation in &self.violations {
-            write_delimited_header(1, violation.encoded_len(), buf);
-            violation.encode_raw(buf);
-        }
+        write_repeated(1, &self.violations, buf);
     }
 }
 

@@ -3,7 +3,7 @@
 use prost::Message as _;
 use tonic_types::pb;
 
-use crate::wire::{delimited_len, write_delimited_header, WireMessage};
+use crate::wire::{repeated_len, write_repeated, WireMessage};
 
 /// `google.rpc.QuotaFailure`: the quotas the request exceeded.
 ///
@@ -83,19 +83,23 @@ impl QuotaViolation {
     }
 }
 
-impl WireMessage for QuotaFailure {
+impl WireMessage for QuotaViolation {
     fn encoded_len(&self) -> usize {
-        self.violations
-            .iter()
-            .map(|v| delimited_len(1, v.0.encoded_len()))
-            .sum()
+        self.0.encoded_len()
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
-        for violation in &self.violations {
-            write_delimited_header(1, violation.0.encoded_len(), buf);
-            violation.0.encode_raw(buf);
-        }
+        self.0.encode_raw(buf);
+    }
+}
+
+impl WireMessage for QuotaFailure {
+    fn encoded_len(&self) -> usize {
+        repeated_len(1, &self.violations)
+    }
+
+    fn encode_raw(&self, buf: &mut Vec<u8>) {
+        write_repeated(1, &self.violations, buf);
     }
 }
 

@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 use super::detail_from_json::{read_details, FoundDetails, GoogleInfo};
 use crate::error::received::Received;
 use crate::error::DecodedParts;
+use crate::status::decoder::keep;
 use crate::status::{MAX_CODE_STR_LEN, MAX_DOMAIN_LEN, MAX_REASON_LEN};
-use crate::truncate::{floor_char_boundary, truncate};
+use crate::truncate::truncate;
 use crate::{Context, DecodeProblem, Error, ErrorCode, StatusDecoder, UnknownCode};
 
 /// The longest body text kept as the message of a plain-text error.
@@ -330,23 +331,4 @@ fn unrecognized(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Decoded
         catalog_domain: false,
         received,
     }
-}
-
-/// `text` as kept: cut to `max_len` bytes, reporting the cut.
-fn keep(
-    text: &str,
-    max_len: usize,
-    field: &'static str,
-    problems: &mut Vec<DecodeProblem>,
-) -> String {
-    if text.len() <= max_len {
-        return text.to_string();
-    }
-    let kept = floor_char_boundary(text, max_len);
-    problems.push(DecodeProblem::Oversized {
-        field,
-        len: text.len(),
-        kept,
-    });
-    text[..kept].to_string()
 }

@@ -12,6 +12,7 @@ use tonic_types::pb;
 
 use super::detail_json::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
 use crate::details::{DetailKind, Details};
+use crate::status::decoder::{duplicate, malformed, place_standard};
 use crate::truncate::truncate;
 use crate::{
     BadRequest, Context, DebugInfo, DecodeProblem, Detail, FieldViolation, Help, HelpLink,
@@ -66,17 +67,13 @@ fn read_detail(item: &Value, found: &mut FoundDetails) {
     // could not write as JSON.
     if let Some(bytes) = value_form(object) {
         let kept = match DetailKind::from_type_name(type_name) {
-            Some(kind) => match found.details.decode_into(kind, &bytes) {
-                Ok(true) => true,
-                Ok(false) => {
-                    found.problems.push(duplicate(type_url));
-                    false
-                }
-                Err(e) => {
-                    found.problems.push(malformed(type_url, &e));
-                    false
-                }
-            },
+            Some(kind) => place_standard(
+                &mut found.details,
+                kind,
+                &bytes,
+                &mut found.problems,
+                || type_url.to_string(),
+            ),
             None => false,
         };
         if !kept {
@@ -312,19 +309,6 @@ fn duration(text: &str) -> Option<std::time::Duration> {
         retry_delay: Some(parsed),
     })
     .retry_delay()
-}
-
-fn malformed(type_url: &str, reason: &dyn std::fmt::Display) -> DecodeProblem {
-    DecodeProblem::MalformedDetail {
-        type_url: truncate(type_url, 256).into_owned(),
-        reason: truncate(&reason.to_string(), 256).into_owned(),
-    }
-}
-
-fn duplicate(type_url: &str) -> DecodeProblem {
-    DecodeProblem::DuplicateDetail {
-        type_url: truncate(type_url, 256).into_owned(),
-    }
 }
 
 #[derive(Default, Deserialize)]

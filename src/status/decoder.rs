@@ -105,17 +105,14 @@ impl StatusDecoder {
                     context = typed.context;
                 }
                 Ok(_) => {
-                    received.problems.push(malformed(
-                        TYPED_ERROR_INFO.as_bytes(),
-                        &"module is unspecified",
-                    ));
+                    received
+                        .problems
+                        .push(malformed(TYPED_ERROR_INFO, &"module is unspecified"));
                     found.details().raw.push(raw(TYPED_ERROR_INFO, bytes));
                     found.typed = None;
                 }
                 Err(e) => {
-                    received
-                        .problems
-                        .push(malformed(TYPED_ERROR_INFO.as_bytes(), &e));
+                    received.problems.push(malformed(TYPED_ERROR_INFO, &e));
                     found.details().raw.push(raw(TYPED_ERROR_INFO, bytes));
                     found.typed = None;
                 }
@@ -153,9 +150,7 @@ impl StatusDecoder {
                     }
                 }
                 Err(e) => {
-                    received
-                        .problems
-                        .push(malformed(GOOGLE_ERROR_INFO.as_bytes(), &e));
+                    received.problems.push(malformed(GOOGLE_ERROR_INFO, &e));
                     found.details().raw.push(raw(GOOGLE_ERROR_INFO, bytes));
                 }
             }
@@ -173,8 +168,9 @@ impl StatusDecoder {
     }
 }
 
-/// `text` as kept: cut to `max_len` bytes, reporting the cut.
-fn keep(
+/// `text` as kept: cut to `max_len` bytes, reporting the cut. For every
+/// string a peer sends that an `Error` keeps and sends on.
+pub(crate) fn keep(
     text: &str,
     max_len: usize,
     field: &'static str,
@@ -317,17 +313,13 @@ fn sort_detail<'a>(type_url: &[u8], value: &'a [u8], found: &mut Found<'a>) {
         TYPED_ERROR_INFO => take_once(&mut found.typed, value, type_url, &mut found.problems),
         GOOGLE_ERROR_INFO => take_once(&mut found.google, value, type_url, &mut found.problems),
         _ => match DetailKind::from_type_name(type_name) {
-            Some(kind) => match found.details().decode_into(kind, value) {
-                Ok(true) => true,
-                Ok(false) => {
-                    found.problems.push(duplicate(type_url));
-                    false
-                }
-                Err(e) => {
-                    found.problems.push(malformed(type_url, &e));
-                    false
-                }
-            },
+            Some(kind) => {
+                let Found {
+                    details, problems, ..
+                } = found;
+                let details = details.get_or_insert_with(Box::default);
+                place_standard(details, kind, value, problems, || lossy(type_url))
+            }
             None => false,
         },
     };
@@ -339,6 +331,29 @@ fn sort_detail<'a>(type_url: &[u8], value: &'a [u8], found: &mut Found<'a>) {
     }
 }
 
+/// Decodes `value` into the empty slot of `kind`; reports a second detail
+/// of the type, or one that does not decode, and returns `false` for the
+/// caller to keep it raw. `type_url` names it in the report.
+pub(crate) fn place_standard(
+    details: &mut Details,
+    kind: DetailKind,
+    value: &[u8],
+    problems: &mut Vec<DecodeProblem>,
+    type_url: impl FnOnce() -> String,
+) -> bool {
+    match details.decode_into(kind, value) {
+        Ok(true) => true,
+        Ok(false) => {
+            problems.push(duplicate(&type_url()));
+            false
+        }
+        Err(e) => {
+            problems.push(malformed(&type_url(), &e));
+            false
+        }
+    }
+}
+
 /// Keeps `value` for an ErrorInfo decoded later, if the slot is empty.
 fn take_once<'a>(
     slot: &mut Option<&'a [u8]>,
@@ -347,7 +362,7 @@ fn take_once<'a>(
     problems: &mut Vec<DecodeProblem>,
 ) -> bool {
     if slot.is_some() {
-        problems.push(duplicate(type_url));
+        problems.push(duplicate(&lossy(type_url)));
         return false;
     }
     *slot = Some(value);
@@ -444,15 +459,18 @@ fn raw(type_name: &str, value: &[u8]) -> RawDetail {
     )
 }
 
-fn malformed(type_url: &[u8], error: &dyn std::fmt::Display) -> DecodeProblem {
+/// A detail that is not a valid message of its type, both cut so that a
+/// report stays small.
+pub(crate) fn malformed(type_url: &str, reason: &dyn std::fmt::Display) -> DecodeProblem {
     DecodeProblem::MalformedDetail {
-        type_url: truncate(&lossy(type_url), 256).into_owned(),
-        reason: error.to_string(),
+        type_url: truncate(type_url, 256).into_owned(),
+        reason: truncate(&reason.to_string(), 256).into_owned(),
     }
 }
 
-fn duplicate(type_url: &[u8]) -> DecodeProblem {
+/// A second detail of a type AIP-193 allows once.
+pub(crate) fn duplicate(type_url: &str) -> DecodeProblem {
     DecodeProblem::DuplicateDetail {
-        type_url: truncate(&lossy(type_url), 256).into_owned(),
+        type_url: truncate(type_url, 256).into_owned(),
     }
 }

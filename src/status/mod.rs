@@ -31,7 +31,7 @@
 //! ```
 
 mod decode_problem;
-mod decoder;
+pub(crate) mod decoder;
 mod encoder;
 mod header_size;
 pub(crate) mod in_process;

@@ -19,6 +19,22 @@ pub(crate) trait WireMessage {
     fn encode_raw(&self, buf: &mut Vec<u8>);
 }
 
+/// The length of a repeated message field: each of `items` as field `tag`.
+pub(crate) fn repeated_len<M: WireMessage>(tag: u32, items: &[M]) -> usize {
+    items
+        .iter()
+        .map(|item| delimited_len(tag, item.encoded_len()))
+        .sum()
+}
+
+/// Writes each of `items` as field `tag`.
+pub(crate) fn write_repeated<M: WireMessage>(tag: u32, items: &[M], buf: &mut Vec<u8>) {
+    for item in items {
+        write_delimited_header(tag, item.encoded_len(), buf);
+        item.encode_raw(buf);
+    }
+}
+
 /// The length of a length-delimited field holding `len` bytes.
 pub(crate) fn delimited_len(tag: u32, len: usize) -> usize {
     key_len(tag) + encoded_len_varint(len as u64) + len
