@@ -40,7 +40,10 @@ pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
         );
         // Always said, whatever the level of the RPC's own event: a peer
         // that sends this is broken or hostile.
-        let grpc_status = headers.get(GRPC_STATUS).and_then(|v| v.to_str().ok());
+        // Read as the RPC's event reads it: a peer's text is not logged.
+        let grpc_status = headers
+            .get(GRPC_STATUS)
+            .map(|v| tonic::Code::from_bytes(v.as_bytes()) as i32);
         tracing::event!(
             target: "csghub_errorx::guard",
             tracing::Level::WARN,
