@@ -20,6 +20,11 @@ const MAX_LOGGED_VALUE_LEN: usize = 128;
 const MAX_LOGGED_KEY_LEN: usize = crate::MAX_KEY_LEN;
 /// The longest message, detail or source chain written into a log line.
 pub(crate) const MAX_LOGGED_MESSAGE_LEN: usize = 512;
+/// The most status details bytes a `DEBUG` line carries (as base64): all
+/// that fits in the 16 KiB header list a tonic client accepts by default,
+/// so a well-behaved peer's status is there whole for `errorx decode`, and
+/// a megabyte from a client with a raised limit is not.
+const MAX_LOGGED_DETAILS_LEN: usize = 16 * 1024;
 
 /// The parts of the event, borrowed.
 pub(crate) struct Fields<'a> {
@@ -95,9 +100,15 @@ impl Fields<'_> {
         // A server's method is the path the client sent: any bytes a URI
         // allows, C1 controls among them, up to the header limit.
         let method = Escaped(self.method);
-        let status_details = self
-            .status_details
-            .map(|bytes| base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes));
+        let (status_details, status_details_omitted) = match self.status_details {
+            Some(bytes) if bytes.len() <= MAX_LOGGED_DETAILS_LEN => (
+                Some(base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)),
+                None,
+            ),
+            // Cut base64 would not decode: say how long it was instead.
+            Some(bytes) => (None, Some(bytes.len())),
+            None => (None, None),
+        };
         let text = if self.grpc_code == tonic::Code::Ok {
             "rpc succeeded"
         } else {
@@ -121,6 +132,7 @@ impl Fields<'_> {
                     outcome = %self.outcome,
                     detail = detail.as_deref(),
                     grpc.status_details_bin = status_details.as_deref(),
+                    grpc.status_details_bin_omitted_len = status_details_omitted,
                     latency_ms = self.latency.as_secs_f64() * 1000.0,
                     "{text}"
                 )

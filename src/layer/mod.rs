@@ -19,7 +19,14 @@
 //! `rpc.grpc.status_code`, `error.source`). Levels follow [`LevelPolicy`].
 //! When the target is enabled at `DEBUG`, a failure's line also carries
 //! `grpc.status_details_bin`, the status details in base64: paste the line
-//! into `errorx decode` to see every detail.
+//! into `errorx decode` to see every detail. Details over 16 KiB (more
+//! than a tonic client accepts by default: a broken or hostile peer) are
+//! left out, and `grpc.status_details_bin_omitted_len` gives their length.
+//!
+//! Every string a peer controls (the method a client called, a decoded
+//! error's code string, reason, message and context, a body error's text)
+//! is escaped and cut before it reaches a line, so that no peer can forge
+//! a line, move a terminal's cursor, or write a megabyte into the log.
 //!
 //! Every event of an RPC is inside the span that was current when the RPC
 //! started (tonic's `trace_fn`, tower-http's `TraceLayer`, or the caller's

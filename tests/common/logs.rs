@@ -109,3 +109,61 @@ pub fn capture_at(
     let guard = tracing::subscriber::set_default(subscriber);
     (logs, guard)
 }
+
+/// The text a `tracing_subscriber::fmt` subscriber writes, as a log file
+/// or a terminal receives it.
+#[derive(Clone, Default)]
+pub struct Text(Arc<Mutex<Vec<u8>>>);
+
+impl Text {
+    /// Everything written so far, as bytes: a test looks for raw escape
+    /// bytes, which a `String` would hide behind replacement characters.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// The lines written so far, invalid UTF-8 replaced.
+    pub fn lines(&self) -> Vec<String> {
+        String::from_utf8_lossy(&self.bytes())
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+impl std::io::Write for Text {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Text {
+    type Writer = Text;
+
+    fn make_writer(&'a self) -> Text {
+        self.clone()
+    }
+}
+
+/// Like [`capture`], for this crate's targets only (every level), and
+/// also writes them as `tracing_subscriber::fmt` does by default, without
+/// colours: what a log reader sees.
+pub fn capture_text() -> (Logs, Text, tracing::subscriber::DefaultGuard) {
+    let logs = Logs::default();
+    let text = Text::default();
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_subscriber::EnvFilter::new("csghub_errorx=trace"))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(text.clone()),
+        )
+        .with(Capture(logs.clone()));
+    let guard = tracing::subscriber::set_default(subscriber);
+    (logs, text, guard)
+}
