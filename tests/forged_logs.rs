@@ -191,10 +191,7 @@ async fn a_hostile_clients_method_path_cannot_forge_or_flood_the_server_log() {
     path.extend(std::iter::repeat_n(b'A', 60 * 1024));
     let mut client = RawH2Client::connect(server.addr, 64 << 20).await;
     let reply = client
-        .call(
-            RawH2Client::request(&path, &http::HeaderMap::new()),
-            &[],
-        )
+        .call(RawH2Client::request(&path, &http::HeaderMap::new()), &[])
         .await;
     assert_eq!(reply.grpc_status(), Some("12"), "{reply:?}");
     settle(&logs, "csghub_errorx::server", 1).await;
@@ -271,7 +268,11 @@ async fn a_hostile_http_clients_path_and_method_cannot_forge_or_flood_the_http_l
     let mut answer = Vec::new();
     let _ = socket.read_to_end(&mut answer).await;
     let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 4"), "{}", &answer[..answer.len().min(300)]);
+    assert!(
+        answer.starts_with("HTTP/1.1 4"),
+        "{}",
+        &answer[..answer.len().min(300)]
+    );
     settle(&logs, "csghub_errorx::http", 1).await;
     assert_eq!(events(&logs, "csghub_errorx::http"), 1, "{answer}");
     assert_clean(&text, 1);

@@ -174,13 +174,7 @@ impl RawH2Client {
         &mut self,
         request: http::Request<()>,
         message: &[u8],
-    ) -> Result<
-        (
-            h2::client::ResponseFuture,
-            h2::SendStream<Bytes>,
-        ),
-        h2::Error,
-    > {
+    ) -> Result<(h2::client::ResponseFuture, h2::SendStream<Bytes>), h2::Error> {
         let mut ready = self.send.clone().ready().await?;
         let (response, mut stream) = ready.send_request(request, false)?;
         stream.send_data(frame(message), false)?;

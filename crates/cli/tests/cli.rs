@@ -278,8 +278,9 @@ fn any(type_name: &str, value: Vec<u8>) -> prost_types::Any {
 /// `entries` context entries more.
 fn hostile_details(text: &str, entries: usize) -> Vec<u8> {
     use prost::Message as _;
-    let mut metadata: std::collections::HashMap<String, String> =
-        (0..entries).map(|i| (format!("k{i}"), "v".to_string())).collect();
+    let mut metadata: std::collections::HashMap<String, String> = (0..entries)
+        .map(|i| (format!("k{i}"), "v".to_string()))
+        .collect();
     metadata.insert(text.to_string(), text.to_string());
     // The form csghub-errorx 0.1 sent, with a code string and the context.
     #[allow(deprecated)]
