@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::logs::{capture_text, Logs, Text};
+use common::logs::{assert_clean, capture_text, Logs};
 use common::raw_h2::{Answer, RawH2Client, RawH2Server};
 use common::{request, DemoFixture};
 use csghub_errorx::layer::LogLayer;
@@ -26,36 +26,6 @@ const FORGED: &str = "x\r\nFORGED-LINE level=ERROR \u{1b}[31m red \u{9b}31m \u{2
 /// [`FORGED`] then a megabyte.
 fn forged_megabyte() -> String {
     format!("{FORGED}{}", "A".repeat(1 << 20))
-}
-
-/// The longest line a layer may write, whatever the peer sent: its
-/// strings are cut at 64 to 512 bytes each before escaping (which at most
-/// multiplies their length by 10, for `\u{10ffff}`-style escapes).
-const MAX_LINE: usize = 24 * 1024;
-
-/// Fails unless `text` is exactly `lines` lines, none longer than
-/// [`MAX_LINE`], and holds no raw byte that starts a line or drives a
-/// terminal.
-fn assert_clean(text: &Text, lines: usize) {
-    let bytes = text.bytes();
-    let shown = String::from_utf8_lossy(&bytes);
-    let excerpt: String = shown.chars().take(2000).collect();
-    assert!(!bytes.contains(&0x1b), "a raw ESC: {excerpt}");
-    assert!(!bytes.contains(&b'\r'), "a raw CR: {excerpt}");
-    for c in ['\u{9b}', '\u{202e}', '\u{2028}'] {
-        assert!(!shown.contains(c), "a raw {c:?}: {excerpt}");
-    }
-    let written = text.lines();
-    assert_eq!(written.len(), lines, "{excerpt}");
-    for line in &written {
-        assert!(!line.starts_with("FORGED-LINE"), "a forged line: {line}");
-        assert!(
-            line.len() <= MAX_LINE,
-            "a line of {} bytes: {}",
-            line.len(),
-            &line[..line.floor_char_boundary(2000)]
-        );
-    }
 }
 
 /// The status details of a hostile server: every string it may send (an

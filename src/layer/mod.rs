@@ -53,7 +53,11 @@
 //! client layer removes such a value, from headers and trailers, before
 //! tonic sees it. The outer code and message stay, and the problem is
 //! logged: in the RPC's event (`detail`), and always as a `WARN` on the
-//! target `csghub_errorx::guard`.
+//! target `csghub_errorx::guard`. tonic also turns a `grpc-message` whose
+//! percent-decoding is not UTF-8 into an `UNKNOWN` status of its own,
+//! losing the peer's code; the client layer replaces the invalid bytes
+//! (U+FFFD) first, and says so the same way. The decoded error reports
+//! either in its [`decode_problems`](crate::Error::decode_problems).
 //!
 //! ```no_run
 //! use csghub_errorx_demo::{DemoClient, DemoServer, DemoService};

@@ -12,7 +12,7 @@ use tonic::Status;
 use tower_service::Service;
 
 use super::body::LoggedBody;
-use super::headers::{has_status, remove_malformed_details, replace_status};
+use super::headers::{guard_status_headers, has_status, replace_status};
 use super::in_flight::{Ending, InFlight, Shared};
 use super::service_error::ServiceError;
 use super::Side;
@@ -107,7 +107,7 @@ where
         };
         // On the client, before tonic parses the headers, which would panic.
         let removed =
-            in_flight.side() == Side::Client && remove_malformed_details(response.headers_mut());
+            in_flight.side() == Side::Client && guard_status_headers(response.headers_mut());
         if !has_status(response.headers()) {
             return Poll::Ready(Ok(
                 response.map(|body| LoggedBody::watching(body, in_flight))

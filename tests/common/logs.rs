@@ -167,3 +167,33 @@ pub fn capture_text() -> (Logs, Text, tracing::subscriber::DefaultGuard) {
     let guard = tracing::subscriber::set_default(subscriber);
     (logs, text, guard)
 }
+
+/// The longest line a layer may write, whatever the peer sent: its
+/// strings are cut at 64 to 512 bytes each before escaping (which at most
+/// multiplies their length by 10, for `\u{10ffff}`-style escapes).
+pub const MAX_LINE: usize = 24 * 1024;
+
+/// Fails unless `text` is exactly `lines` lines, none longer than
+/// [`MAX_LINE`], and holds no raw byte that starts a line or drives a
+/// terminal.
+pub fn assert_clean(text: &Text, lines: usize) {
+    let bytes = text.bytes();
+    let shown = String::from_utf8_lossy(&bytes);
+    let excerpt: String = shown.chars().take(2000).collect();
+    assert!(!bytes.contains(&0x1b), "a raw ESC: {excerpt}");
+    assert!(!bytes.contains(&b'\r'), "a raw CR: {excerpt}");
+    for c in ['\u{9b}', '\u{202e}', '\u{2028}'] {
+        assert!(!shown.contains(c), "a raw {c:?}: {excerpt}");
+    }
+    let written = text.lines();
+    assert_eq!(written.len(), lines, "{excerpt}");
+    for line in &written {
+        assert!(!line.starts_with("FORGED-LINE"), "a forged line: {line}");
+        assert!(
+            line.len() <= MAX_LINE,
+            "a line of {} bytes: {}",
+            line.len(),
+            &line[..line.floor_char_boundary(2000)]
+        );
+    }
+}

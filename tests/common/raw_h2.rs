@@ -20,6 +20,11 @@ pub enum Answer {
     },
     /// Headers, one gRPC message, then a stream reset.
     MessageThenReset { message: Vec<u8> },
+    /// Headers, one gRPC message, then a GOAWAY that ends the connection.
+    MessageThenGoAway { message: Vec<u8> },
+    /// Headers, one gRPC message, then the end of the stream with no
+    /// trailers at all.
+    MessageThenEnd { message: Vec<u8> },
 }
 
 pub struct RawH2Server {
@@ -47,6 +52,24 @@ impl RawH2Server {
                         return;
                     };
                     while let Some(Ok((_request, mut respond))) = connection.accept().await {
+                        if let Answer::MessageThenGoAway { message } = &answer {
+                            // The connection itself ends: answered here,
+                            // where the connection is.
+                            // Kept open: the GOAWAY, not the stream, ends it.
+                            let _open = go_away(&mut respond, message);
+                            // Let the client take the headers first.
+                            let wait = tokio::time::sleep(std::time::Duration::from_millis(100));
+                            tokio::pin!(wait);
+                            loop {
+                                tokio::select! {
+                                    _ = &mut wait => break,
+                                    next = connection.accept() => if next.is_none() { return },
+                                }
+                            }
+                            connection.abrupt_shutdown(h2::Reason::INTERNAL_ERROR);
+                            while connection.accept().await.is_some() {}
+                            return;
+                        }
                         let answer = answer.clone();
                         tokio::spawn(async move {
                             let _ = reply(&mut respond, answer).await;
@@ -82,6 +105,11 @@ async fn reply(
             stream.send_data(frame(&message), false)?;
             stream.send_trailers(trailers)?;
         }
+        Answer::MessageThenEnd { message } => {
+            let mut stream = respond.send_response(head.body(()).expect("response"), false)?;
+            stream.send_data(frame(&message), true)?;
+        }
+        Answer::MessageThenGoAway { .. } => unreachable!("answered on its connection"),
         Answer::MessageThenReset { message } => {
             let mut stream = respond.send_response(head.body(()).expect("response"), false)?;
             stream.send_data(frame(&message), false)?;
@@ -91,6 +119,21 @@ async fn reply(
         }
     }
     Ok(())
+}
+
+/// The headers and one message of a stream whose connection then goes away.
+fn go_away(
+    respond: &mut h2::server::SendResponse<Bytes>,
+    message: &[u8],
+) -> Result<h2::SendStream<Bytes>, h2::Error> {
+    let head = Response::builder()
+        .status(200)
+        .header("content-type", "application/grpc")
+        .body(())
+        .expect("response");
+    let mut stream = respond.send_response(head, false)?;
+    stream.send_data(frame(message), false)?;
+    Ok(stream)
 }
 
 /// One gRPC length-prefixed message.
