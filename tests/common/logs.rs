@@ -193,7 +193,7 @@ pub fn assert_clean(text: &Text, lines: usize) {
             line.len() <= MAX_LINE,
             "a line of {} bytes: {}",
             line.len(),
-            &line[..line.floor_char_boundary(2000)]
+            line.chars().take(2000).collect::<String>()
         );
     }
 }
