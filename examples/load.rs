@@ -3,19 +3,21 @@
 //! through all 100 catalog codes, unary and streaming in turn. It checks
 //! that every client decodes the code it asked for and that each side
 //! logged exactly one line per RPC with that code, and reports throughput,
-//! p50/p99 latency and the process's RSS (server and clients share it)
-//! before and after each run.
+//! p50/p99 latency, and the process's RSS and heap in use (server and
+//! clients share them) before and after each run: the RSS keeps the
+//! allocator's high-water mark, the heap in use shows a leak.
 //!
 //! ```sh
 //! cargo run --release --example load -- --clients 100 --rpcs 10000
 //! ```
 //!
-//! Exits 1 on any mismatch or any line lost or extra, or if a run takes
-//! longer than `--max-seconds`.
+//! Exits 1 on any mismatch, any line lost or extra, a heap in use that
+//! grows from run to run, or a run longer than `--max-seconds`.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +25,7 @@ use clap::Parser;
 use csghub_errorx::layer::{LogLayer, LogService};
 use csghub_errorx::{Error, ErrorCode};
 use csghub_errorx_demo::{DemoClient, DemoServer, DemoService, FailRequest};
+use hdrhistogram::Histogram;
 use tokio::net::TcpListener;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Server};
@@ -50,6 +53,59 @@ struct Args {
     #[arg(long, default_value_t = 600)]
     max_seconds: u64,
 }
+
+/// Counts the heap bytes in use, process-wide. The RSS keeps what the
+/// allocator holds on to after a peak; this falls back to where it was
+/// when nothing leaks.
+struct LiveBytes;
+
+static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: every call is passed on to `System` unchanged; only the sizes of
+// what succeeded are counted.
+unsafe impl GlobalAlloc for LiveBytes {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            LIVE_BYTES.fetch_add(
+                new_size as isize - layout.size() as isize,
+                Ordering::Relaxed,
+            );
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: LiveBytes = LiveBytes;
+
+fn heap_mib() -> f64 {
+    LIVE_BYTES.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
+}
+
+/// How much the heap in use may grow from the first run to a later one.
+const MAX_HEAP_GROWTH_MIB: f64 = 4.0;
 
 /// The index of a code in `ErrorCode::iter()`; `CODES` counts lines
 /// without a known code.
@@ -135,11 +191,16 @@ fn show_rss(rss: Option<f64>) -> String {
 type Client = DemoClient<LogService<Channel>>;
 
 /// What one client saw in one run.
-#[derive(Default)]
 struct ClientRun {
-    latencies: Vec<Duration>,
+    /// Microseconds, to three significant digits.
+    latencies: Histogram<u64>,
     mismatches: Vec<String>,
     expected: Vec<usize>,
+}
+
+/// A latency histogram from 1 µs to an hour.
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")
 }
 
 /// One RPC for `code`: unary or streaming; the decoded error.
@@ -186,9 +247,9 @@ async fn call(
 async fn run_client(mut client: Client, first: usize, rpcs: usize, replies: u32) -> ClientRun {
     let codes: Vec<ErrorCode> = ErrorCode::iter().collect();
     let mut run = ClientRun {
-        latencies: Vec::with_capacity(rpcs),
+        latencies: histogram(),
+        mismatches: Vec::new(),
         expected: vec![0; CODES + 1],
-        ..ClientRun::default()
     };
     for i in 0..rpcs {
         let index = (first + i) % CODES;
@@ -196,7 +257,8 @@ async fn run_client(mut client: Client, first: usize, rpcs: usize, replies: u32)
         run.expected[index] += 1;
         let started = Instant::now();
         let outcome = call(&mut client, code, i % 2 == 1, replies).await;
-        run.latencies.push(started.elapsed());
+        run.latencies
+            .saturating_record(started.elapsed().as_micros().try_into().unwrap_or(u64::MAX));
         match outcome {
             Ok(error) if error.code() == Some(code) && error.grpc_code() == code.grpc_code() => {}
             Ok(error) => run.mismatches.push(format!(
@@ -208,14 +270,6 @@ async fn run_client(mut client: Client, first: usize, rpcs: usize, replies: u32)
         }
     }
     run
-}
-
-fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((sorted.len() as f64 * fraction).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 /// Compares the lines a side logged with the RPCs made, per code.
@@ -278,9 +332,13 @@ async fn main() -> ExitCode {
         "load: {} clients x {} RPCs on 127.0.0.1, all {CODES} codes, unary and streaming in turn, {} runs",
         args.clients, args.rpcs, args.runs
     );
-    let rss_before = rss_mib();
-    println!("rss before: {}", show_rss(rss_before));
+    println!(
+        "before: rss {}, heap in use {:.1} MiB",
+        show_rss(rss_mib()),
+        heap_mib()
+    );
     let mut failed = false;
+    let mut heap_after_first = None;
     for run in 1..=args.runs {
         match one_run(&args, addr, &server_lines, &client_lines).await {
             Ok(summary) => println!("run {run}: {summary}"),
@@ -289,7 +347,20 @@ async fn main() -> ExitCode {
                 failed = true;
             }
         }
-        println!("rss after run {run}: {}", show_rss(rss_mib()));
+        // The clients are gone; let the server close their connections.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let heap = heap_mib();
+        println!(
+            "after run {run}: rss {}, heap in use {heap:.1} MiB",
+            show_rss(rss_mib()),
+        );
+        // Every run frees what it allocated; a few MiB of slack for the
+        // connections the server is still closing.
+        let first = *heap_after_first.get_or_insert(heap);
+        if heap > first + MAX_HEAP_GROWTH_MIB {
+            println!("run {run}: FAILED: the heap in use grew from {first:.1} to {heap:.1} MiB");
+            failed = true;
+        }
     }
     if failed {
         ExitCode::FAILURE
@@ -339,16 +410,17 @@ async fn one_run(
 
     let total = args.clients * args.rpcs;
     let mut expected = vec![0; CODES + 1];
-    let mut latencies = Vec::with_capacity(total);
+    let mut latencies = histogram();
     let mut mismatches = Vec::new();
     for run in runs {
         for (sum, n) in expected.iter_mut().zip(&run.expected) {
             *sum += n;
         }
-        latencies.extend(run.latencies);
+        latencies
+            .add(&run.latencies)
+            .map_err(|e| format!("latencies: {e}"))?;
         mismatches.extend(run.mismatches);
     }
-    latencies.sort_unstable();
     // The server logs a stream's line as its trailers go out, which may be
     // after the client has read them.
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -364,8 +436,8 @@ async fn one_run(
         "{total} RPCs in {:.2} s: {:.0} RPC/s, p50 {:.2} ms, p99 {:.2} ms; mismatches {}; lines: server {}/{total}, client {}/{total}",
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64(),
-        percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
-        percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+        latencies.value_at_quantile(0.50) as f64 / 1000.0,
+        latencies.value_at_quantile(0.99) as f64 / 1000.0,
         mismatches.len(),
         server.iter().sum::<usize>(),
         client.iter().sum::<usize>(),
