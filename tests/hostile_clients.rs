@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::logs::{assert_clean, capture_text, Logs};
 use common::raw_h2::RawH2Client;
 use common::{request, DemoFixture};
-use csghub_errorx::auth::{invalid_token, AsyncAuthLayer};
+use csghub_errorx::auth::{invalid_token, AsyncAuthLayer, AuthInterceptor};
 use csghub_errorx::layer::LogLayer;
 use csghub_errorx::{Error, ErrorCode};
 use csghub_errorx_demo::{Demo, DemoServer, DemoService, FailReply, FailRequest};
@@ -41,6 +41,22 @@ async fn server<D: Demo>(service: D, max_header_list_size: Option<u32>) -> DemoF
             .layer(LogLayer::server())
             .layer(auth)
             .add_service(DemoServer::new(service))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await
+}
+
+/// The demo service behind the log layer and the auth interceptor.
+async fn intercepted_server() -> DemoFixture {
+    type CheckToken = fn(&str) -> Result<String, Error>;
+    DemoFixture::spawn(move |incoming| async move {
+        let _ = Server::builder()
+            .layer(LogLayer::server())
+            .add_service(DemoServer::with_interceptor(
+                DemoService::new(),
+                AuthInterceptor::token(check_token as CheckToken),
+            ))
             .serve_with_incoming(incoming)
             .await;
     })
@@ -130,7 +146,19 @@ async fn a_1_mib_authorization_header_within_a_raised_limit_is_rejected_by_auth_
 #[tokio::test]
 async fn non_ascii_metadata_is_rejected_or_ignored_never_logged_raw() {
     let (logs, text, _guard) = capture_text();
-    let server = server(DemoService::new(), None).await;
+    // Behind the async auth layer, and behind the interceptor.
+    for server in [
+        server(DemoService::new(), None).await,
+        intercepted_server().await,
+    ] {
+        send_non_ascii_metadata(&server).await;
+    }
+    settle(&logs, 6).await;
+    assert_eq!(logs.side("server").len(), 6);
+    assert_clean(&text, 6);
+}
+
+async fn send_non_ascii_metadata(server: &DemoFixture) {
     let mut client = RawH2Client::connect(server.addr, 1 << 20).await;
     // Header values may hold any byte from 0x80 up: UTF-8 C1 controls,
     // invalid UTF-8.
@@ -155,9 +183,6 @@ async fn non_ascii_metadata_is_rejected_or_ignored_never_logged_raw() {
         };
         assert_eq!(reply.grpc_status(), Some(expected), "{reply:?}");
     }
-    settle(&logs, 3).await;
-    assert_eq!(logs.side("server").len(), 3);
-    assert_clean(&text, 3);
 }
 
 /// A `Demo` whose `Fail` never answers, counting the calls it started and
