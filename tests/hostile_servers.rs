@@ -238,7 +238,7 @@ async fn rst_stream_mid_body_is_one_body_error() {
     let peer = RawH2Server::start(Answer::MessageThenReset { message: reply() }).await;
     let mut client = connect(&peer, None).await;
     assert_ne!(streaming(&mut client).await.code(), tonic::Code::Ok);
-    common::say(&format!("{:?}", logs.side("client")[0].field("outcome")));
+    assert_eq!(logs.side("client")[0].field("outcome"), Some("body_error"));
     assert_logged(&logs, &text, 1, 1);
 }
 
