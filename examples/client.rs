@@ -132,6 +132,29 @@ async fn run(args: Args) -> Result<Error, String> {
         .ok_or_else(|| "the call did not fail".to_string())
 }
 
+/// A header value of the server's as this example prints it: as it is when
+/// it is plain printable text of at most 256 bytes, else quoted and escaped
+/// as `{:?}` writes it, and cut, so that a hostile server cannot forge lines
+/// or move the cursor (header values may hold bytes 0x80-0xFF, which UTF-8
+/// decodes to C1 controls).
+fn shown(text: &str) -> String {
+    const MAX_SHOWN: usize = 256;
+    // What `{:?}` leaves as it is: no control, bidi or separator character.
+    let plain = text.chars().all(|c| c.escape_debug().len() == 1);
+    if text.len() <= MAX_SHOWN && plain {
+        return text.to_string();
+    }
+    let mut end = text.len().min(MAX_SHOWN);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len() {
+        format!("{:?}... ({} bytes)", &text[..end], text.len())
+    } else {
+        format!("{text:?}")
+    }
+}
+
 /// `POST /v1/demo:fail` with the request as JSON; decodes the error body.
 async fn run_http(args: Args) -> Result<Error, String> {
     use http_body_util::{BodyExt, Full};
@@ -190,7 +213,10 @@ async fn run_http(args: Args) -> Result<Error, String> {
         "www-authenticate",
     ] {
         if let Some(value) = parts.headers.get(name) {
-            println!("{name}: {}", String::from_utf8_lossy(value.as_bytes()));
+            println!(
+                "{name}: {}",
+                shown(&String::from_utf8_lossy(value.as_bytes()))
+            );
         }
     }
     Ok(Error::from_http_response(

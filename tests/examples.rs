@@ -1,5 +1,7 @@
 //! The examples a new user runs first, run as the processes they are.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
@@ -270,4 +272,147 @@ fn the_client_asks_for_a_language_over_grpc_and_http() {
     let http = client(&server.addr, &["--http", "GIT-ERR-8", "--lang", "zh-CN"]);
     let stdout = String::from_utf8_lossy(&http.stdout);
     assert!(stdout.contains("content-language: zh-CN"), "{stdout}");
+}
+
+#[test]
+fn the_load_example_decodes_every_code_and_logs_one_line_per_rpc_at_20_x_100() {
+    let out = output(Command::new(example("load")).args(["--clients", "20", "--rpcs", "100"]));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout
+            .matches("mismatches 0; lines: server 2000/2000, client 2000/2000")
+            .count(),
+        2,
+        "{stdout}"
+    );
+    common::say(&format!("load example, 20 x 100:\n{stdout}"));
+}
+
+/// A line break and the ways to take over a terminal: ESC (CSI), a C1
+/// CSI, a bidi override and a Unicode line separator, then 1 KiB.
+fn forged() -> String {
+    format!(
+        "x\r\nFORGED-LINE level=ERROR \u{1b}[31m red \u{9b}31m \u{202e}rtl \u{2028}{}",
+        "A".repeat(1024)
+    )
+}
+
+/// Fails unless `bytes` hold no raw byte that starts a line or drives a
+/// terminal, no forged line, and no line over 8 KiB.
+fn assert_clean(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    assert!(!bytes.contains(&0x1b), "{what}: a raw ESC: {text}");
+    assert!(!bytes.contains(&b'\r'), "{what}: a raw CR: {text}");
+    for c in ['\u{9b}', '\u{202e}', '\u{2028}'] {
+        assert!(!text.contains(c), "{what}: a raw {c:?}: {text}");
+    }
+    for line in text.lines() {
+        assert!(
+            !line.starts_with("FORGED-LINE"),
+            "{what}: a forged line: {line}"
+        );
+        assert!(
+            line.len() <= 8 * 1024,
+            "{what}: a line of {} bytes",
+            line.len()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_shows_a_hostile_servers_strings_escaped_and_cut() {
+    use prost::Message as _;
+    let text = forged();
+    let google = tonic_types::pb::ErrorInfo {
+        reason: text.clone(),
+        domain: text.clone(),
+        metadata: [(text.clone(), text.clone())].into(),
+    };
+    let details = tonic_types::pb::Status {
+        code: tonic::Code::Internal as i32,
+        message: text.clone(),
+        details: vec![prost_types::Any {
+            type_url: "type.googleapis.com/google.rpc.ErrorInfo".into(),
+            value: google.encode_to_vec(),
+        }],
+    };
+    let status =
+        tonic::Status::with_details(tonic::Code::Internal, text, details.encode_to_vec().into());
+    let headers = status.into_http::<()>().headers().clone();
+    let peer =
+        common::raw_h2::RawH2Server::start(common::raw_h2::Answer::TrailersOnly(headers)).await;
+    let addr = peer.addr.to_string();
+    let out = tokio::task::spawn_blocking(move || client(&addr, &["GIT-ERR-8"]))
+        .await
+        .expect("the client ran");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FORGED-LINE"));
+    assert_clean("stdout", &out.stdout);
+    assert_clean("stderr", &out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_over_http_shows_a_hostile_servers_headers_and_body_escaped_and_cut() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let text = forged();
+    let body = serde_json::json!({
+        "error": {
+            "code": 403,
+            "message": text,
+            "status": "PERMISSION_DENIED",
+            "details": [{
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": text,
+                "domain": text,
+                "metadata": { "key": text },
+            }],
+        }
+    })
+    .to_string();
+    // Header values may hold bytes 0x80-0xFF: UTF-8 C1 controls.
+    let mut response = format!(
+        "HTTP/1.1 403 Forbidden\r\ncontent-length: {}\r\nconnection: close\r\ncontent-type: application/json; x=",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice("\u{9b}31m\u{202e}".as_bytes());
+    response.extend_from_slice(b"\r\nwww-authenticate: Bearer ");
+    response.extend(std::iter::repeat_n(b'A', 64 * 1024));
+    response.extend_from_slice(b"\r\n\r\n");
+    response.extend_from_slice(body.as_bytes());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let server = tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = vec![0; 64 * 1024];
+            let _ = socket.read(&mut request).await;
+            let _ = socket.write_all(&response).await;
+            let _ = socket.shutdown().await;
+        }
+    });
+    let out = tokio::task::spawn_blocking(move || client(&addr, &["--http", "AUTH-ERR-2"]))
+        .await
+        .expect("the client ran");
+    server.abort();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("HTTP 403"), "{stdout}");
+    assert!(stdout.contains("FORGED-LINE"), "{stdout}");
+    assert_clean("stdout", &out.stdout);
+    assert_clean("stderr", &out.stderr);
 }

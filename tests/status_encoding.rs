@@ -1,6 +1,7 @@
 //! The encoding contract, checked on the HTTP headers tonic really writes.
 
 use std::collections::HashSet;
+use std::io::Write as _;
 use std::time::Duration;
 
 use csghub_errorx::{
@@ -728,4 +729,113 @@ fn the_smallest_budget_holds_the_worst_case_error_info() {
         decoded.code(),
         Some(ErrorCode::GIT_LIST_LAST_COMMITS_FOR_TREE_FAILED)
     );
+}
+
+#[test]
+fn forwarding_a_status_whose_inner_code_disagrees_gives_no_code_downstream() {
+    // The untrusted details claim GIT-ERR-8; kept raw, they must not come
+    // back as a claim once forwarded with a consistent inner status.
+    let claimed = inner_status(&Status::from(Error::new(ErrorCode::GIT_AUTH_FAILED)));
+    let status = Status::with_details(
+        tonic::Code::NotFound,
+        "outer",
+        claimed.encode_to_vec().into(),
+    );
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), None);
+    let forwarded = Error::from_status(&over_the_wire(Status::from(error.clone())));
+    assert_eq!(forwarded.code(), None);
+    assert_eq!(forwarded.unknown_code(), None);
+    assert_eq!(forwarded.reason(), error.reason());
+    assert_eq!(forwarded.grpc_code(), tonic::Code::NotFound);
+}
+
+/// A `google.rpc.Status` whose `google.rpc.ErrorInfo` metadata has `keys`,
+/// written in the order given, each with an empty value: 8 bytes an entry.
+fn status_with_metadata_keys(keys: &[String]) -> Status {
+    let mut info = Vec::with_capacity(keys.len() * 8 + 64);
+    info.extend_from_slice(&[0x0a, 3]);
+    info.extend_from_slice(b"BIG");
+    info.extend_from_slice(&[0x12, 3]);
+    info.extend_from_slice(b"x.y");
+    for key in keys {
+        info.extend_from_slice(&[0x1a, key.len() as u8 + 2, 0x0a, key.len() as u8]);
+        info.extend_from_slice(key.as_bytes());
+    }
+    let inner = pb::Status {
+        code: tonic::Code::Internal as i32,
+        message: "m".into(),
+        details: vec![prost_types::Any {
+            type_url: "type.googleapis.com/google.rpc.ErrorInfo".into(),
+            value: info,
+        }],
+    };
+    inner_to_status(inner)
+}
+
+/// Decodes `status` on another thread; `None` if it took over 10 s.
+fn decode_within_10_s(status: Status) -> Option<Error> {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(Error::from_status(&status));
+    });
+    receive.recv_timeout(Duration::from_secs(10)).ok()
+}
+
+#[test]
+fn a_context_decodes_in_n_log_n_whatever_the_key_order() {
+    // 524,288 keys of 4 base-36 digits: 4 MiB of map entries. Sorted once,
+    // any order takes well under a second; inserted one by one into a
+    // sorted list, the descending order took a minute.
+    const COUNT: usize = 1 << 19;
+    let key = |i: usize| {
+        let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        (0..4)
+            .rev()
+            .map(|place| digits[i / 36usize.pow(place) % 36] as char)
+            .collect::<String>()
+    };
+    let ascending: Vec<String> = (0..COUNT).map(key).collect();
+    let descending: Vec<String> = ascending.iter().rev().cloned().collect();
+    // An odd stride over a power of two visits every key once, scattered.
+    let scattered: Vec<String> = (0..COUNT).map(|i| key(i * 7919 % COUNT)).collect();
+    for (order, keys) in [
+        ("ascending", ascending),
+        ("descending", descending),
+        ("scattered", scattered),
+    ] {
+        let status = status_with_metadata_keys(&keys);
+        assert!(status.details().len() > 4 << 20, "{order}");
+        let started = std::time::Instant::now();
+        let error = decode_within_10_s(status)
+            .unwrap_or_else(|| panic!("{order}: decoding took over 10 s"));
+        // To the real stderr, past the harness's capture: the time is
+        // shown, never asserted on.
+        let _ = writeln!(
+            std::io::stderr(),
+            "a 4 MiB context in {order} order decoded in {:?}",
+            started.elapsed()
+        );
+        assert_eq!(error.context().len(), COUNT, "{order}");
+        let decoded: Vec<&str> = error.context().iter().map(|(k, _)| k).collect();
+        assert!(decoded.windows(2).all(|w| w[0] < w[1]), "{order}: sorted");
+        assert!(error.decode_problems().is_empty(), "{order}");
+    }
+}
+
+#[test]
+fn an_overlong_domain_or_encoder_domain_is_cut_and_the_code_survives() {
+    let error = Error::new(ErrorCode::GIT_AUTH_FAILED).with_domain("d".repeat(10_000));
+    for encoder in [
+        StatusEncoder::new().budget(StatusEncoder::MIN_BUDGET),
+        StatusEncoder::new()
+            .budget(StatusEncoder::MIN_BUDGET)
+            .domain("e".repeat(10_000)),
+    ] {
+        let status = encoder.encode(&error);
+        assert!(header_list_size(&status) <= StatusEncoder::MIN_BUDGET);
+        let decoded = Error::from_status(&over_the_wire(status));
+        assert!(decoded.is(ErrorCode::GIT_AUTH_FAILED));
+        assert_eq!(decoded.domain(), Some(&*"d".repeat(253)));
+    }
 }

@@ -11,8 +11,9 @@ use crate::Error;
 /// problems and the chain of sources. Made by [`Error::report`].
 ///
 /// Text a peer sent is escaped (a newline shows as `\n`, an escape byte as
-/// `\u{1b}`) and cut at 512 bytes, so a hostile peer cannot forge lines or
-/// flood the screen.
+/// `\u{1b}`) and cut at 512 bytes, and at most 64 context entries, kept-raw
+/// details and decode problems are listed (then how many more there are),
+/// so a hostile peer cannot forge lines or flood the screen.
 ///
 /// ```
 /// use csghub_errorx::{Error, ErrorCode};
@@ -23,6 +24,17 @@ use crate::Error;
 /// ```
 #[derive(Clone, Copy)]
 pub struct Report<'a>(&'a Error);
+
+/// The most entries of each list (context, raw details, problems) shown.
+const MAX_LISTED: usize = 64;
+
+/// Writes how many entries of a list of `len` were left out, if any.
+fn write_more(f: &mut fmt::Formatter<'_>, len: usize, what: &str) -> fmt::Result {
+    match len.checked_sub(MAX_LISTED) {
+        Some(more) if more > 0 => writeln!(f, "  (+{more} more {what})"),
+        _ => Ok(()),
+    }
+}
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -58,13 +70,14 @@ impl fmt::Display for Report<'_> {
         writeln!(f, "message:     {}", Escaped(error.message()))?;
         if !error.context().is_empty() {
             writeln!(f, "context:")?;
-            for (key, value) in error.context().iter() {
+            for (key, value) in error.context().iter().take(MAX_LISTED) {
                 write!(f, "  {} = {}", Escaped(key), Escaped(value))?;
                 if value.len() > crate::text::MAX_SHOWN_LEN {
                     write!(f, " ({} bytes)", value.len())?;
                 }
                 writeln!(f)?;
             }
+            write_more(f, error.context().len(), "entries")?;
         }
         if let Some(localized) = error.localized_message() {
             writeln!(
@@ -85,7 +98,7 @@ impl fmt::Display for Report<'_> {
                 }
             }
         }
-        for raw in error.raw_details() {
+        for raw in error.raw_details().iter().take(MAX_LISTED) {
             writeln!(
                 f,
                 "detail:      {} ({} bytes, kept raw)",
@@ -93,9 +106,11 @@ impl fmt::Display for Report<'_> {
                 raw.value().len()
             )?;
         }
-        for problem in error.decode_problems() {
+        write_more(f, error.raw_details().len(), "details kept raw")?;
+        for problem in error.decode_problems().iter().take(MAX_LISTED) {
             writeln!(f, "problem:     {}", Escaped(&problem.to_string()))?;
         }
+        write_more(f, error.decode_problems().len(), "problems")?;
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
             writeln!(f, "caused by:   {}", Escaped(&cause.to_string()))?;

@@ -40,7 +40,13 @@ impl HttpEvent<'_> {
             if !out.is_empty() {
                 out.push(' ');
             }
-            let _ = write!(out, "{key}={}", truncate(value, MAX_LOGGED_VALUE_LEN));
+            // A decoded error's keys are the peer's, of any length.
+            let _ = write!(
+                out,
+                "{}={}",
+                truncate(key, crate::MAX_KEY_LEN),
+                truncate(value, MAX_LOGGED_VALUE_LEN)
+            );
         }
         let more = error
             .context()
@@ -94,7 +100,7 @@ impl HttpEvent<'_> {
                 tracing::event!(
                     target: "csghub_errorx::http",
                     $level,
-                    http.request.method = %self.method,
+                    http.request.method = %Escaped(self.method.as_str()),
                     http.route = route.map(tracing::field::display),
                     url.path = %Escaped(self.path),
                     http.response.status_code = self.status.as_u16(),

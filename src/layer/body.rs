@@ -6,7 +6,7 @@ use std::task::{ready, Context, Poll};
 use http_body::{Body, Frame, SizeHint};
 use pin_project_lite::pin_project;
 
-use super::headers::{remove_malformed_details, replace_status};
+use super::headers::{guard_status_headers, replace_status};
 use super::in_flight::{Ending, InFlight};
 use super::Side;
 use crate::status::in_process::capture_dropped;
@@ -100,7 +100,7 @@ where
                     Some(trailers) => {
                         // On the client, before tonic parses them, which would panic.
                         let removed =
-                            in_flight.side() == Side::Client && remove_malformed_details(trailers);
+                            in_flight.side() == Side::Client && guard_status_headers(trailers);
                         let local = in_flight.take_error_of(trailers);
                         if let Some(status) = local.as_ref().and_then(|e| in_flight.reencode(e)) {
                             replace_status(trailers, &status);

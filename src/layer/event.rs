@@ -15,8 +15,16 @@ use crate::Error;
 
 /// The longest context value written into a log line.
 const MAX_LOGGED_VALUE_LEN: usize = 128;
-/// The longest message written into a log line.
+/// The longest context key written into a log line: a peer's keys are
+/// kept as received, of any length.
+const MAX_LOGGED_KEY_LEN: usize = crate::MAX_KEY_LEN;
+/// The longest message, detail or source chain written into a log line.
 pub(crate) const MAX_LOGGED_MESSAGE_LEN: usize = 512;
+/// The most status details bytes a `DEBUG` line carries (as base64): all
+/// that fits in the 16 KiB header list a tonic client accepts by default,
+/// so a well-behaved peer's status is there whole for `errorx decode`, and
+/// a megabyte from a client with a raised limit is not.
+const MAX_LOGGED_DETAILS_LEN: usize = 16 * 1024;
 
 /// The parts of the event, borrowed.
 pub(crate) struct Fields<'a> {
@@ -44,7 +52,12 @@ impl Fields<'_> {
             if !out.is_empty() {
                 out.push(' ');
             }
-            let _ = write!(out, "{key}={}", truncate(value, MAX_LOGGED_VALUE_LEN));
+            let _ = write!(
+                out,
+                "{}={}",
+                truncate(key, MAX_LOGGED_KEY_LEN),
+                truncate(value, MAX_LOGGED_VALUE_LEN)
+            );
         }
         let more = error
             .context()
@@ -78,10 +91,24 @@ impl Fields<'_> {
                 .or_else(|| e.unknown_code().map(|c| c.module()))
         });
         let context = self.context();
+        // A cause's text may quote what a peer sent.
         let source = self.source_chain();
-        let status_details = self
-            .status_details
-            .map(|bytes| base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes));
+        let source = source
+            .as_deref()
+            .map(|s| truncate(s, MAX_LOGGED_MESSAGE_LEN));
+        let detail = self.detail.map(|d| truncate(d, MAX_LOGGED_MESSAGE_LEN));
+        // A server's method is the path the client sent: any bytes a URI
+        // allows, C1 controls among them, up to the header limit.
+        let method = Escaped(self.method);
+        let (status_details, status_details_omitted) = match self.status_details {
+            Some(bytes) if bytes.len() <= MAX_LOGGED_DETAILS_LEN => (
+                Some(base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)),
+                None,
+            ),
+            // Cut base64 would not decode: say how long it was instead.
+            Some(bytes) => (None, Some(bytes.len())),
+            None => (None, None),
+        };
         let text = if self.grpc_code == tonic::Code::Ok {
             "rpc succeeded"
         } else {
@@ -93,7 +120,7 @@ impl Fields<'_> {
                     target: $target,
                     $level,
                     rpc.system = %"grpc",
-                    rpc.method = %self.method,
+                    rpc.method = %method,
                     rpc.grpc.status_code = self.grpc_code as i32,
                     grpc.code = %grpc_code_name(self.grpc_code),
                     code = code.as_ref().map(tracing::field::display),
@@ -103,8 +130,9 @@ impl Fields<'_> {
                     context = context.as_deref(),
                     error.source = source.as_deref(),
                     outcome = %self.outcome,
-                    detail = self.detail,
+                    detail = detail.as_deref(),
                     grpc.status_details_bin = status_details.as_deref(),
+                    grpc.status_details_bin_omitted_len = status_details_omitted,
                     latency_ms = self.latency.as_secs_f64() * 1000.0,
                     "{text}"
                 )

@@ -2,8 +2,11 @@
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use http::{HeaderMap, HeaderName};
+use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, CONTROLS};
 use tonic::Status;
 
 use super::base64_check::is_decodable;
@@ -30,6 +33,60 @@ pub(crate) fn has_status(headers: &HeaderMap) -> bool {
     headers.contains_key(&GRPC_STATUS)
 }
 
+/// The characters tonic percent-encodes in `grpc-message` (its own set is
+/// private), besides every byte that is not ASCII.
+const MESSAGE_ENCODING: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}');
+
+/// Makes status headers safe for tonic to parse, on the client side, before
+/// tonic sees them; see [`remove_malformed_details`] and
+/// [`repair_message`]. Returns whether a details value was removed.
+pub(crate) fn guard_status_headers(headers: &mut HeaderMap) -> bool {
+    repair_message(headers);
+    remove_malformed_details(headers)
+}
+
+/// Replaces a `grpc-message` whose percent-decoding is not UTF-8 with its
+/// decoding, invalid bytes replaced by U+FFFD, percent-encoded again.
+///
+/// tonic 0.14's `Status::from_header_map` turns such a message into an
+/// `UNKNOWN` status of its own, so the peer's code would be lost (grpc-go
+/// keeps the code). A marker is left, so that decoding the status reports
+/// [`DecodeProblem::InvalidUtf8`](crate::DecodeProblem) for `grpc-message`.
+fn repair_message(headers: &mut HeaderMap) {
+    let Some(value) = headers.get(&GRPC_MESSAGE) else {
+        return;
+    };
+    let decoded: Cow<'_, [u8]> = percent_decode(value.as_bytes()).into();
+    if std::str::from_utf8(&decoded).is_ok() {
+        return;
+    }
+    let repaired =
+        utf8_percent_encode(&String::from_utf8_lossy(&decoded), MESSAGE_ENCODING).to_string();
+    // Percent-encoded text is visible ASCII: always a valid value.
+    if let Ok(repaired) = http::HeaderValue::from_str(&repaired) {
+        headers.insert(GRPC_MESSAGE, repaired);
+        headers.insert(
+            crate::status::MESSAGE_REPLACED_KEY,
+            http::HeaderValue::from_static("invalid-utf8"),
+        );
+        tracing::event!(
+            target: "csghub_errorx::guard",
+            tracing::Level::WARN,
+            "replaced invalid UTF-8 in a grpc-message; tonic would have dropped the peer's code for UNKNOWN"
+        );
+    }
+}
+
 /// Removes a `grpc-status-details-bin` value that is not valid base64.
 ///
 /// tonic 0.14's `Status::from_header_map` panics on one (`.expect(..)`;
@@ -38,7 +95,7 @@ pub(crate) fn has_status(headers: &HeaderMap) -> bool {
 /// stay, and a marker takes the value's place, so that decoding the status
 /// reports [`DecodeProblem::InvalidBase64Header`](crate::DecodeProblem).
 /// Returns whether a value was removed.
-pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
+fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
     let malformed = has_malformed_details(headers);
     if malformed {
         headers.remove(&GRPC_STATUS_DETAILS);
@@ -48,7 +105,10 @@ pub(crate) fn remove_malformed_details(headers: &mut HeaderMap) -> bool {
         );
         // Always said, whatever the level of the RPC's own event: a peer
         // that sends this is broken or hostile.
-        let grpc_status = headers.get(&GRPC_STATUS).and_then(|v| v.to_str().ok());
+        // Read as the RPC's event reads it: a peer's text is not logged.
+        let grpc_status = headers
+            .get(&GRPC_STATUS)
+            .map(|v| tonic::Code::from_bytes(v.as_bytes()) as i32);
         tracing::event!(
             target: "csghub_errorx::guard",
             tracing::Level::WARN,
@@ -122,7 +182,7 @@ mod tests {
         assert!(malformed);
         assert_eq!(status.code(), tonic::Code::NotFound);
         assert_eq!(status.message(), "gone");
-        assert!(remove_malformed_details(&mut map));
+        assert!(guard_status_headers(&mut map));
         assert!(!map.contains_key(GRPC_STATUS_DETAILS));
         let status = status_from_headers(&map, true).unwrap().0;
         assert_eq!(
@@ -132,10 +192,25 @@ mod tests {
     }
 
     #[test]
+    fn a_message_that_is_not_utf8_keeps_the_code_and_is_reported() {
+        let mut map = headers("CAU");
+        map.insert(GRPC_MESSAGE, "caf%E9%20%zz".parse().unwrap());
+        assert!(!guard_status_headers(&mut map));
+        let status = status_from_headers(&map, true).unwrap().0;
+        assert_eq!(status.code(), tonic::Code::NotFound);
+        assert_eq!(status.message(), "caf\u{fffd} %zz");
+        assert!(crate::Error::from_status(&status)
+            .decode_problems()
+            .contains(&crate::DecodeProblem::InvalidUtf8 {
+                field: "grpc-message"
+            }));
+    }
+
+    #[test]
     fn padded_and_unpadded_base64_are_both_valid() {
         for value in ["CAU", "CAU="] {
             let mut map = headers(value);
-            assert!(!remove_malformed_details(&mut map), "{value}");
+            assert!(!guard_status_headers(&mut map), "{value}");
             assert_eq!(
                 status_from_headers(&map, true).unwrap().0.details(),
                 &[0x08, 0x05]

@@ -19,7 +19,14 @@
 //! `rpc.grpc.status_code`, `error.source`). Levels follow [`LevelPolicy`].
 //! When the target is enabled at `DEBUG`, a failure's line also carries
 //! `grpc.status_details_bin`, the status details in base64: paste the line
-//! into `errorx decode` to see every detail.
+//! into `errorx decode` to see every detail. Details over 16 KiB (more
+//! than a tonic client accepts by default: a broken or hostile peer) are
+//! left out, and `grpc.status_details_bin_omitted_len` gives their length.
+//!
+//! Every string a peer controls (the method a client called, a decoded
+//! error's code string, reason, message and context, a body error's text)
+//! is escaped and cut before it reaches a line, so that no peer can forge
+//! a line, move a terminal's cursor, or write a megabyte into the log.
 //!
 //! Every event of an RPC is inside the span that was current when the RPC
 //! started (tonic's `trace_fn`, tower-http's `TraceLayer`, or the caller's
@@ -50,7 +57,11 @@
 //! client layer removes such a value, from headers and trailers, before
 //! tonic sees it. The outer code and message stay, and the problem is
 //! logged: in the RPC's event (`detail`), and always as a `WARN` on the
-//! target `csghub_errorx::guard`.
+//! target `csghub_errorx::guard`. tonic also turns a `grpc-message` whose
+//! percent-decoding is not UTF-8 into an `UNKNOWN` status of its own,
+//! losing the peer's code; the client layer replaces the invalid bytes
+//! (U+FFFD) first, and says so the same way. The decoded error reports
+//! either in its [`decode_problems`](crate::Error::decode_problems).
 //!
 //! ```no_run
 //! use csghub_errorx_demo::{DemoClient, DemoServer, DemoService};

@@ -12,7 +12,7 @@ use tonic::Status;
 use tower_service::Service;
 
 use super::body::LoggedBody;
-use super::headers::{has_status, remove_malformed_details, replace_status};
+use super::headers::{guard_status_headers, has_status, replace_status};
 use super::in_flight::{Ending, InFlight, Shared};
 use super::service_error::ServiceError;
 use super::Side;
@@ -105,13 +105,13 @@ where
                 return Poll::Ready(Err(error));
             }
         };
-        // tonic reads details out of headers that carry a `grpc-status`
+        // tonic reads a status out of headers that carry a `grpc-status`
         // only (a trailers-only response), so only those are guarded, on the
         // client, before tonic parses them, which would panic.
         let ends_here = has_status(response.headers());
         let removed = ends_here
             && in_flight.side() == Side::Client
-            && remove_malformed_details(response.headers_mut());
+            && guard_status_headers(response.headers_mut());
         if !ends_here {
             return Poll::Ready(Ok(
                 response.map(|body| LoggedBody::watching(body, in_flight))

@@ -70,10 +70,15 @@ impl StatusDecoder {
     /// message are always kept.
     pub fn decode(&self, status: &Status) -> Error {
         let mut received = Received::default();
-        if !status.metadata().is_empty()
-            && status.metadata().contains_key(super::DETAILS_REMOVED_KEY)
-        {
-            received.problems.push(DecodeProblem::InvalidBase64Header);
+        if !status.metadata().is_empty() {
+            if status.metadata().contains_key(super::MESSAGE_REPLACED_KEY) {
+                received.problems.push(DecodeProblem::InvalidUtf8 {
+                    field: "grpc-message",
+                });
+            }
+            if status.metadata().contains_key(super::DETAILS_REMOVED_KEY) {
+                received.problems.push(DecodeProblem::InvalidBase64Header);
+            }
         }
         let mut found = Found::default();
         if !status.details().is_empty() {

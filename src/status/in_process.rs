@@ -77,11 +77,15 @@ thread_local! {
 fn offer(error: Error) {
     // What is replaced or unwanted is dropped after the slot is released:
     // its own sources may be statuses that offer again.
-    let unwanted = with_slot(|slot| match slot {
-        Some(caught) => caught.replace(Box::new(error)),
-        None => Some(Box::new(error)),
-    });
-    drop(unwanted);
+    // Boxed only when a slot is armed: an unwanted error is not moved.
+    let mut pending = Some(error);
+    let replaced = with_slot(|slot| {
+        let caught = slot.as_mut()?;
+        caught.replace(Box::new(pending.take()?))
+    })
+    .flatten();
+    drop(replaced);
+    drop(pending);
 }
 
 /// The state of this thread's slot: whether it is armed, and what it holds.

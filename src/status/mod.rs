@@ -54,6 +54,9 @@ pub(crate) const MAX_CODE_STR_LEN: usize = 64;
 /// The metadata key the client layer leaves where it removed a
 /// `grpc-status-details-bin` that was not valid base64.
 pub(crate) const DETAILS_REMOVED_KEY: &str = "x-errorx-details-removed";
+/// The metadata key the client layer leaves where it replaced a
+/// `grpc-message` whose percent-decoding was not UTF-8.
+pub(crate) const MESSAGE_REPLACED_KEY: &str = "x-errorx-message-replaced";
 
 impl Error {
     /// Decodes a status with the default [`StatusDecoder`], in one pass

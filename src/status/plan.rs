@@ -194,10 +194,7 @@ impl<'a> Plan<'a> {
         for &kind in DetailKind::WIRE_ORDER {
             if kind == DetailKind::Raw {
                 if self.sent & bit(kind) != 0 {
-                    len += self
-                        .error
-                        .raw_details()
-                        .iter()
+                    len += forwarded_raw(self.error)
                         .map(|raw| delimited_len(3, raw_any_len(raw)))
                         .sum::<usize>();
                 }
@@ -236,7 +233,7 @@ impl<'a> Plan<'a> {
         for &kind in DetailKind::WIRE_ORDER {
             if kind == DetailKind::Raw {
                 if self.sent & bit(kind) != 0 {
-                    for raw in self.error.raw_details() {
+                    for raw in forwarded_raw(self.error) {
                         write_delimited_header(3, raw_any_len(raw), &mut buf);
                         write_str(1, raw.type_url(), &mut buf);
                         if !raw.value().is_empty() {
@@ -257,6 +254,20 @@ impl<'a> Plan<'a> {
 /// `text`, cut at a char boundary to at most `max_len` bytes.
 fn bounded(text: &str, max_len: usize) -> &str {
     &text[..floor_char_boundary(text, max_len)]
+}
+
+/// The raw details an error sends on: all but ErrorInfos. The plan writes
+/// the ErrorInfos of the error's own code, reason and domain; a raw one is
+/// a duplicate, a malformed one, or one of a status whose inner code
+/// disagreed with the outer one, whose details are not trusted. Sent on,
+/// it would come first for a receiver wherever the error has no code of
+/// its own, and give the forwarded error a code it never had.
+fn forwarded_raw(error: &Error) -> impl Iterator<Item = &crate::RawDetail> {
+    error.raw_details().iter().filter(|raw| {
+        let type_url = raw.type_url();
+        let name = type_url.rsplit('/').next().unwrap_or(type_url);
+        name != GOOGLE_ERROR_INFO && name != TYPED_ERROR_INFO
+    })
 }
 
 /// The inner length of the `google.protobuf.Any` of a raw detail.

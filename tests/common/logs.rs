@@ -109,3 +109,91 @@ pub fn capture_at(
     let guard = tracing::subscriber::set_default(subscriber);
     (logs, guard)
 }
+
+/// The text a `tracing_subscriber::fmt` subscriber writes, as a log file
+/// or a terminal receives it.
+#[derive(Clone, Default)]
+pub struct Text(Arc<Mutex<Vec<u8>>>);
+
+impl Text {
+    /// Everything written so far, as bytes: a test looks for raw escape
+    /// bytes, which a `String` would hide behind replacement characters.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// The lines written so far, invalid UTF-8 replaced.
+    pub fn lines(&self) -> Vec<String> {
+        String::from_utf8_lossy(&self.bytes())
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+impl std::io::Write for Text {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Text {
+    type Writer = Text;
+
+    fn make_writer(&'a self) -> Text {
+        self.clone()
+    }
+}
+
+/// Like [`capture`], for this crate's targets only (every level), and
+/// also writes them as `tracing_subscriber::fmt` does by default, without
+/// colours: what a log reader sees.
+pub fn capture_text() -> (Logs, Text, tracing::subscriber::DefaultGuard) {
+    let logs = Logs::default();
+    let text = Text::default();
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_subscriber::EnvFilter::new("csghub_errorx=trace"))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(text.clone()),
+        )
+        .with(Capture(logs.clone()));
+    let guard = tracing::subscriber::set_default(subscriber);
+    (logs, text, guard)
+}
+
+/// The longest line a layer may write, whatever the peer sent: its
+/// strings are cut at 64 to 512 bytes each before escaping (which at most
+/// multiplies their length by 10, for `\u{10ffff}`-style escapes).
+pub const MAX_LINE: usize = 24 * 1024;
+
+/// Fails unless `text` is exactly `lines` lines, none longer than
+/// [`MAX_LINE`], and holds no raw byte that starts a line or drives a
+/// terminal.
+pub fn assert_clean(text: &Text, lines: usize) {
+    let bytes = text.bytes();
+    let shown = String::from_utf8_lossy(&bytes);
+    let excerpt: String = shown.chars().take(2000).collect();
+    assert!(!bytes.contains(&0x1b), "a raw ESC: {excerpt}");
+    assert!(!bytes.contains(&b'\r'), "a raw CR: {excerpt}");
+    for c in ['\u{9b}', '\u{202e}', '\u{2028}'] {
+        assert!(!shown.contains(c), "a raw {c:?}: {excerpt}");
+    }
+    let written = text.lines();
+    assert_eq!(written.len(), lines, "{excerpt}");
+    for line in &written {
+        assert!(!line.starts_with("FORGED-LINE"), "a forged line: {line}");
+        assert!(
+            line.len() <= MAX_LINE,
+            "a line of {} bytes: {}",
+            line.len(),
+            line.chars().take(2000).collect::<String>()
+        );
+    }
+}

@@ -76,6 +76,17 @@ fn module_and_number(query: &str) -> Option<(Module, u32)> {
 /// a third of its length (at least 2 edits).
 fn closest(key: &str) -> Vec<ErrorCode> {
     let limit = (key.len() / 3).max(2);
+    // Edit distance is at least the difference in length: a key longer
+    // than every spelling by more than the limit has no suggestion, and is
+    // not compared (a pasted megabyte would take minutes).
+    let longest = ErrorCode::iter()
+        .flat_map(spellings)
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if key.len() > longest + limit {
+        return Vec::new();
+    }
     let mut ranked: Vec<(usize, ErrorCode)> = ErrorCode::iter()
         .filter_map(|code| {
             let distance = spellings(code)

@@ -1,17 +1,15 @@
 //! `errorx`: list, explain and document the catalog, and decode
 //! `grpc-status-details-bin` values copied from logs.
 
-mod details_input;
 mod lookup;
 
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
-use base64::Engine as _;
 use clap::{Parser, Subcommand};
-use csghub_errorx::{grpc_code, Error, ErrorCode, Locale, Module};
-use prost::Message as _;
+use csghub_errorx::{grpc_code, ErrorCode, Locale, Module};
+use csghub_errorx_cli::{decode_input, quoted};
 
 /// The CSGHub error catalog.
 #[derive(Parser)]
@@ -126,8 +124,8 @@ fn run(command: Command) -> Result<String, String> {
                     return Ok(out);
                 }
                 lookup::Lookup::Suggestions(codes) => {
-                    // `{:?}`: what was typed is shown escaped.
-                    let mut message = format!("{query:?} is not a code of this catalog");
+                    // What was typed is shown escaped and bounded.
+                    let mut message = format!("{} is not a code of this catalog", quoted(&query));
                     if !codes.is_empty() {
                         message.push_str("; did you mean:");
                         for code in codes {
@@ -160,20 +158,7 @@ fn run(command: Command) -> Result<String, String> {
                 None | Some("-") => read_stdin()?,
                 Some(text) => text.to_string(),
             };
-            let value = details_input::details_value(&input);
-            let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(value.trim_end_matches('='))
-                .map_err(|e| format!("not base64: {e}"))?;
-            let inner = tonic_types::pb::Status::decode(&bytes[..])
-                .map_err(|e| format!("not a google.rpc.Status: {e}"))?;
-            // Rebuild the status the header came with: the outer code and
-            // message are the inner ones by contract.
-            let status = tonic::Status::with_details(
-                tonic::Code::from_i32(inner.code),
-                inner.message,
-                bytes.into(),
-            );
-            out = Error::from_status(&status).report().to_string();
+            out = decode_input(&input)?;
         }
     }
     Ok(out)
@@ -197,7 +182,7 @@ fn parse_module(text: &str) -> Result<Module, String> {
             m.prefix().is_some_and(|p| p.eq_ignore_ascii_case(text))
                 || m.title().is_some_and(|t| t.eq_ignore_ascii_case(text))
         })
-        .ok_or_else(|| format!("{text:?} is not a module; try one of ACT AUTH DAT GIT INVITATION LICENSE REQ SYS TASK USER"))
+        .ok_or_else(|| format!("{} is not a module; try one of ACT AUTH DAT GIT INVITATION LICENSE REQ SYS TASK USER", quoted(text)))
 }
 
 fn code_json(code: ErrorCode) -> serde_json::Value {

@@ -278,3 +278,145 @@ fn explain_and_docs_show_the_message_in_the_language_asked_for() {
     );
     assert_eq!(docs.matches("- Message (zh-CN): ").count(), 100);
 }
+
+/// A line break and the ways to take over a terminal: ESC (CSI), a C1
+/// CSI, a bidi override and a Unicode line separator.
+const FORGED: &str = "x\r\nFORGED-LINE level=ERROR \u{1b}[31m red \u{9b}31m \u{202e}rtl \u{2028}";
+
+/// Fails unless `text` holds no raw byte that starts a line or drives a
+/// terminal, no line that starts with the forged one, and no line over
+/// `max_line` bytes.
+fn assert_clean(text: &[u8], max_line: usize) {
+    let shown = String::from_utf8_lossy(text);
+    let excerpt: String = shown.chars().take(2000).collect();
+    assert!(!text.contains(&0x1b), "a raw ESC: {excerpt}");
+    assert!(!text.contains(&b'\r'), "a raw CR: {excerpt}");
+    for c in ['\u{9b}', '\u{202e}', '\u{2028}'] {
+        assert!(!shown.contains(c), "a raw {c:?}: {excerpt}");
+    }
+    for line in shown.lines() {
+        assert!(!line.starts_with("FORGED-LINE"), "a forged line: {line}");
+        assert!(line.len() <= max_line, "a line of {} bytes", line.len());
+    }
+}
+
+fn any(type_name: &str, value: Vec<u8>) -> prost_types::Any {
+    prost_types::Any {
+        type_url: format!("type.googleapis.com/{type_name}"),
+        value,
+    }
+}
+
+/// A status in which every string a peer may send is `text`, with
+/// `entries` context entries more.
+fn hostile_details(text: &str, entries: usize) -> Vec<u8> {
+    use prost::Message as _;
+    let mut metadata: std::collections::HashMap<String, String> = (0..entries)
+        .map(|i| (format!("k{i}"), "v".to_string()))
+        .collect();
+    metadata.insert(text.to_string(), text.to_string());
+    // The form csghub-errorx 0.1 sent, with a code string and the context.
+    #[allow(deprecated)]
+    let typed = csghub_errorx::proto::v1::ErrorInfo {
+        module: 42,
+        number: 7,
+        code: text.to_string(),
+        context: metadata.clone().into_iter().collect(),
+        ..Default::default()
+    };
+    let google = tonic_types::pb::ErrorInfo {
+        reason: text.to_string(),
+        domain: text.to_string(),
+        metadata,
+    };
+    tonic_types::pb::Status {
+        code: tonic::Code::Internal as i32,
+        message: text.to_string(),
+        details: vec![
+            any("google.rpc.ErrorInfo", google.encode_to_vec()),
+            any("csghub.errorx.v1.ErrorInfo", typed.encode_to_vec()),
+            any(text, text.as_bytes().to_vec()),
+        ],
+    }
+    .encode_to_vec()
+}
+
+#[test]
+fn decode_escapes_and_bounds_every_string_a_hostile_peer_sent() {
+    // 64 KiB strings and 2,000 entries: 700 KiB of base64, within the
+    // megabyte `decode` reads from stdin.
+    let text = format!("{FORGED}{}", "A".repeat(64 * 1024));
+    let details = hostile_details(&text, 2000);
+    let value = base64::engine::general_purpose::STANDARD.encode(&details);
+    assert!(value.len() < 1 << 20);
+    let output = decode_stdin(&value);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_clean(&output.stdout, 8 * 1024);
+    let report = String::from_utf8_lossy(&output.stdout);
+    // 64 of the 2,001 entries are listed, then how many more there are.
+    assert!(report.contains("(+1937 more entries)"), "{report}");
+    assert!(report.lines().count() < 100, "{report}");
+}
+
+#[test]
+fn decode_keeps_the_code_of_a_status_whose_message_is_not_utf8() {
+    use prost::Message as _;
+    let status = tonic::Status::from(Error::new(ErrorCode::FORBIDDEN).with_message("no"));
+    let mut inner = tonic_types::pb::Status::decode(status.details()).unwrap();
+    inner.message = String::new();
+    let mut bytes = inner.encode_to_vec();
+    // Field 2 (message) with the bytes "n\xff".
+    bytes.extend_from_slice(&[0x12, 0x02, b'n', 0xff]);
+    let value = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    let text = stdout(&["decode", &value]);
+    assert!(text.contains("code:        AUTH-ERR-2"), "{text}");
+    assert!(text.contains("message:     n\u{fffd}"), "{text}");
+    assert!(
+        text.contains("problem:     google.rpc.Status.message is not UTF-8"),
+        "{text}"
+    );
+}
+
+/// Runs `errorx args`; fails if it runs for over 30 s.
+fn errorx_within_30_s(args: &[String]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errorx"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("errorx runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("errorx {} ran for over 30 s", args[0]);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn explain_escapes_and_bounds_a_pasted_megabyte() {
+    // Eight arguments of 128 KiB (the most Linux passes in one), joined.
+    let word = format!("{FORGED}{}", "A".repeat(128 * 1024 - FORGED.len() - 1));
+    let mut args = vec!["explain".to_string()];
+    args.extend(std::iter::repeat_n(word, 8));
+    let output = errorx_within_30_s(&args);
+    assert!(!output.status.success());
+    assert_clean(&output.stderr, 1024);
+    assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+}
+
+#[test]
+fn list_escapes_and_bounds_a_module_it_does_not_know() {
+    let module = format!("{FORGED}{}", "A".repeat(100_000));
+    let output = errorx_within_30_s(&["list".into(), "--module".into(), module]);
+    assert!(!output.status.success());
+    assert_clean(&output.stderr, 1024);
+    assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+}
