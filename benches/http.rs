@@ -5,38 +5,19 @@
 //! `cargo bench --bench http`, then `python3 benches/report.py` for the
 //! ratios.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+use fixtures::{heavy, typical};
+
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use csghub_errorx::http::{HttpErrors, JsonShape};
-use csghub_errorx::{Error, ErrorCode};
+use csghub_errorx::Error;
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-
-/// A catalog code with 3 context entries.
-fn typical() -> Error {
-    Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
-        .with_context("repo", "opencsg/csghub")
-        .with_context("branch", "main")
-        .with_context("path", "docs/README.md")
-}
-
-/// 20 context entries, BadRequest with 5 violations, and RetryInfo.
-fn heavy() -> Error {
-    let error = (0..20).fold(Error::new(ErrorCode::ERR_REQ_PARAM_INVALID), |e, i| {
-        e.with_context(
-            format!("key{i}"),
-            format!("value number {i} of the heavy error"),
-        )
-    });
-    (0..5)
-        .fold(error, |e, i| {
-            e.with_field_violation(format!("field{i}"), "must be a positive integer")
-        })
-        .with_retry_delay(Duration::from_secs(3))
-}
 
 /// The AIP-193 body as a plain derive: the floor.
 #[derive(Serialize, Deserialize)]

@@ -16,6 +16,10 @@
 //! - `localize/typical`: encoding with a `LocalizedMessage` against without.
 //! - `lookup`: code lookups against comparing two short strings.
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+use fixtures::{heavy, tonic_types_details};
+
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
@@ -25,7 +29,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use csghub_errorx::{Error, ErrorCode, Locale, StatusEncoder};
 use prost::Message;
 use tonic::Status;
-use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+use tonic_types::{ErrorDetails, StatusExt};
 
 /// What a handler has at hand: values it owns, from its request.
 struct HandlerValues {
@@ -55,58 +59,6 @@ fn rich(values: &HandlerValues) -> Error {
     typical(values)
         .with_resource("repository", &values.repo)
         .with_retry_delay(Duration::from_secs(3))
-}
-
-/// 20 context entries, BadRequest with 5 violations, and RetryInfo.
-fn heavy() -> Error {
-    let error = (0..20).fold(Error::new(ErrorCode::ERR_REQ_PARAM_INVALID), |e, i| {
-        e.with_context(
-            format!("key{i}"),
-            format!("value number {i} of the heavy error"),
-        )
-    });
-    (0..5)
-        .fold(error, |e, i| {
-            e.with_field_violation(format!("field{i}"), "must be a positive integer")
-        })
-        .with_retry_delay(Duration::from_secs(3))
-}
-
-/// The same `google.rpc` content as tonic-types builds it: an ErrorInfo
-/// whose metadata carries the code string, the module and the context (what
-/// a server that only has `google.rpc.ErrorInfo` sends for the same facts),
-/// and the standard details.
-fn tonic_types_details(error: &Error) -> ErrorDetails {
-    let code = error.code().expect("a catalog error");
-    let mut metadata: HashMap<String, String> = error
-        .context()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    metadata.insert("code".into(), code.as_str().into());
-    metadata.insert("module".into(), code.module().to_string());
-    let mut details =
-        ErrorDetails::with_error_info(code.reason(), StatusEncoder::DEFAULT_DOMAIN, metadata);
-    if let Some(bad) = error.bad_request() {
-        let violations = bad
-            .field_violations()
-            .iter()
-            .map(|v| FieldViolation::new(v.field(), v.description()))
-            .collect::<Vec<_>>();
-        details.set_bad_request(violations);
-    }
-    if let Some(resource) = error.resource_info() {
-        details.set_resource_info(
-            resource.resource_type(),
-            resource.resource_name(),
-            resource.owner(),
-            resource.description(),
-        );
-    }
-    if let Some(delay) = error.retry_delay() {
-        details.set_retry_info(Some(delay));
-    }
-    details
 }
 
 /// tonic-types from the handler's values: the metadata `HashMap` and the

@@ -4,45 +4,22 @@
 //! same facts (its metadata holding the code string, the module and the
 //! context) and the same standard details. Sizes are exact, not timed.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use csghub_errorx::{Error, ErrorCode, StatusEncoder};
-use tonic_types::{ErrorDetails, StatusExt};
+use csghub_errorx::{Error, ErrorCode};
+use tonic_types::StatusExt;
 
-/// The google-only equivalent, as tonic-types builds it.
+#[path = "../benches/common/fixtures.rs"]
+mod fixtures;
+use fixtures::{tonic_types_details, typical};
+
+/// The size of the google-only equivalent's details, as tonic-types
+/// encodes them.
 fn google_only(error: &Error) -> usize {
-    let code = error.code().expect("a catalog code");
-    let mut metadata: HashMap<String, String> = error
-        .context()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    metadata.insert("code".into(), code.as_str().into());
-    metadata.insert("module".into(), code.module().to_string());
-    let mut details =
-        ErrorDetails::with_error_info(code.reason(), StatusEncoder::DEFAULT_DOMAIN, metadata);
-    if let Some(resource) = error.resource_info() {
-        details.set_resource_info(
-            resource.resource_type(),
-            resource.resource_name(),
-            resource.owner(),
-            resource.description(),
-        );
-    }
-    if let Some(delay) = error.retry_delay() {
-        details.set_retry_info(Some(delay));
-    }
+    let details = tonic_types_details(error);
     tonic::Status::with_error_details(error.grpc_code(), error.message(), details)
         .details()
         .len()
-}
-
-fn typical() -> Error {
-    Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
-        .with_context("repo", "opencsg/csghub")
-        .with_context("branch", "main")
-        .with_context("path", "docs/README.md")
 }
 
 #[test]
