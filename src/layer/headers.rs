@@ -66,6 +66,9 @@ fn repair_message(headers: &mut HeaderMap) {
     let Some(value) = headers.get(&GRPC_MESSAGE) else {
         return;
     };
+    if decodes_to_ascii(value.as_bytes()) {
+        return;
+    }
     let decoded: Cow<'_, [u8]> = percent_decode(value.as_bytes()).into();
     if std::str::from_utf8(&decoded).is_ok() {
         return;
@@ -85,6 +88,27 @@ fn repair_message(headers: &mut HeaderMap) {
             "replaced invalid UTF-8 in a grpc-message; tonic would have dropped the peer's code for UNKNOWN"
         );
     }
+}
+
+/// Whether the percent-decoding of `value` is surely ASCII, and so UTF-8:
+/// no raw byte over 0x7F and no escape of one (`%8`..`%F`). The check the
+/// usual message (ASCII, spaces escaped) needs, without decoding it; any
+/// other value is decoded and checked in full.
+fn decodes_to_ascii(value: &[u8]) -> bool {
+    if !value.is_ascii() {
+        return false;
+    }
+    let mut rest = value;
+    while let Some(at) = rest.iter().position(|&byte| byte == b'%') {
+        if matches!(
+            rest.get(at + 1),
+            Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+        ) {
+            return false;
+        }
+        rest = &rest[at + 1..];
+    }
+    true
 }
 
 /// Removes a `grpc-status-details-bin` value that is not valid base64.
@@ -166,6 +190,32 @@ pub(crate) fn status_from_headers(headers: &HeaderMap, sanitized: bool) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+        /// The quick check never passes a value whose decoding is not UTF-8.
+        #[test]
+        fn the_quick_check_only_passes_utf8(
+            value in proptest::collection::vec(
+                prop_oneof![Just(b'%'), Just(b'8'), Just(b'F'), Just(b'c'), Just(b'3'), any::<u8>()],
+                0..24,
+            )
+        ) {
+            if decodes_to_ascii(&value) {
+                let decoded: Cow<'_, [u8]> = percent_decode(&value).into();
+                prop_assert!(decoded.is_ascii());
+            }
+        }
+    }
+
+    #[test]
+    fn the_quick_check_passes_the_usual_message() {
+        assert!(decodes_to_ascii(b"Git%20repository%20not%20found%3A%20x"));
+        assert!(!decodes_to_ascii(b"caf%C3%A9"));
+        assert!(!decodes_to_ascii("café".as_bytes()));
+    }
 
     fn headers(details: &'static str) -> HeaderMap {
         let mut headers = HeaderMap::new();
