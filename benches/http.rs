@@ -82,6 +82,7 @@ fn floor(error: &Error) -> FloorBody {
                 .context()
                 .iter()
                 .map(|(k, v)| (k.into(), v.into()))
+                .chain([("code".into(), code.as_str().into())])
                 .collect(),
         },
         FloorDetail::Typed {

@@ -168,17 +168,23 @@ fn typed_error_info(status: &Status) -> csghub_errorx::proto::v1::ErrorInfo {
 }
 
 #[test]
-fn error_info_has_reason_domain_and_the_context_and_the_typed_one_the_numbers() {
+fn error_info_has_reason_domain_code_and_context_and_the_typed_one_the_numbers() {
     for code in ErrorCode::iter() {
         let status = Status::from(Error::new(code).with_context("repoName", "x"));
         let info = google_error_info(&status);
         assert_eq!(info.reason, code.reason());
         assert_eq!(info.domain, StatusEncoder::DEFAULT_DOMAIN);
+        // The code string, for peers with only the google.rpc types, and
+        // the context.
         assert_eq!(
             info.metadata,
-            [("repoName".to_string(), "x".to_string())].into()
+            [
+                ("code".to_string(), code.as_str().to_string()),
+                ("repoName".to_string(), "x".to_string())
+            ]
+            .into()
         );
-        // Said once: the typed ErrorInfo holds only what the google one lacks.
+        // The typed ErrorInfo holds only module and number.
         let typed = typed_error_info(&status);
         assert_eq!(
             (typed.module, typed.number),
@@ -221,7 +227,7 @@ fn an_older_peers_full_typed_error_info_still_decodes() {
     };
     let error = Error::from_status(&inner_to_status(inner));
     assert!(error.is(ErrorCode::GIT_AUTH_FAILED));
-    // The context is the typed one's, without the old `code` and `module`.
+    // The context is the google metadata's, without `code` and `module`.
     assert_eq!(
         error.context().iter().collect::<Vec<_>>(),
         [("remote", "origin")]
@@ -838,4 +844,271 @@ fn an_overlong_domain_or_encoder_domain_is_cut_and_the_code_survives() {
         assert!(decoded.is(ErrorCode::GIT_AUTH_FAILED));
         assert_eq!(decoded.domain(), Some(&*"d".repeat(253)));
     }
+}
+
+/// A status as a peer with only the `google.rpc` types builds it: one
+/// `google.rpc.ErrorInfo`, its metadata holding the code string.
+fn google_only(grpc_code: tonic::Code, reason: &str, domain: &str, metadata: &[(&str, &str)]) -> Status {
+    let google = pb::ErrorInfo {
+        reason: reason.into(),
+        domain: domain.into(),
+        metadata: metadata
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    inner_to_status(pb::Status {
+        code: grpc_code as i32,
+        message: "from a google-only peer".into(),
+        details: vec![google_any(&google)],
+    })
+}
+
+#[test]
+fn a_google_only_status_with_a_code_string_is_its_code_with_only_the_real_context() {
+    let status = google_only(
+        tonic::Code::Unauthenticated,
+        "GIT_AUTH_FAILED",
+        StatusEncoder::DEFAULT_DOMAIN,
+        &[("code", "GIT-ERR-8"), ("module", "GIT"), ("repoPath", "ns/x")],
+    );
+    let error = Error::from_status(&over_the_wire(status));
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED));
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("repoPath", "ns/x")]
+    );
+    assert!(error.decode_problems().is_empty(), "{:?}", error.decode_problems());
+}
+
+#[test]
+fn a_newer_code_string_from_a_google_only_peer_is_an_unknown_code() {
+    let status = google_only(
+        tonic::Code::NotFound,
+        "GIT_LFS_OBJECT_GONE",
+        StatusEncoder::DEFAULT_DOMAIN,
+        &[("code", "GIT-ERR-99"), ("module", "GIT"), ("repoPath", "ns/x")],
+    );
+    let error = Error::from_status(&over_the_wire(status));
+    assert_eq!(error.code(), None);
+    assert_eq!(error.unknown_code(), UnknownCode::from_code_str("GIT-ERR-99"));
+    assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
+    assert_eq!(error.reason(), "GIT_LFS_OBJECT_GONE");
+    assert_eq!(error.context().iter().collect::<Vec<_>>(), [("repoPath", "ns/x")]);
+
+    // Forwarded, it carries the code string it arrived with.
+    let forwarded = Status::from(error);
+    let info = google_error_info(&forwarded);
+    assert_eq!(info.metadata.get("code").map(String::as_str), Some("GIT-ERR-99"));
+    assert_eq!(info.reason, "GIT_LFS_OBJECT_GONE");
+    assert_eq!(typed_error_info(&forwarded).number, 99);
+}
+
+#[test]
+fn a_code_string_that_is_not_its_reasons_code_is_reported_and_not_picked() {
+    for (code, reason) in [
+        ("GIT-ERR-8", "GIT_REPO_NOT_FOUND"),
+        // A newer code cannot have a reason another code already has.
+        ("GIT-ERR-99", "GIT_AUTH_FAILED"),
+    ] {
+        let status = google_only(
+            tonic::Code::Unauthenticated,
+            reason,
+            StatusEncoder::DEFAULT_DOMAIN,
+            &[("code", code)],
+        );
+        let error = Error::from_status(&status);
+        assert_eq!(error.code(), None, "{code} {reason}");
+        assert_eq!(error.unknown_code(), None, "{code} {reason}");
+        assert_eq!(error.code_str().as_deref(), Some(code));
+        assert_eq!(error.reason(), reason);
+        assert_eq!(
+            error.decode_problems(),
+            [DecodeProblem::CodeReasonMismatch {
+                code: code.into(),
+                reason: reason.into()
+            }]
+        );
+        assert!(error.context().is_empty());
+    }
+}
+
+#[test]
+fn a_typed_error_info_and_a_code_string_that_disagree_name_no_code() {
+    let typed = csghub_errorx::proto::v1::ErrorInfo {
+        module: Module::GIT.as_i32(),
+        number: 8,
+        ..Default::default()
+    };
+    let google = pb::ErrorInfo {
+        reason: "GIT_AUTH_FAILED".into(),
+        domain: StatusEncoder::DEFAULT_DOMAIN.into(),
+        metadata: [("code".to_string(), "GIT-ERR-9".to_string())].into(),
+    };
+    let error = Error::from_status(&inner_to_status(pb::Status {
+        code: tonic::Code::Unauthenticated as i32,
+        message: "m".into(),
+        details: vec![google_any(&google), typed_any(&typed)],
+    }));
+    assert_eq!(error.code(), None);
+    assert_eq!(
+        error.decode_problems(),
+        [DecodeProblem::TypedCodeMismatch {
+            typed: "GIT-ERR-8".into(),
+            metadata: "GIT-ERR-9".into()
+        }]
+    );
+}
+
+#[test]
+fn a_module_that_is_not_the_codes_prefix_is_reported_and_the_code_kept() {
+    let status = google_only(
+        tonic::Code::Unauthenticated,
+        "GIT_AUTH_FAILED",
+        StatusEncoder::DEFAULT_DOMAIN,
+        &[("code", "GIT-ERR-8"), ("module", "AUTH")],
+    );
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED));
+    assert!(error.context().is_empty());
+    assert_eq!(
+        error.decode_problems(),
+        [DecodeProblem::ModuleMismatch {
+            module: "AUTH".into(),
+            code: "GIT-ERR-8".into()
+        }]
+    );
+}
+
+#[test]
+fn a_foreign_domain_keeps_code_and_module_as_its_context_and_forwards_them() {
+    let status = google_only(
+        tonic::Code::NotFound,
+        "MODEL_NOT_FOUND",
+        "models.example.com",
+        &[("code", "MDL-ERR-3"), ("module", "MDL"), ("model", "llama")],
+    );
+    let error = Error::from_status(&status);
+    assert_eq!((error.code(), error.unknown_code()), (None, None));
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("code", "MDL-ERR-3"), ("model", "llama"), ("module", "MDL")]
+    );
+    let forwarded = google_error_info(&Status::from(error));
+    assert_eq!(forwarded.domain, "models.example.com");
+    assert_eq!(
+        forwarded.metadata,
+        [
+            ("code".to_string(), "MDL-ERR-3".to_string()),
+            ("model".to_string(), "llama".to_string()),
+            ("module".to_string(), "MDL".to_string()),
+        ]
+        .into()
+    );
+}
+
+#[test]
+fn a_code_string_of_no_module_falls_back_to_the_reason_and_is_reported() {
+    let status = google_only(
+        tonic::Code::Unauthenticated,
+        "GIT_AUTH_FAILED",
+        StatusEncoder::DEFAULT_DOMAIN,
+        &[("code", "git-err-8")],
+    );
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED));
+    assert_eq!(
+        error.decode_problems(),
+        [DecodeProblem::NotACodeString {
+            code: "git-err-8".into()
+        }]
+    );
+}
+
+#[test]
+fn a_context_entry_named_code_is_escaped_and_the_code_string_stays() {
+    let error = Error::new(ErrorCode::GIT_AUTH_FAILED)
+        .with_context("code", "from the app")
+        .with_context("module", "auth.rs");
+    let status = Status::from(error);
+    let info = google_error_info(&status);
+    assert_eq!(info.metadata.get("code").map(String::as_str), Some("GIT-ERR-8"));
+    assert_eq!(
+        info.metadata.get("x__code").map(String::as_str),
+        Some("from the app")
+    );
+    assert_eq!(
+        info.metadata.get("x__module").map(String::as_str),
+        Some("auth.rs")
+    );
+    let decoded = Error::from_status(&over_the_wire(status));
+    assert!(decoded.is(ErrorCode::GIT_AUTH_FAILED));
+    assert_eq!(decoded.context().get("code"), Some("from the app"));
+    assert_eq!(decoded.context().len(), 2);
+}
+
+#[test]
+fn the_google_metadata_is_the_context_even_beside_an_older_typed_one() {
+    #[allow(deprecated)]
+    let typed = csghub_errorx::proto::v1::ErrorInfo {
+        module: Module::GIT.as_i32(),
+        number: 8,
+        code: "GIT-ERR-8".into(),
+        context: [("stale".to_string(), "typed".to_string())].into(),
+        ..Default::default()
+    };
+    // Written by hand: prost's map cannot carry a value that is not UTF-8.
+    let mut google = Vec::new();
+    for (tag, text) in [(1u8, &b"GIT_AUTH_FAILED"[..]), (2, StatusEncoder::DEFAULT_DOMAIN.as_bytes())] {
+        google.extend([tag << 3 | 2, text.len() as u8]);
+        google.extend(text);
+    }
+    for (key, value) in [(&b"remote"[..], &b"origin"[..]), (b"path", b"caf\xff")] {
+        let entry_len = 4 + key.len() + value.len();
+        google.extend([3 << 3 | 2, entry_len as u8, 0x0a, key.len() as u8]);
+        google.extend(key);
+        google.extend([0x12, value.len() as u8]);
+        google.extend(value);
+    }
+    let error = Error::from_status(&inner_to_status(pb::Status {
+        code: tonic::Code::Unauthenticated as i32,
+        message: "m".into(),
+        details: vec![
+            prost_types::Any {
+                type_url: "type.googleapis.com/google.rpc.ErrorInfo".into(),
+                value: google,
+            },
+            typed_any(&typed),
+        ],
+    }));
+    assert!(error.is(ErrorCode::GIT_AUTH_FAILED));
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("path", "caf\u{fffd}"), ("remote", "origin")]
+    );
+    assert_eq!(
+        error.decode_problems(),
+        [DecodeProblem::InvalidUtf8 {
+            field: "google.rpc.ErrorInfo.metadata"
+        }]
+    );
+}
+
+#[test]
+fn decode_problems_are_bounded_and_the_rest_counted() {
+    let malformed = prost_types::Any {
+        type_url: "type.googleapis.com/google.rpc.BadRequest".into(),
+        value: vec![0x0a, 0x05, 0x01],
+    };
+    let count = 100_000;
+    let status = inner_to_status(pb::Status {
+        code: tonic::Code::InvalidArgument as i32,
+        message: "m".into(),
+        details: vec![malformed; count],
+    });
+    let error = Error::from_status(&status);
+    assert_eq!(error.decode_problems().len(), 64);
+    assert_eq!(error.decode_problems_omitted(), count - 64);
+    let report = error.report().to_string();
+    assert!(report.contains(&format!("(+{} more problems)", count - 64)), "{report}");
 }

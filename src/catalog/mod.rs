@@ -22,6 +22,5 @@ mod unknown_code;
 pub use error_code::{Codes, ErrorCode, CATALOG_DOMAIN};
 pub use module::Module;
 pub use parse_error::ParseCodeError;
-#[cfg(feature = "json")]
 pub(crate) use unknown_code::parse_code_str;
 pub use unknown_code::UnknownCode;

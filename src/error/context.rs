@@ -12,10 +12,12 @@ use super::context_key::context_key;
 ///   deterministic whatever the insertion order.
 /// - **A key set twice.** The last value wins, as with a map.
 /// - **Keys.** A key that is a valid AIP-193 metadata key is kept as it is;
-///   any other is escaped, so that no two keys become one (see
-///   [`context_key`](crate::context_key)). Use lowerCamel keys (`repoPath`),
-///   as AIP-193 recommends. Keys decoded from a peer are kept exactly as
-///   received.
+///   any other is escaped, so that no two keys become one, and so are the
+///   reserved keys `code` and `module`, under which the metadata carries the
+///   code string (see [`context_key`](crate::context_key)). Use lowerCamel
+///   keys (`repoPath`), as AIP-193 recommends. Keys decoded from a peer are
+///   kept exactly as received, but for the reserved ones of a catalog error,
+///   which are its code, not its context.
 /// - **Values** are any [`Display`](fmt::Display) value: `&str`, numbers,
 ///   paths through `.display()`.
 ///
@@ -171,6 +173,19 @@ impl Context {
             }
         }
         self.entries.truncate(kept);
+    }
+
+    /// Removes the entry of exactly `key`, returning its value. Its bytes
+    /// stay in the text until the context drops, as a replaced value's do.
+    pub(crate) fn take(&mut self, key: &str) -> Option<String> {
+        let i = self.find(key).ok()?;
+        let entry = self.entries.remove(i);
+        Some(self.text(entry.value).to_string())
+    }
+
+    /// The value of exactly `key`, not escaped.
+    pub(crate) fn get_exact(&self, key: &str) -> Option<&str> {
+        self.find(key).ok().map(|i| self.text(self.entries[i].value))
     }
 
     /// The value of `key`: as given, else as [`Context::insert`] would

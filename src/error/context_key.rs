@@ -9,13 +9,26 @@ pub const MAX_KEY_LEN: usize = 64;
 /// What starts every escaped key. Keys kept as they are never contain `__`.
 const ESCAPED_PREFIX: &str = "x__";
 
+/// The metadata keys this library writes or reads itself, which no context
+/// entry may take: `code`, the code string (`GIT-ERR-8`) that every
+/// `google.rpc.ErrorInfo` of a catalog error carries, and `module`, its
+/// prefix, which older servers and other stacks' peers send beside it.
+/// A context key equal to one of them is escaped like any other key that
+/// is not kept ([`context_key`]); on decoding, they are read as the code
+/// and never appear in a [`Context`](crate::Context).
+pub(crate) const RESERVED_KEYS: [&str; 2] = ["code", "module"];
+
 /// The metadata key a context key is sent under.
 ///
 /// AIP-193 asks for keys that match `[a-z][a-zA-Z0-9-_]+`, at most 64
 /// characters, ideally lowerCamel (`repoPath`). Such a key is kept exactly
 /// as it is (borrowed, no allocation), unless it contains `__`, which marks
-/// escaped keys. Any other key is **escaped**, so that no two different
-/// keys ever become one:
+/// escaped keys, or it is one of the **reserved keys**, `code` and
+/// `module`: the `google.rpc.ErrorInfo` metadata of a catalog error carries
+/// its code string under `code` (`"code": "GIT-ERR-8"`), readable by any
+/// peer with only the standard types, and peers of other stacks send the
+/// code's module (`GIT`) under `module`. Any other key is **escaped**, so
+/// that no two different keys ever become one:
 ///
 /// - the result starts with `x__`;
 /// - ASCII letters, digits and `-` are kept; every other byte (`_`, spaces,
@@ -31,7 +44,8 @@ const ESCAPED_PREFIX: &str = "x__";
 ///
 /// assert_eq!(context_key("repo"), "repo");
 /// assert_eq!(context_key("repo_path"), "repo_path"); // valid, kept
-/// assert_eq!(context_key("code"), "code");
+/// assert_eq!(context_key("code"), "x__code"); // reserved: the code string
+/// assert_eq!(context_key("module"), "x__module");
 /// assert_eq!(context_key("2fa"), "x__2fa");
 /// assert_eq!(context_key("Repo"), "x__Repo");
 /// assert_eq!(context_key("名字"), "x___e5_90_8d_e5_ad_97");
@@ -62,9 +76,13 @@ pub fn context_key(key: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether `key` is sent as it is: a valid AIP-193 key without `__`.
+/// Whether `key` is sent as it is: a valid AIP-193 key without `__`, and
+/// not reserved.
 pub(crate) fn is_kept(key: &str) -> bool {
     let bytes = key.as_bytes();
+    if RESERVED_KEYS.contains(&key) {
+        return false;
+    }
     if !(2..=MAX_KEY_LEN).contains(&bytes.len()) || !bytes[0].is_ascii_lowercase() {
         return false;
     }
@@ -106,8 +124,8 @@ mod tests {
             "repoPath",
             "repo_path",
             "x-request-id",
-            "code",
             "ctxCode",
+            "codes",
         ] {
             assert!(
                 matches!(context_key(key), Cow::Borrowed(k) if k == key),
@@ -148,8 +166,10 @@ mod tests {
             "名字",
             "年龄",
             "code",
+            "module",
             "ctxCode",
             "x__code",
+            "x__module",
             "Code",
             "a_b",
             "a b",
@@ -171,6 +191,13 @@ mod tests {
                 panic!("{key:?} and {other:?} both became {:?}", context_key(key));
             }
         }
+    }
+
+    #[test]
+    fn reserved_keys_are_escaped_apart_from_each_other_and_their_escapes() {
+        assert_eq!(context_key("code"), "x__code");
+        assert_eq!(context_key("module"), "x__module");
+        assert_ne!(context_key("x__code"), context_key("code"));
     }
 
     #[test]

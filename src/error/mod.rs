@@ -230,17 +230,22 @@ impl Error {
     }
 
     /// The code string: `GIT-ERR-8` for a catalog code, `GIT-ERR-99` for a
-    /// code this build lacks; `None` for an error without a catalog code.
+    /// code this build lacks, the peer's code string where it names no code
+    /// (see [`Error::decode_problems`]); `None` for an error without one.
+    /// It is what the `google.rpc.ErrorInfo` metadata `code` carries.
     pub fn code_str(&self) -> Option<Cow<'_, str>> {
         if let Some(code) = self.code {
             return Some(Cow::Borrowed(code.as_str()));
         }
         let received = self.received.as_deref()?;
         match (received.unknown_code, &received.code_str) {
-            // An older peer's string for a module this build lacks.
-            (Some(code), Some(text)) if !code.module().is_known() => Some(Cow::Borrowed(text)),
-            (Some(code), _) => Some(Cow::Owned(code.to_string())),
-            (None, _) => None,
+            // A code of a known module is said by its module and number.
+            (Some(code), _) if code.module().is_known() => Some(Cow::Owned(code.to_string())),
+            // The peer's string: for a module this build lacks, or a code
+            // string the rest of the error disputes.
+            (_, Some(text)) => Some(Cow::Borrowed(text)),
+            (Some(code), None) => Some(Cow::Owned(code.to_string())),
+            (None, None) => None,
         }
     }
 
@@ -266,10 +271,19 @@ impl Error {
         self.received.as_ref()?.domain.as_deref()
     }
 
-    /// What could not be decoded from the peer's status. Empty for an error
-    /// built locally, and for a well-formed status.
+    /// What could not be decoded from the peer's status: the first 64
+    /// problems, in the order they were found (see
+    /// [`Error::decode_problems_omitted`] for how many more there were).
+    /// Empty for an error built locally, and for a well-formed status.
     pub fn decode_problems(&self) -> &[DecodeProblem] {
-        self.received.as_ref().map_or(&[], |r| &r.problems)
+        self.received.as_ref().map_or(&[], |r| r.problems.as_slice())
+    }
+
+    /// How many decode problems there were beyond those
+    /// [`Error::decode_problems`] lists: a peer decides how many its status
+    /// has, so only the first are kept.
+    pub fn decode_problems_omitted(&self) -> usize {
+        self.received.as_ref().map_or(0, |r| r.problems.omitted())
     }
 
     /// The message for end users in `locale`: the catalog's, showing this

@@ -1,6 +1,7 @@
 //! [`Received`]: what a peer sent that this build's catalog cannot restate.
 
-use crate::{DecodeProblem, UnknownCode};
+use crate::status::problems::Problems;
+use crate::UnknownCode;
 
 /// Facts of an error that the catalog cannot restate, mostly from the wire:
 /// its `ErrorInfo` domain (the peer's, or set by `with_domain`), the peer's
@@ -17,9 +18,11 @@ pub(crate) struct Received {
     pub(crate) reason: Option<String>,
     /// A catalog code this build lacks.
     pub(crate) unknown_code: Option<UnknownCode>,
-    /// The code string an older peer sent for it, at most 64 bytes.
+    /// The code string the peer sent, at most 64 bytes, where it cannot be
+    /// derived: for a module this build lacks, or a code string that
+    /// disagrees with the rest of the error.
     pub(crate) code_str: Option<String>,
-    pub(crate) problems: Vec<DecodeProblem>,
+    pub(crate) problems: Problems,
     /// The HTTP status of the response the error was decoded from.
     pub(crate) http_status: Option<http::StatusCode>,
 }

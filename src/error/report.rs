@@ -110,7 +110,11 @@ impl fmt::Display for Report<'_> {
         for problem in error.decode_problems().iter().take(MAX_LISTED) {
             writeln!(f, "problem:     {}", Escaped(&problem.to_string()))?;
         }
-        write_more(f, error.decode_problems().len(), "problems")?;
+        write_more(
+            f,
+            error.decode_problems().len() + error.decode_problems_omitted(),
+            "problems",
+        )?;
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
             writeln!(f, "caused by:   {}", Escaped(&cause.to_string()))?;

@@ -3,8 +3,6 @@
 //! grpc-gateway and Envoy's transcoder write, CSGHub's envelope, and RFC
 //! 9457 problem details.
 
-use std::borrow::Cow;
-
 use http::header::{HeaderMap, CONTENT_TYPE};
 use http::StatusCode;
 use serde_json::{Map, Value};
@@ -12,8 +10,8 @@ use serde_json::{Map, Value};
 use super::detail_from_json::{read_details, FoundDetails, GoogleInfo};
 use crate::error::received::Received;
 use crate::error::DecodedParts;
-use crate::status::decoder::keep;
-use crate::status::{MAX_CODE_STR_LEN, MAX_DOMAIN_LEN, MAX_REASON_LEN};
+use crate::status::recognize::{keep, recognize, GoogleFacts, TypedFacts};
+use crate::status::MAX_CODE_STR_LEN;
 use crate::truncate::truncate;
 use crate::{Context, DecodeProblem, Error, ErrorCode, StatusDecoder, UnknownCode};
 
@@ -79,12 +77,6 @@ impl StatusDecoder {
             Some(Shape::Unknown) | None => unrecognized(status, headers, body),
         };
         decoded.received.http_status = Some(status);
-        if decoded
-            .code
-            .is_some_and(|c| decoded.received.reason.as_deref() == Some(c.reason()))
-        {
-            decoded.received.reason = None;
-        }
         Error::from_parts(decoded)
     }
 
@@ -124,7 +116,7 @@ impl StatusDecoder {
             .unwrap_or_default()
             .to_string();
         let found = object.get("details").map(read_details).unwrap_or_default();
-        self.assemble(grpc_code, message, found, received)
+        self.assemble(|_| grpc_code, message, found, received)
     }
 
     /// Problem details: the catalog's members, and the details.
@@ -133,15 +125,20 @@ impl StatusDecoder {
         let mut found = object.get("details").map(read_details).unwrap_or_default();
         // The code member, else the last segment of the type URI.
         let code_str = text("code").or_else(|| text("type").and_then(|t| t.rsplit('/').next()));
-        if let Some((module, number)) = code_str.and_then(crate::catalog::parse_code_str) {
-            found.typed = Some((module, number));
-        }
         let reason = text("reason").unwrap_or_default();
-        if !reason.is_empty() {
-            let metadata = object
+        if reason.is_empty() {
+            // No ErrorInfo members: the code string alone names the code.
+            if let Some((module, number)) = code_str.and_then(crate::catalog::parse_code_str) {
+                found.typed = Some((module, number));
+            }
+        } else {
+            let mut metadata: Context = object
                 .get("metadata")
                 .and_then(|m| serde::Deserialize::deserialize(m).ok())
                 .unwrap_or_default();
+            if let (None, Some(code)) = (metadata.get_exact("code"), text("code")) {
+                metadata.insert_exact("code", &code);
+            }
             found.google = Some(GoogleInfo {
                 reason: reason.to_string(),
                 domain: text("domain").unwrap_or_default().to_string(),
@@ -149,58 +146,62 @@ impl StatusDecoder {
             });
         }
         let message = text("detail").or_else(|| text("title")).unwrap_or_default();
-        let code = found
-            .typed
-            .and_then(|(module, number)| ErrorCode::from_parts(module, number));
-        let grpc_code = code.map_or_else(
-            || crate::grpc_code::from_http_status(status),
-            |c| c.grpc_code(),
-        );
-        self.assemble(grpc_code, message.to_string(), found, Received::default())
+        self.assemble(
+            |code| code.map_or_else(|| crate::grpc_code::from_http_status(status), |c| c.grpc_code()),
+            message.to_string(),
+            found,
+            Received::default(),
+        )
     }
 
-    /// Maps what was found onto the catalog, as [`StatusDecoder::decode`]
-    /// does: the typed ErrorInfo first, else the ErrorInfo's reason when
-    /// its domain is accepted.
+    /// Maps what was found onto the catalog by the one rule the gRPC
+    /// decoder follows too (see [`StatusDecoder`]); `grpc_code` gives the
+    /// error's gRPC code once its catalog code is known.
     fn assemble(
         &self,
-        grpc_code: tonic::Code,
+        grpc_code: impl FnOnce(Option<ErrorCode>) -> tonic::Code,
         message: String,
         found: FoundDetails,
         mut received: Received,
     ) -> DecodedParts {
-        received.problems.extend(found.problems);
-        let mut code = None;
-        if let Some((module, number)) = found.typed {
-            code = ErrorCode::from_parts(module, number);
-            received.unknown_code = UnknownCode::new(module, number);
-        }
-        let mut context = Context::new();
-        if let Some(google) = found.google {
-            if found.typed.is_none() && self.accepts(&google.domain) {
-                code = ErrorCode::from_reason(&google.reason);
+        received.problems.append(found.problems);
+        let typed = found.typed.map(|(module, number)| TypedFacts {
+            module,
+            number,
+            code_str: "",
+        });
+        let mut google = found.google.map(|mut info| {
+            let code = info.metadata.take("code");
+            let module = info.metadata.take("module");
+            (info, code, module)
+        });
+        let facts = google.as_ref().map(|(info, code, module)| GoogleFacts {
+            reason: &info.reason,
+            domain: &info.domain,
+            code: code.as_deref(),
+            module: module.as_deref(),
+        });
+        let recognized = recognize(self, typed, facts, &mut received);
+        let context = match google.take() {
+            Some((mut info, code, module)) => {
+                if !recognized.reserved_keys_are_code {
+                    for (key, value) in [("code", code), ("module", module)] {
+                        if let Some(value) = value {
+                            info.metadata.insert_exact(key, &value);
+                        }
+                    }
+                }
+                info.metadata
             }
-            received.reason = Some(keep(
-                &google.reason,
-                MAX_REASON_LEN,
-                "google.rpc.ErrorInfo.reason",
-                &mut received.problems,
-            ));
-            received.domain = Some(Cow::Owned(keep(
-                &google.domain,
-                MAX_DOMAIN_LEN,
-                "google.rpc.ErrorInfo.domain",
-                &mut received.problems,
-            )));
-            context = google.metadata;
-        }
+            None => Context::new(),
+        };
         DecodedParts {
-            code,
-            grpc_code,
+            code: recognized.code,
+            grpc_code: grpc_code(recognized.code),
             message,
             context,
             details: Some(Box::new(found.details)),
-            catalog_domain: false,
+            catalog_domain: recognized.catalog_domain,
             received,
         }
     }

@@ -13,9 +13,10 @@ use tonic_types::pb;
 use super::detail_json::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
 use crate::details::{DetailKind, Details};
 use crate::status::decoder::{duplicate, malformed, place_standard};
+use crate::status::problems::Problems;
 use crate::truncate::truncate;
 use crate::{
-    BadRequest, Context, DebugInfo, DecodeProblem, Detail, FieldViolation, Help, HelpLink,
+    BadRequest, Context, DebugInfo, Detail, FieldViolation, Help, HelpLink,
     LocalizedMessage, Module, PreconditionFailure, PreconditionViolation, QuotaFailure, RawDetail,
     RequestInfo, ResourceInfo, RetryInfo,
 };
@@ -26,7 +27,7 @@ pub(crate) struct FoundDetails {
     pub(crate) google: Option<GoogleInfo>,
     pub(crate) typed: Option<(Module, u32)>,
     pub(crate) details: Details,
-    pub(crate) problems: Vec<DecodeProblem>,
+    pub(crate) problems: Problems,
 }
 
 /// The `google.rpc.ErrorInfo` of a JSON error.
@@ -106,10 +107,12 @@ fn read_detail(item: &Value, found: &mut FoundDetails) {
         },
     };
     if let Err(reason) = placed {
-        found.problems.push(if reason.is_empty() {
-            duplicate(type_url)
-        } else {
-            malformed(type_url, &reason)
+        found.problems.push_with(|| {
+            if reason.is_empty() {
+                duplicate(type_url)
+            } else {
+                malformed(type_url, &reason)
+            }
         });
         found
             .details

@@ -54,12 +54,16 @@ impl DetailsJson<'_> {
     fn write<O: DetailSink>(&self, out: &mut O) -> Result<(), O::Error> {
         let error = self.error;
         if self.with_error_info {
+            let code = error.code_str();
             out.detail(&Any(
                 GOOGLE_ERROR_INFO,
                 &GoogleErrorInfo {
                     reason: error.reason(),
                     domain: error.domain().unwrap_or(self.domain),
-                    metadata: error.context(),
+                    metadata: MetadataJson {
+                        code: code.as_deref(),
+                        context: error.context(),
+                    },
                 },
             ))?;
             let typed = match (error.code(), error.unknown_code()) {
@@ -275,7 +279,7 @@ fn messages<M: SerializeMap, T: ProtoJson>(
 pub(crate) struct GoogleErrorInfo<'a> {
     pub(crate) reason: &'a str,
     pub(crate) domain: &'a str,
-    pub(crate) metadata: &'a Context,
+    pub(crate) metadata: MetadataJson<'a>,
 }
 
 impl ProtoJson for GoogleErrorInfo<'_> {
@@ -283,9 +287,45 @@ impl ProtoJson for GoogleErrorInfo<'_> {
         string(map, "reason", self.reason)?;
         string(map, "domain", self.domain)?;
         if !self.metadata.is_empty() {
-            map.serialize_entry("metadata", self.metadata)?;
+            map.serialize_entry("metadata", &self.metadata)?;
         }
         Ok(())
+    }
+}
+
+/// The `google.rpc.ErrorInfo` metadata as the gRPC side writes it: the code
+/// string under the reserved key `code`, and the context, in key order.
+pub(crate) struct MetadataJson<'a> {
+    pub(crate) code: Option<&'a str>,
+    pub(crate) context: &'a Context,
+}
+
+impl MetadataJson<'_> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.code.is_none() && self.context.is_empty()
+    }
+}
+
+impl Serialize for MetadataJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        const CODE_KEY: &str = "code";
+        let mut map = serializer.serialize_map(None)?;
+        let mut code = self.code;
+        for (key, value) in self.context.iter() {
+            if self.code.is_some() && key == CODE_KEY {
+                // Only a peer's entry, kept exactly: the code string wins.
+                continue;
+            }
+            if let Some(text) = code.filter(|_| key > CODE_KEY) {
+                map.serialize_entry(CODE_KEY, text)?;
+                code = None;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(text) = code {
+            map.serialize_entry(CODE_KEY, text)?;
+        }
+        map.end()
     }
 }
 

@@ -6,7 +6,7 @@ use http::StatusCode;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::detail_json::DetailsJson;
+use super::detail_json::{DetailsJson, MetadataJson};
 use crate::{Error, Locale};
 
 /// The body, borrowing everything from the error.
@@ -66,8 +66,12 @@ impl Serialize for ProblemBody<'_> {
         }
         map.serialize_entry("reason", error.reason())?;
         map.serialize_entry("domain", error.domain().unwrap_or(self.domain))?;
-        if !error.context().is_empty() {
-            map.serialize_entry("metadata", error.context())?;
+        let metadata = MetadataJson {
+            code: code.as_deref(),
+            context: error.context(),
+        };
+        if !metadata.is_empty() {
+            map.serialize_entry("metadata", &metadata)?;
         }
         if !self.details.is_empty() {
             map.serialize_entry("details", &self.details)?;

@@ -58,6 +58,45 @@ pub enum DecodeProblem {
         /// How much of it was kept.
         kept: usize,
     },
+    /// The `google.rpc.ErrorInfo` metadata `code` names a catalog code whose
+    /// reason is not the ErrorInfo's `reason` (or names a code this build
+    /// lacks while the reason is another code's). Neither is picked: the
+    /// error claims no catalog code, and keeps both as they came.
+    #[error("ErrorInfo metadata code {code:?} is not the code of reason {reason:?}; neither is used")]
+    CodeReasonMismatch {
+        /// The metadata `code`, cut at 64 bytes.
+        code: String,
+        /// The ErrorInfo `reason`, cut at 64 bytes.
+        reason: String,
+    },
+    /// The typed `csghub.errorx.v1.ErrorInfo` and the `google.rpc.ErrorInfo`
+    /// metadata `code` name different codes. Neither is picked: the error
+    /// claims no catalog code.
+    #[error("the typed ErrorInfo names {typed} but the ErrorInfo metadata code is {metadata:?}; neither is used")]
+    TypedCodeMismatch {
+        /// The code the typed ErrorInfo names, as a code string.
+        typed: String,
+        /// The metadata `code`, cut at 64 bytes.
+        metadata: String,
+    },
+    /// The `google.rpc.ErrorInfo` metadata `code`, in a domain that maps
+    /// onto the catalog, is not a code string (`PREFIX-ERR-N`) of one of
+    /// its modules. The code is taken from the reason, if it names one.
+    #[error("ErrorInfo metadata code {code:?} is not a code string of the catalog")]
+    NotACodeString {
+        /// The metadata `code`, cut at 64 bytes.
+        code: String,
+    },
+    /// The `google.rpc.ErrorInfo` metadata `module` is not the prefix of the
+    /// error's code string. The code is kept: the module is the code
+    /// string's prefix, said again.
+    #[error("ErrorInfo metadata module {module:?} is not the module of code {code}")]
+    ModuleMismatch {
+        /// The metadata `module`, cut at 64 bytes.
+        module: String,
+        /// The error's code string.
+        code: String,
+    },
     /// The `grpc-status-details-bin` header was not valid base64. The client
     /// layer removed it before tonic could panic on it.
     #[error("grpc-status-details-bin is not valid base64 and was removed")]

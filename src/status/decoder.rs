@@ -6,15 +6,14 @@ use std::borrow::Cow;
 use tonic::Status;
 
 use super::plan::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
-use super::{MAX_CODE_STR_LEN, MAX_DOMAIN_LEN, MAX_REASON_LEN};
+use super::problems::Problems;
+use super::recognize::{recognize, GoogleFacts, TypedFacts};
 use crate::details::{DetailKind, Details};
 use crate::error::received::Received;
 use crate::error::DecodedParts;
-use crate::truncate::{floor_char_boundary, truncate};
-use crate::wire::{FieldReader, FieldValue, Utf8Message, WireError};
-use crate::{
-    Context, DecodeProblem, Error, ErrorCode, Module, RawDetail, UnknownCode, CATALOG_DOMAIN,
-};
+use crate::truncate::truncate;
+use crate::wire::{map_entry_bytes, FieldReader, FieldValue, Utf8Message, WireError};
+use crate::{Context, DecodeProblem, Error, Module, RawDetail, CATALOG_DOMAIN};
 
 /// Decodes statuses into [`Error`]s. [`Error::from_status`] uses the
 /// default one; hold your own to recognize more domains.
@@ -22,11 +21,21 @@ use crate::{
 /// A status maps onto the catalog
 /// - by its typed `csghub.errorx.v1.ErrorInfo` (module and number), sent by
 ///   every server that uses this catalog, whatever its domain; else
-/// - by its `google.rpc.ErrorInfo` reason, when the domain is the catalog's
-///   ([`CATALOG_DOMAIN`]) or one given to
-///   [`StatusDecoder::accept_domain`]. A reason from any other domain is
-///   kept, never mapped: `UNAUTHORIZED` from `other.example.com` is not
-///   `AUTH-ERR-0`.
+/// - by its `google.rpc.ErrorInfo` metadata `code` (`"GIT-ERR-8"`, checked
+///   against the reason), when the domain is the catalog's
+///   ([`CATALOG_DOMAIN`]) or one given to [`StatusDecoder::accept_domain`]:
+///   what a peer with only the standard `google.rpc` types sends, such as a
+///   Go service using `errdetails`. A code string of a known module that
+///   this build lacks (`GIT-ERR-99`) is an
+///   [`UnknownCode`](crate::UnknownCode); else
+/// - by its `google.rpc.ErrorInfo` reason, in those domains.
+///
+/// A reason or code string from any other domain is kept, never mapped:
+/// `UNAUTHORIZED` from `other.example.com` is not `AUTH-ERR-0`. Where the
+/// typed ErrorInfo, the metadata `code` and the reason disagree, the error
+/// claims no catalog code and [`Error::decode_problems`] says why. The
+/// metadata keys `code` and `module` of a catalog error are its code, never
+/// part of its [`context`](Error::context).
 ///
 /// Nothing global changes what a decoder recognizes.
 ///
@@ -89,71 +98,36 @@ impl StatusDecoder {
                 }),
             }
         }
-        received.problems.append(&mut found.problems);
+        received.problems.append(std::mem::take(&mut found.problems));
 
-        let mut code = None;
-        let mut context = None;
-        let mut catalog_domain = false;
+        let mut typed = None;
+        let mut typed_context = None;
         if let Some(bytes) = found.typed {
             match read_typed(bytes) {
-                Ok(typed) if typed.module != Module::UNSPECIFIED => {
-                    code = ErrorCode::from_parts(typed.module, typed.number);
-                    received.unknown_code = UnknownCode::new(typed.module, typed.number);
-                    if received.unknown_code.is_some() && !typed.code_str.is_empty() {
-                        received.code_str = Some(keep(
-                            typed.code_str,
-                            MAX_CODE_STR_LEN,
-                            "csghub.errorx.v1.ErrorInfo.code",
-                            &mut received.problems,
-                        ));
-                    }
-                    context = typed.context;
+                Ok(read) if read.module != Module::UNSPECIFIED => {
+                    typed = Some(TypedFacts {
+                        module: read.module,
+                        number: read.number,
+                        code_str: read.code_str,
+                    });
+                    typed_context = read.context;
                 }
                 Ok(_) => {
                     received
                         .problems
                         .push(malformed(TYPED_ERROR_INFO, &"module is unspecified"));
                     found.details().raw.push(raw(TYPED_ERROR_INFO, bytes));
-                    found.typed = None;
                 }
                 Err(e) => {
                     received.problems.push(malformed(TYPED_ERROR_INFO, &e));
                     found.details().raw.push(raw(TYPED_ERROR_INFO, bytes));
-                    found.typed = None;
                 }
             }
         }
+        let mut google = None;
         if let Some(bytes) = found.google {
-            match read_google(bytes, context.is_none()) {
-                Ok(google) => {
-                    if found.typed.is_none() && self.accepts(google.domain) {
-                        code = ErrorCode::from_reason(google.reason);
-                    }
-                    let problems = &mut received.problems;
-                    // The catalog restates a known code's reason: keep only
-                    // another.
-                    if code.is_none_or(|c| c.reason() != google.reason) {
-                        received.reason = Some(keep(
-                            google.reason,
-                            MAX_REASON_LEN,
-                            "google.rpc.ErrorInfo.reason",
-                            problems,
-                        ));
-                    }
-                    if google.domain == CATALOG_DOMAIN {
-                        catalog_domain = true;
-                    } else {
-                        received.domain = Some(Cow::Owned(keep(
-                            google.domain,
-                            MAX_DOMAIN_LEN,
-                            "google.rpc.ErrorInfo.domain",
-                            problems,
-                        )));
-                    }
-                    if context.is_none() {
-                        context = Some(google.context);
-                    }
-                }
+            match read_google(bytes, &mut received.problems) {
+                Ok(read) => google = Some(read),
                 Err(e) => {
                     received.problems.push(malformed(GOOGLE_ERROR_INFO, &e));
                     found.details().raw.push(raw(GOOGLE_ERROR_INFO, bytes));
@@ -161,36 +135,28 @@ impl StatusDecoder {
             }
         }
 
+        let recognized = recognize(
+            self,
+            typed,
+            google.as_ref().map(|g| g.facts),
+            &mut received,
+        );
+        // The google metadata is the context; only an older peer that sent
+        // no google ErrorInfo has its context in the typed one alone.
+        let context = match google {
+            Some(google) => google.into_context(recognized.reserved_keys_are_code),
+            None => typed_context.unwrap_or_default(),
+        };
+
         Error::from_parts(DecodedParts {
-            code,
+            code: recognized.code,
             grpc_code: status.code(),
             message: status.message().to_string(),
-            context: context.unwrap_or_default(),
+            context,
             details: found.details,
-            catalog_domain,
+            catalog_domain: recognized.catalog_domain,
             received,
         })
-    }
-}
-
-/// `text` as kept: cut to `max_len` bytes, reporting the cut. For every
-/// string a peer sends that an `Error` keeps and sends on.
-pub(crate) fn keep(
-    text: &str,
-    max_len: usize,
-    field: &'static str,
-    problems: &mut Vec<DecodeProblem>,
-) -> String {
-    if text.len() > max_len {
-        let kept = floor_char_boundary(text, max_len);
-        problems.push(DecodeProblem::Oversized {
-            field,
-            len: text.len(),
-            kept,
-        });
-        text[..kept].to_string()
-    } else {
-        text.to_string()
     }
 }
 
@@ -202,7 +168,7 @@ struct Found<'a> {
     /// Made on the first detail: most statuses have none beyond the
     /// ErrorInfos.
     details: Option<Box<Details>>,
-    problems: Vec<DecodeProblem>,
+    problems: Problems,
 }
 
 impl Found<'_> {
@@ -229,7 +195,7 @@ fn lossy(bytes: &[u8]) -> String {
 fn read_status<'a>(
     bytes: &'a [u8],
     outer: &'a Status,
-    problems: &mut Vec<DecodeProblem>,
+    problems: &mut Problems,
 ) -> Result<InnerStatus<'a>, WireError> {
     let mut inner = InnerStatus {
         code: 0,
@@ -343,17 +309,17 @@ pub(crate) fn place_standard(
     details: &mut Details,
     kind: DetailKind,
     value: &[u8],
-    problems: &mut Vec<DecodeProblem>,
+    problems: &mut Problems,
     type_url: impl FnOnce() -> String,
 ) -> bool {
     match details.decode_into(kind, value) {
         Ok(true) => true,
         Ok(false) => {
-            problems.push(duplicate(&type_url()));
+            problems.push_with(|| duplicate(&type_url()));
             false
         }
         Err(e) => {
-            problems.push(malformed(&type_url(), &e));
+            problems.push_with(|| malformed(&type_url(), &e));
             false
         }
     }
@@ -364,10 +330,10 @@ fn take_once<'a>(
     slot: &mut Option<&'a [u8]>,
     value: &'a [u8],
     type_url: &[u8],
-    problems: &mut Vec<DecodeProblem>,
+    problems: &mut Problems,
 ) -> bool {
     if slot.is_some() {
-        problems.push(duplicate(&lossy(type_url)));
+        problems.push_with(|| duplicate(&lossy(type_url)));
         return false;
     }
     *slot = Some(value);
@@ -422,35 +388,68 @@ fn read_typed(bytes: &[u8]) -> Result<Typed<'_>, WireError> {
     Ok(typed)
 }
 
-/// The `google.rpc.ErrorInfo`, its metadata as the context.
+/// The `google.rpc.ErrorInfo`: what it says of the code, and its metadata.
 struct Google<'a> {
-    reason: &'a str,
-    domain: &'a str,
+    facts: GoogleFacts<'a>,
+    /// The metadata but for the reserved keys, which are in `facts`.
     context: Context,
 }
 
-fn read_google(bytes: &[u8], want_context: bool) -> Result<Google<'_>, WireError> {
+impl Google<'_> {
+    /// The context: the metadata, with the reserved keys unless they are
+    /// the code of a catalog error.
+    fn into_context(self, reserved_keys_are_code: bool) -> Context {
+        let mut context = self.context;
+        if !reserved_keys_are_code {
+            for (key, value) in [("code", self.facts.code), ("module", self.facts.module)] {
+                if let Some(value) = value {
+                    context.insert_exact(key, &value);
+                }
+            }
+        }
+        context
+    }
+}
+
+/// Reads a `google.rpc.ErrorInfo`. A metadata entry that is not UTF-8 is
+/// kept with its invalid bytes replaced, and reported: one bad value costs
+/// neither the code nor the rest of the context.
+fn read_google<'a>(bytes: &'a [u8], problems: &mut Problems) -> Result<Google<'a>, WireError> {
     let mut google = Google {
-        reason: "",
-        domain: "",
-        context: Context::new(),
-    };
-    if want_context {
+        facts: GoogleFacts::default(),
         // The context's text is shorter than the message holding it, and
         // an entry takes at least 4 bytes of it: room for all at once.
-        google.context = Context::with_capacity(bytes.len(), bytes.len() / 16 + 1);
-    }
+        context: Context::with_capacity(bytes.len(), bytes.len() / 16 + 1),
+    };
     let text = Utf8Message::new(bytes);
+    let mut invalid_utf8 = false;
     for field in FieldReader::new(bytes) {
         match field? {
-            (1, FieldValue::Bytes(value)) => google.reason = text.str(value)?,
-            (2, FieldValue::Bytes(value)) => google.domain = text.str(value)?,
-            (3, FieldValue::Bytes(entry)) if want_context => {
-                let (key, value) = text.map_entry(entry)?;
-                google.context.push_unsorted(key, value);
-            }
+            (1, FieldValue::Bytes(value)) => google.facts.reason = text.str(value)?,
+            (2, FieldValue::Bytes(value)) => google.facts.domain = text.str(value)?,
+            (3, FieldValue::Bytes(entry)) => match text.map_entry(entry) {
+                // A map keeps the last of a key sent twice.
+                Ok(("code", value)) => google.facts.code = Some(value),
+                Ok(("module", value)) => google.facts.module = Some(value),
+                Ok((key, value)) => google.context.push_unsorted(key, value),
+                Err(_) => {
+                    let (key, value) = map_entry_bytes(entry)?;
+                    invalid_utf8 = true;
+                    let key = String::from_utf8_lossy(key);
+                    if key != "code" && key != "module" {
+                        google
+                            .context
+                            .push_unsorted(&key, &String::from_utf8_lossy(value));
+                    }
+                }
+            },
             _ => {}
         }
+    }
+    if invalid_utf8 {
+        problems.push(DecodeProblem::InvalidUtf8 {
+            field: "google.rpc.ErrorInfo.metadata",
+        });
     }
     // Peers send map entries in any order: sorting once is O(n log n).
     google.context.sort();

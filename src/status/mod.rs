@@ -36,6 +36,8 @@ mod encoder;
 mod header_size;
 pub(crate) mod in_process;
 mod plan;
+pub(crate) mod problems;
+pub(crate) mod recognize;
 
 use tonic::Status;
 

@@ -30,6 +30,9 @@ pub(crate) struct Plan<'a> {
     error: &'a Error,
     reason: &'a str,
     domain: &'a str,
+    /// The code string the `google.rpc.ErrorInfo` metadata carries under
+    /// `code`, for peers with only the standard types; it always survives.
+    code_str: Option<Cow<'a, str>>,
     /// The catalog code's module and number, known or not.
     typed: Option<(Module, u32)>,
     /// A `LocalizedMessage` the encoder adds, over the error's own.
@@ -80,8 +83,13 @@ impl<'a> Plan<'a> {
             (None, Some(code)) => Some((code.module(), code.number())),
             (None, None) => None,
         };
+        let code_str = error.code_str().map(|code| match code {
+            Cow::Borrowed(code) => Cow::Borrowed(bounded(code, super::MAX_CODE_STR_LEN)),
+            Cow::Owned(code) => Cow::Owned(bounded(&code, super::MAX_CODE_STR_LEN).to_string()),
+        });
         Plan {
             error,
+            code_str,
             reason: bounded(error.reason(), super::MAX_REASON_LEN),
             domain: bounded(
                 error.domain().unwrap_or(default_domain),
@@ -100,7 +108,8 @@ impl<'a> Plan<'a> {
     /// Shrinks the plan until its headers fit `budget` bytes, in the
     /// documented order: drop optional details, cut context values, cut the
     /// message, drop context entries, cut the message to its last cap. The
-    /// ErrorInfos with reason, domain, module and number always stay.
+    /// ErrorInfos with reason, domain, code string, module and number
+    /// always stay.
     pub(crate) fn fit(mut self, budget: usize) -> Plan<'a> {
         if self.fits(budget) {
             return self;
@@ -294,8 +303,23 @@ impl WireMessage for LocalizedView<'_> {
     }
 }
 
-/// `google.rpc.ErrorInfo`: reason, domain, and the context as metadata.
+/// `google.rpc.ErrorInfo`: reason, domain, and as metadata the code string
+/// (under the reserved key `code`) and the context, in key order.
 struct GoogleErrorInfo<'p, 'a>(&'p Plan<'a>);
+
+impl GoogleErrorInfo<'_, '_> {
+    /// The context entries sent, as sent: an entry of a reserved key (only
+    /// a peer's, kept exactly) gives way to the code string.
+    fn context(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let has_code = self.0.code_str.is_some();
+        self.0
+            .context()
+            .filter(move |(key, _)| !(has_code && *key == CODE_KEY))
+    }
+}
+
+/// The metadata key of the code string.
+const CODE_KEY: &str = "code";
 
 impl WireMessage for GoogleErrorInfo<'_, '_> {
     fn encoded_len(&self) -> usize {
@@ -303,6 +327,10 @@ impl WireMessage for GoogleErrorInfo<'_, '_> {
         str_len(1, plan.reason.len())
             + str_len(2, plan.domain.len())
             + plan
+                .code_str
+                .as_ref()
+                .map_or(0, |code| map_entry_len(3, CODE_KEY.len(), code.len()))
+            + self
                 .context()
                 .map(|(k, v)| map_entry_len(3, k.len(), truncated_len(v, plan.value_cap)))
                 .sum::<usize>()
@@ -312,12 +340,21 @@ impl WireMessage for GoogleErrorInfo<'_, '_> {
         let plan = self.0;
         write_str(1, plan.reason, buf);
         write_str(2, plan.domain, buf);
-        for (key, value) in plan.context() {
+        let mut code = plan.code_str.as_deref();
+        for (key, value) in self.context() {
+            // Keys are sorted: the code goes where its key sorts.
+            if let Some(text) = code.filter(|_| key > CODE_KEY) {
+                write_map_entry(3, CODE_KEY, text, buf);
+                code = None;
+            }
             if value.len() <= plan.value_cap {
                 write_map_entry(3, key, value, buf);
             } else {
                 write_map_entry(3, key, &truncate(value, plan.value_cap), buf);
             }
+        }
+        if let Some(text) = code {
+            write_map_entry(3, CODE_KEY, text, buf);
         }
     }
 }
