@@ -171,22 +171,32 @@ fn message_table(locales: &[messages::LocaleMessages], catalog: &Catalog) -> Str
             let Some(message) = locale.messages.get(&code) else {
                 continue;
             };
-            let detailed = match &message.detailed {
-                None => "None".to_string(),
+            let (detailed, template) = match &message.detailed {
+                None => ("None".to_string(), "None".to_string()),
                 Some(pieces) => {
+                    let mut template = String::new();
                     let pieces: Vec<String> = pieces
                         .iter()
                         .map(|p| match p {
-                            messages::Piece::Text(t) => format!("Piece::Text({t:?})"),
-                            messages::Piece::Key(k) => format!("Piece::Key({k:?})"),
+                            messages::Piece::Text(t) => {
+                                template.push_str(&t.replace('{', "{{").replace('}', "}}"));
+                                format!("Piece::Text({t:?})")
+                            }
+                            messages::Piece::Key(k) => {
+                                let _ = write!(template, "{{{k}}}");
+                                format!("Piece::Key({k:?})")
+                            }
                         })
                         .collect();
-                    format!("Some(&[{}])", pieces.join(", "))
+                    (
+                        format!("Some(&[{}])", pieces.join(", ")),
+                        format!("Some({template:?})"),
+                    )
                 }
             };
             let _ = writeln!(
                 out,
-                "        Message {{ text: {:?}, detailed: {detailed} }},",
+                "        Message {{ text: {:?}, detailed: {detailed}, template: {template} }},",
                 message.text
             );
         }

@@ -98,6 +98,23 @@ impl ErrorCode {
         locale.message(usize::from(self.0)).text
     }
 
+    /// The detailed message for end users in `locale`, as a template whose
+    /// `{key}` placeholders name context keys the code declares
+    /// (`"Repository {repo} was not found. …"`; `{{` and `}}` are braces):
+    /// for clients that localize by themselves. `None` when the code has
+    /// only the plain [`ErrorCode::message`].
+    ///
+    /// ```
+    /// use csghub_errorx::{ErrorCode, Locale};
+    ///
+    /// let template = ErrorCode::GIT_REPO_NOT_FOUND.message_template(Locale::EN_US);
+    /// assert_eq!(template, Some("Repository {repo} was not found. Please check the name and your access."));
+    /// assert_eq!(ErrorCode::UNAUTHORIZED.message_template(Locale::EN_US), None);
+    /// ```
+    pub fn message_template(self, locale: crate::Locale) -> Option<&'static str> {
+        self.localized(locale).template
+    }
+
     pub(crate) fn localized(self, locale: crate::Locale) -> &'static crate::locale::Message {
         locale.message(usize::from(self.0))
     }

@@ -177,6 +177,7 @@ impl Context {
 
     /// Removes the entry of exactly `key`, returning its value. Its bytes
     /// stay in the text until the context drops, as a replaced value's do.
+    #[cfg(feature = "json")]
     pub(crate) fn take(&mut self, key: &str) -> Option<String> {
         let i = self.find(key).ok()?;
         let entry = self.entries.remove(i);
@@ -184,8 +185,11 @@ impl Context {
     }
 
     /// The value of exactly `key`, not escaped.
+    #[cfg(feature = "json")]
     pub(crate) fn get_exact(&self, key: &str) -> Option<&str> {
-        self.find(key).ok().map(|i| self.text(self.entries[i].value))
+        self.find(key)
+            .ok()
+            .map(|i| self.text(self.entries[i].value))
     }
 
     /// The value of `key`: as given, else as [`Context::insert`] would

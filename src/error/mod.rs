@@ -276,7 +276,9 @@ impl Error {
     /// [`Error::decode_problems_omitted`] for how many more there were).
     /// Empty for an error built locally, and for a well-formed status.
     pub fn decode_problems(&self) -> &[DecodeProblem] {
-        self.received.as_ref().map_or(&[], |r| r.problems.as_slice())
+        self.received
+            .as_ref()
+            .map_or(&[], |r| r.problems.as_slice())
     }
 
     /// How many decode problems there were beyond those

@@ -147,7 +147,12 @@ impl StatusDecoder {
         }
         let message = text("detail").or_else(|| text("title")).unwrap_or_default();
         self.assemble(
-            |code| code.map_or_else(|| crate::grpc_code::from_http_status(status), |c| c.grpc_code()),
+            |code| {
+                code.map_or_else(
+                    || crate::grpc_code::from_http_status(status),
+                    |c| c.grpc_code(),
+                )
+            },
             message.to_string(),
             found,
             Received::default(),

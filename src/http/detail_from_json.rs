@@ -16,9 +16,9 @@ use crate::status::decoder::{duplicate, malformed, place_standard};
 use crate::status::problems::Problems;
 use crate::truncate::truncate;
 use crate::{
-    BadRequest, Context, DebugInfo, Detail, FieldViolation, Help, HelpLink,
-    LocalizedMessage, Module, PreconditionFailure, PreconditionViolation, QuotaFailure, RawDetail,
-    RequestInfo, ResourceInfo, RetryInfo,
+    BadRequest, Context, DebugInfo, Detail, FieldViolation, Help, HelpLink, LocalizedMessage,
+    Module, PreconditionFailure, PreconditionViolation, QuotaFailure, RawDetail, RequestInfo,
+    ResourceInfo, RetryInfo,
 };
 
 /// What a list of details holds, sorted by kind.

@@ -23,6 +23,8 @@ pub(crate) struct Message {
     pub(crate) text: &'static str,
     /// With context values; used when every key it names has a value.
     pub(crate) detailed: Option<&'static [Piece]>,
+    /// `detailed` as written: `{key}` placeholders, `{{` and `}}` braces.
+    pub(crate) template: Option<&'static str>,
 }
 
 impl Message {

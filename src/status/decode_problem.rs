@@ -62,7 +62,9 @@ pub enum DecodeProblem {
     /// reason is not the ErrorInfo's `reason` (or names a code this build
     /// lacks while the reason is another code's). Neither is picked: the
     /// error claims no catalog code, and keeps both as they came.
-    #[error("ErrorInfo metadata code {code:?} is not the code of reason {reason:?}; neither is used")]
+    #[error(
+        "ErrorInfo metadata code {code:?} is not the code of reason {reason:?}; neither is used"
+    )]
     CodeReasonMismatch {
         /// The metadata `code`, cut at 64 bytes.
         code: String,

@@ -98,7 +98,9 @@ impl StatusDecoder {
                 }),
             }
         }
-        received.problems.append(std::mem::take(&mut found.problems));
+        received
+            .problems
+            .append(std::mem::take(&mut found.problems));
 
         let mut typed = None;
         let mut typed_context = None;
@@ -135,12 +137,7 @@ impl StatusDecoder {
             }
         }
 
-        let recognized = recognize(
-            self,
-            typed,
-            google.as_ref().map(|g| g.facts),
-            &mut received,
-        );
+        let recognized = recognize(self, typed, google.as_ref().map(|g| g.facts), &mut received);
         // The google metadata is the context; only an older peer that sent
         // no google ErrorInfo has its context in the typed one alone.
         let context = match google {

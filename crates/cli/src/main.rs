@@ -199,6 +199,11 @@ fn code_json(code: ErrorCode) -> serde_json::Value {
         "messages": Locale::iter()
             .map(|locale| (locale.as_str().to_string(), code.message(locale).into()))
             .collect::<serde_json::Map<_, _>>(),
+        // The same with `{key}` placeholders for the context keys, where the
+        // code has one: a frontend can localize from the listing alone.
+        "detailed": Locale::iter()
+            .filter_map(|locale| Some((locale.as_str().to_string(), code.message_template(locale)?.into())))
+            .collect::<serde_json::Map<_, _>>(),
     })
 }
 

@@ -265,6 +265,189 @@ fn list_json_has_every_codes_message_in_every_locale() {
 }
 
 #[test]
+fn list_json_has_every_detailed_template_with_its_placeholders() {
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&["list", "--json"])).expect("JSON");
+    let mut templates = 0;
+    for row in &rows {
+        let code: csghub_errorx::ErrorCode = row["code"].as_str().unwrap().parse().unwrap();
+        for locale in csghub_errorx::Locale::iter() {
+            let listed = row["detailed"]
+                .get(locale.as_str())
+                .and_then(|t| t.as_str());
+            assert_eq!(listed, code.message_template(locale), "{code:?} {locale}");
+            if let Some(template) = listed {
+                templates += 1;
+                // Each placeholder names a context key the code declares.
+                for key in template
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|t| t.split_once('}'))
+                {
+                    assert!(code.context_keys().contains(&key.0), "{code:?} {template}");
+                }
+            }
+        }
+    }
+    assert!(templates > 0);
+    let git9 = rows.iter().find(|r| r["code"] == "GIT-ERR-9").unwrap();
+    assert_eq!(
+        git9["detailed"]["zh-CN"],
+        "未找到仓库 {repo}，请检查仓库名称及访问权限。"
+    );
+}
+
+/// The client layer's line as tracing-subscriber's default formatter
+/// writes it to a terminal: coloured, each field name in ANSI escapes.
+fn coloured_log_line(details: &str) -> String {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(true)
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        tracing::event!(
+            target: "csghub_errorx::client",
+            tracing::Level::DEBUG,
+            rpc.system = %"grpc",
+            grpc.code = %"UNAUTHENTICATED",
+            code = %"GIT-ERR-8",
+            grpc.status_details_bin = details,
+            latency_ms = 0.4,
+            "rpc failed"
+        );
+    });
+    let line = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(line.contains('\u{1b}'), "coloured: {line:?}");
+    line
+}
+
+#[test]
+fn decode_reads_a_coloured_log_line() {
+    let value = details_of(Error::new(ErrorCode::GIT_AUTH_FAILED).with_context("remote", "origin"));
+    let output = decode_stdin(&coloured_log_line(&value));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(text.contains("code:        GIT-ERR-8"), "{text}");
+    assert!(text.contains("grpc code:   UNAUTHENTICATED (16)"), "{text}");
+}
+
+#[test]
+fn decode_fails_clearly_when_the_input_holds_no_value() {
+    for (input, says) in [
+        (
+            "2026-11-27T03:12:09Z  INFO csghub_errorx::client: rpc failed code=GIT-ERR-8 latency_ms=0.4",
+            "no grpc-status-details-bin value found",
+        ),
+        ("grpc.status_details_bin= latency_ms=1", "value is empty"),
+        ("grpc-status-details-bin: !!!", "value is not base64"),
+        ("CAA", "empty google.rpc.Status"),
+        ("AAAA", "not a google.rpc.Status"),
+        ("", "no input"),
+    ] {
+        let output = decode_stdin(input);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{input:?} succeeded");
+        assert!(stderr.contains(says), "{input:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{input:?}");
+    }
+}
+
+/// Every `errorx` command the READMEs show, as a person would type it:
+/// each runs and says what its comment promises. A piped `grep ... |
+/// errorx decode` gets a real log line of the layers on stdin.
+#[test]
+fn the_readme_commands_run_as_shown() {
+    let log_line = coloured_log_line(&details_of(
+        Error::new(ErrorCode::GIT_AUTH_FAILED).with_context("remote", "origin"),
+    ));
+    let mut ran = 0;
+    for readme in [
+        include_str!("../../../README.md"),
+        include_str!("../README.md"),
+    ] {
+        let mut in_sh = false;
+        for line in readme.lines() {
+            if line.starts_with("```") {
+                in_sh = line == "```sh";
+                continue;
+            }
+            let Some(at) = line.find("errorx ").filter(|_| in_sh) else {
+                continue;
+            };
+            // The command, without its comment and any output redirection.
+            let command = line[at..]
+                .split("  #")
+                .next()
+                .unwrap()
+                .split(" > ")
+                .next()
+                .unwrap();
+            let piped = line[..at].trim_end().ends_with('|');
+            let args = shlex::split(command).expect("a shell command");
+            assert_eq!(args[0], "errorx", "{line}");
+            if args[1] == "install" || command.contains("--path") {
+                continue;
+            }
+            let mut child = Command::new(env!("CARGO_BIN_EXE_errorx"))
+                .args(&args[1..])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("errorx runs");
+            let stdin = if piped { log_line.as_str() } else { "" };
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(stdin.as_bytes())
+                .unwrap();
+            let output = child.wait_with_output().unwrap();
+            let (out, err) = (
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr),
+            );
+            // A typo fails, suggesting the code; everything else succeeds.
+            if command.contains("Fialed") {
+                assert!(!output.status.success(), "{line}");
+                assert!(
+                    err.contains("did you mean") && err.contains("GIT-ERR-8"),
+                    "{line}: {err}"
+                );
+            } else {
+                assert!(output.status.success(), "{line}: {err}");
+                assert!(!out.trim().is_empty(), "{line}");
+            }
+            if args[1] == "decode" {
+                assert!(out.contains("grpc code:   "), "{line}: {out}");
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 15, "{ran} commands");
+}
+
+#[test]
 fn explain_and_docs_show_the_message_in_the_language_asked_for() {
     let explained = stdout(&["explain", "GIT-ERR-9", "--lang", "zh-TW"]);
     assert!(
