@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use common::logs::capture;
 use common::{go, replies_then_error, request, DemoFixture};
 use csghub_errorx::layer::{LogLayer, LogService};
-use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder};
+use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder, UnknownCode};
 use csghub_errorx_demo::DemoClient;
 use tonic::transport::Channel;
 use tower::ServiceBuilder;
@@ -73,11 +73,14 @@ async fn a_grpc_go_client_decodes_every_code_without_error_items_unary_and_strea
         }
         assert_eq!(result["grpcCode"], code.grpc_code() as i32, "{what}");
         assert_eq!(result["message"], code.description(), "{what}");
+        // Read with only the standard errdetails types: the metadata `code`.
+        assert_eq!(result["codeString"], code.as_str(), "{what}");
         assert_eq!(result["reason"], code.reason(), "{what}");
         assert_eq!(result["domain"], StatusEncoder::DEFAULT_DOMAIN, "{what}");
+        // The metadata is the code string and the context.
         assert_eq!(
             result["metadata"],
-            serde_json::json!({"repo": "ns/name", "caller": "go"}),
+            serde_json::json!({"code": code.as_str(), "repo": "ns/name", "caller": "go"}),
             "{what}"
         );
         assert_eq!(result["module"], code.module().as_i32(), "{what}");
@@ -134,17 +137,30 @@ impl GoServer {
         GoServer { child, url }
     }
 
-    async fn client(&self) -> DemoClient<LogService<Channel>> {
-        let channel = Channel::from_shared(self.url.clone())
+    async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url.clone())
             .expect("url")
             .connect()
             .await
-            .expect("connect");
+            .expect("connect")
+    }
+
+    /// A client behind the client log layer, for a test that reads the log
+    /// with [`capture`]. A test that does not uses [`Self::plain_client`]:
+    /// a log callsite first reached on a thread with no subscriber, while
+    /// just one other test's subscriber is alive, is cached by tracing-core
+    /// as never enabled, and that other test would miss its event.
+    async fn client(&self) -> DemoClient<LogService<Channel>> {
         DemoClient::new(
             ServiceBuilder::new()
                 .layer(LogLayer::client())
-                .service(channel),
+                .service(self.channel().await),
         )
+    }
+
+    /// A client without the log layer.
+    async fn plain_client(&self) -> DemoClient<Channel> {
+        DemoClient::new(self.channel().await)
     }
 }
 
@@ -164,7 +180,11 @@ async fn a_catalog_code_from_a_grpc_go_server_decodes_into_the_error_code() {
     assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
     assert_eq!(error.message(), ErrorCode::GIT_AUTH_FAILED.description());
     assert_eq!(error.domain(), Some(StatusEncoder::DEFAULT_DOMAIN));
-    assert_eq!(error.context().get("repo"), Some("ns/name"));
+    // The metadata `code` is the code, not context.
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("repo", "ns/name")]
+    );
     assert!(
         error.decode_problems().is_empty(),
         "{:?}",
@@ -193,10 +213,77 @@ async fn a_code_newer_than_this_build_from_a_grpc_go_server_is_kept_with_its_num
     assert_eq!(error.reason(), "GIT_LFS_QUOTA_GONE");
     assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
     assert_eq!(error.grpc_code(), tonic::Code::ResourceExhausted);
-    assert_eq!(error.context().get("repo"), Some("ns/name"));
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("repo", "ns/name")]
+    );
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
     let event = logs.side("client").pop().expect("the client layer logged");
     assert_eq!(event.field("code"), Some("GIT-ERR-99"));
     assert_eq!(event.field("reason"), Some("GIT_LFS_QUOTA_GONE"));
+}
+
+#[tokio::test]
+async fn a_google_only_grpc_go_status_with_a_code_string_decodes_into_the_error_code() {
+    let Some(go) = go::programs() else { return };
+    let (logs, _guard) = capture();
+    let server = GoServer::start(go);
+    let status = server
+        .client()
+        .await
+        .fail(request("GOOGLE_ONLY", &[], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED), "{error:?}");
+    assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
+    assert_eq!(error.message(), "go says: authentication failed");
+    // `code` and `module` are the code, never context.
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("repoPath", "ns/x")]
+    );
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("GIT-ERR-8"));
+    assert_eq!(event.field("reason"), Some("GIT_AUTH_FAILED"));
+}
+
+#[tokio::test]
+async fn a_newer_code_string_from_a_google_only_grpc_go_server_is_an_unknown_code() {
+    let Some(go) = go::programs() else { return };
+    let (logs, _guard) = capture();
+    let server = GoServer::start(go);
+    let status = server
+        .client()
+        .await
+        .fail(request("GOOGLE_ONLY_FUTURE", &[], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), None);
+    assert_eq!(
+        error.unknown_code(),
+        UnknownCode::from_code_str("GIT-ERR-99")
+    );
+    assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
+    assert_eq!(error.reason(), "GIT_LFS_OBJECT_GONE");
+    assert_eq!(error.grpc_code(), tonic::Code::NotFound);
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("repoPath", "ns/x")]
+    );
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("GIT-ERR-99"));
+    assert_eq!(event.field("reason"), Some("GIT_LFS_OBJECT_GONE"));
 }
 
 #[tokio::test]
@@ -204,7 +291,7 @@ async fn a_foreign_domain_from_a_grpc_go_server_is_not_mistaken_for_the_catalog(
     let Some(go) = go::programs() else { return };
     let server = GoServer::start(go);
     let status = server
-        .client()
+        .plain_client()
         .await
         .fail(request("FOREIGN", &[], 0))
         .await
@@ -216,6 +303,29 @@ async fn a_foreign_domain_from_a_grpc_go_server_is_not_mistaken_for_the_catalog(
     assert_eq!(error.domain(), Some("pubsub.googleapis.com"));
     assert_eq!(error.grpc_code(), tonic::Code::PermissionDenied);
     assert_eq!(error.message(), "go says: not yours");
+}
+
+#[tokio::test]
+async fn another_services_code_string_from_a_grpc_go_server_is_kept_as_its_context() {
+    let Some(go) = go::programs() else { return };
+    let server = GoServer::start(go);
+    let status = server
+        .plain_client()
+        .await
+        .fail(request("FOREIGN_CODE", &[], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), None);
+    assert_eq!(error.unknown_code(), None);
+    assert_eq!(error.reason(), "MODEL_NOT_FOUND");
+    assert_eq!(error.domain(), Some("models.example.com"));
+    assert_eq!(error.grpc_code(), tonic::Code::NotFound);
+    // Not this catalog's code string: the metadata is context, as sent.
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("code", "MDL-ERR-3"), ("model", "llama"), ("module", "MDL")]
+    );
 }
 
 #[tokio::test]
@@ -245,7 +355,7 @@ async fn a_grpc_go_status_without_details_keeps_its_code_and_message() {
     let Some(go) = go::programs() else { return };
     let server = GoServer::start(go);
     let status = server
-        .client()
+        .plain_client()
         .await
         .fail(request("PLAIN", &[], 0))
         .await

@@ -13,22 +13,24 @@ use common::logs::capture;
 use common::python;
 use common::{replies_then_error, request, DemoFixture};
 use csghub_errorx::layer::LogLayer;
-use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder};
+use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder, UnknownCode, TRUNCATION_MARKER};
 use csghub_errorx_demo::DemoClient;
 use tonic::transport::Channel;
 use tower::ServiceBuilder;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
-    let server = DemoFixture::start().await;
+/// Runs `interop_client.py` against `server` for `codes`, with `args` after
+/// the address, and returns its JSON lines: one per call, unary then
+/// streaming for each code.
+async fn python_client(
+    server: &DemoFixture,
+    codes: &[ErrorCode],
+    args: &[String],
+) -> Vec<serde_json::Value> {
     let mut command = python::command("interop_client.py");
-    let codes: String = ErrorCode::iter()
-        .map(|c| format!("{}\n", c.as_str()))
-        .collect();
-    let addr = server.addr.to_string();
+    command.arg(server.addr.to_string()).args(args);
+    let codes: String = codes.iter().map(|c| format!("{}\n", c.as_str())).collect();
     let output = tokio::task::spawn_blocking(move || {
         let mut child = command
-            .arg(addr)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -49,16 +51,22 @@ async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
         "python failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-
-    let results: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+    String::from_utf8(output.stdout)
         .expect("utf-8")
         .lines()
         .map(|line| serde_json::from_str(line).expect("JSON"))
-        .collect();
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
+    let server = DemoFixture::start().await;
+    let codes: Vec<ErrorCode> = ErrorCode::iter().collect();
+    let results = python_client(&server, &codes, &[]).await;
     assert_eq!(results.len(), 200, "every code, unary and streaming");
     for (result, (code, mode)) in results
         .iter()
-        .zip(ErrorCode::iter().flat_map(|c| [(c, "unary"), (c, "stream")]))
+        .zip(codes.iter().flat_map(|&c| [(c, "unary"), (c, "stream")]))
     {
         let what = format!("{code:?} {mode}: {result}");
         assert_eq!(result.get("error"), None, "{what}");
@@ -66,12 +74,14 @@ async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
         assert_eq!(result["grpc_code"], code.grpc_code() as i32, "{what}");
         assert_eq!(result["inner_code"], code.grpc_code() as i32, "{what}");
         assert_eq!(result["message"], code.description(), "{what}");
+        // Read with only the google.rpc types: the metadata `code`.
+        assert_eq!(result["code_string"], code.as_str(), "{what}");
         assert_eq!(result["reason"], code.reason(), "{what}");
         assert_eq!(result["domain"], StatusEncoder::DEFAULT_DOMAIN, "{what}");
-        // The metadata is the context, and only the context.
+        // The metadata is the code string and the context.
         assert_eq!(
             result["metadata"],
-            serde_json::json!({"repo": "ns/name", "caller": "python"}),
+            serde_json::json!({"code": code.as_str(), "repo": "ns/name", "caller": "python"}),
             "{what}"
         );
         assert_eq!(result["typed"]["module"], code.module().as_i32(), "{what}");
@@ -101,6 +111,41 @@ async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
         if mode == "stream" {
             assert_eq!(result["replies"], serde_json::json!([0, 1]), "{what}");
         }
+    }
+}
+
+/// grpcio refuses received metadata past its limit (`grpc.max_metadata_size`,
+/// 8 KiB by default); the header budget cuts the context values so that the
+/// status fits, and keeps the code string and the reason whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_client_reads_the_code_string_despite_a_one_mebibyte_context_value() {
+    let server = DemoFixture::start().await;
+    let codes = [
+        ErrorCode::GIT_AUTH_FAILED,
+        ErrorCode::GIT_REPO_NOT_FOUND,
+        ErrorCode::ERR_RATE_LIMIT_EXCEEDED,
+        ErrorCode::CLUSTER_UNAVAILABLE,
+    ];
+    let results = python_client(&server, &codes, &[(1 << 20).to_string()]).await;
+    assert_eq!(results.len(), 2 * codes.len(), "unary and streaming");
+    for (result, (code, mode)) in results
+        .iter()
+        .zip(codes.iter().flat_map(|&c| [(c, "unary"), (c, "stream")]))
+    {
+        let what = format!("{code:?} {mode}");
+        assert_eq!(result.get("error"), None, "{what}: {result}");
+        assert_eq!(result["grpc_code"], code.grpc_code() as i32, "{what}");
+        assert_eq!(result["inner_code"], code.grpc_code() as i32, "{what}");
+        assert_eq!(result["code_string"], code.as_str(), "{what}");
+        assert_eq!(result["metadata"]["code"], code.as_str(), "{what}");
+        assert_eq!(result["reason"], code.reason(), "{what}");
+        assert_eq!(result["typed"]["number"], code.number(), "{what}");
+        assert_eq!(result["metadata"]["repo"], "ns/name", "{what}");
+        let blob = result["metadata"]["blob"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: the entry survives, cut"));
+        assert!(blob.ends_with(TRUNCATION_MARKER), "{what}");
+        assert!(blob.len() < 2048, "{what}: {} bytes", blob.len());
     }
 }
 
@@ -137,35 +182,58 @@ impl PythonServer {
         PythonServer { child, url }
     }
 
-    async fn client(&self) -> DemoClient<csghub_errorx::layer::LogService<Channel>> {
-        let channel = Channel::from_shared(self.url.clone())
-            .unwrap()
+    async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url.clone())
+            .expect("url")
             .connect()
             .await
-            .expect("connect");
+            .expect("connect")
+    }
+
+    /// A client behind the client log layer, for a test that reads the log
+    /// with [`capture`]. A test that does not uses [`Self::plain_client`]:
+    /// a log callsite first reached on a thread with no subscriber, while
+    /// just one other test's subscriber is alive, is cached by tracing-core
+    /// as never enabled, and that other test would miss its event.
+    async fn client(&self) -> DemoClient<csghub_errorx::layer::LogService<Channel>> {
         DemoClient::new(
             ServiceBuilder::new()
                 .layer(LogLayer::client())
-                .service(channel),
+                .service(self.channel().await),
         )
+    }
+
+    /// A client without the log layer.
+    async fn plain_client(&self) -> DemoClient<Channel> {
+        DemoClient::new(self.channel().await)
     }
 }
 
+/// A peer with only the `google.rpc` types names the code by the metadata
+/// `code`, and sends no typed ErrorInfo.
 #[tokio::test]
-async fn a_python_server_status_decodes_into_the_error_code() {
+async fn a_google_only_python_status_with_a_code_string_decodes_into_the_error_code() {
     let (logs, _guard) = capture();
     let server = PythonServer::start();
     let mut client = server.client().await;
-    let context = [("grpcCode", "16"), ("remote", "origin")];
+    let context = [
+        ("grpcCode", "16"),
+        ("codeString", "GIT-ERR-8"),
+        ("remote", "origin"),
+    ];
     let status = client
         .fail(request("GIT_AUTH_FAILED", &context, 0))
         .await
         .unwrap_err();
     let error = Error::from_status(&status);
-    assert!(error.is(ErrorCode::GIT_AUTH_FAILED), "{error:?}");
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED), "{error:?}");
     assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
     assert_eq!(error.message(), "python says GIT_AUTH_FAILED");
-    assert_eq!(error.context().get("remote"), Some("origin"));
+    // The code string is the code, not context.
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("remote", "origin")]
+    );
     assert!(
         error.decode_problems().is_empty(),
         "{:?}",
@@ -177,7 +245,55 @@ async fn a_python_server_status_decodes_into_the_error_code() {
 }
 
 #[tokio::test]
-async fn a_reason_this_build_does_not_know_is_kept_with_its_code() {
+async fn a_python_status_with_only_a_catalog_reason_decodes_by_the_reason() {
+    let server = PythonServer::start();
+    let mut client = server.plain_client().await;
+    let context = [("grpcCode", "16"), ("remote", "origin")];
+    let status = client
+        .fail(request("GIT_AUTH_FAILED", &context, 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED), "{error:?}");
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("remote", "origin")]
+    );
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
+}
+
+#[tokio::test]
+async fn a_code_string_this_build_does_not_know_is_kept_as_an_unknown_code() {
+    let (logs, _guard) = capture();
+    let server = PythonServer::start();
+    let mut client = server.client().await;
+    let context = [("grpcCode", "8"), ("codeString", "GIT-ERR-99")];
+    let status = client
+        .fail(request("GIT_LFS_QUOTA_GONE", &context, 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), None);
+    assert_eq!(
+        error.unknown_code(),
+        UnknownCode::from_code_str("GIT-ERR-99")
+    );
+    let code = error.unknown_code().expect("an unknown code");
+    assert_eq!((code.module(), code.number()), (Module::GIT, 99));
+    assert_eq!(error.reason(), "GIT_LFS_QUOTA_GONE");
+    assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
+    assert!(error.context().is_empty(), "{:?}", error.context());
+    let event = logs.side("client").pop().expect("the client layer logged");
+    assert_eq!(event.field("code"), Some("GIT-ERR-99"));
+    assert_eq!(event.field("reason"), Some("GIT_LFS_QUOTA_GONE"));
+}
+
+#[tokio::test]
+async fn a_typed_error_info_of_a_code_this_build_lacks_is_kept_with_its_number() {
     let (logs, _guard) = capture();
     let server = PythonServer::start();
     let mut client = server.client().await;
@@ -188,8 +304,10 @@ async fn a_reason_this_build_does_not_know_is_kept_with_its_code() {
         .unwrap_err();
     let error = Error::from_status(&status);
     assert_eq!(error.code(), None);
-    let code = error.unknown_code().expect("an unknown code");
-    assert_eq!((code.module(), code.number()), (Module::GIT, 99));
+    assert_eq!(
+        error.unknown_code(),
+        UnknownCode::from_code_str("GIT-ERR-99")
+    );
     assert_eq!(error.reason(), "GIT_LFS_QUOTA_GONE");
     assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
     let event = logs.side("client").pop().expect("the client layer logged");
@@ -200,9 +318,10 @@ async fn a_reason_this_build_does_not_know_is_kept_with_its_code() {
 #[tokio::test]
 async fn a_typed_error_info_from_python_wins_and_unknown_details_are_kept() {
     let server = PythonServer::start();
-    let mut client = server.client().await;
+    let mut client = server.plain_client().await;
     let context = [
         ("grpcCode", "5"),
+        ("codeString", "USER-ERR-12"),
         ("typed", "10/12"),
         ("custom", "1"),
         ("username", "bob"),
@@ -214,7 +333,15 @@ async fn a_typed_error_info_from_python_wins_and_unknown_details_are_kept() {
             .unwrap_err(),
     );
     assert!(error.is(ErrorCode::USERNAME_EXISTS));
-    assert_eq!(error.context().get("username"), Some("bob"));
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("username", "bob")]
+    );
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
     assert_eq!(error.raw_details().len(), 1);
     assert_eq!(
         error.raw_details()[0].type_url(),
@@ -225,8 +352,13 @@ async fn a_typed_error_info_from_python_wins_and_unknown_details_are_kept() {
 #[tokio::test]
 async fn standard_details_from_python_are_decoded() {
     let server = PythonServer::start();
-    let mut client = server.client().await;
-    let context = [("grpcCode", "8"), ("retry", "7"), ("badField", "page_size")];
+    let mut client = server.plain_client().await;
+    let context = [
+        ("grpcCode", "8"),
+        ("codeString", "REQ-ERR-10"),
+        ("retry", "7"),
+        ("badField", "page_size"),
+    ];
     let error = Error::from_status(
         &client
             .fail(request("ERR_RATE_LIMIT_EXCEEDED", &context, 0))
@@ -242,7 +374,7 @@ async fn standard_details_from_python_are_decoded() {
 #[tokio::test]
 async fn a_foreign_domain_from_python_is_not_mistaken_for_the_catalog() {
     let server = PythonServer::start();
-    let mut client = server.client().await;
+    let mut client = server.plain_client().await;
     let context = [("grpcCode", "7"), ("domain", "pubsub.googleapis.com")];
     let error = Error::from_status(
         &client
@@ -261,7 +393,7 @@ async fn a_python_stream_failure_decodes_from_the_trailers() {
     let (logs, _guard) = capture();
     let server = PythonServer::start();
     let mut client = server.client().await;
-    let context = [("grpcCode", "14")];
+    let context = [("grpcCode", "14"), ("codeString", "TASK-ERR-5")];
     let mut stream = client
         .fail_stream(request("CLUSTER_UNAVAILABLE", &context, 3))
         .await

@@ -848,7 +848,12 @@ fn an_overlong_domain_or_encoder_domain_is_cut_and_the_code_survives() {
 
 /// A status as a peer with only the `google.rpc` types builds it: one
 /// `google.rpc.ErrorInfo`, its metadata holding the code string.
-fn google_only(grpc_code: tonic::Code, reason: &str, domain: &str, metadata: &[(&str, &str)]) -> Status {
+fn google_only(
+    grpc_code: tonic::Code,
+    reason: &str,
+    domain: &str,
+    metadata: &[(&str, &str)],
+) -> Status {
     let google = pb::ErrorInfo {
         reason: reason.into(),
         domain: domain.into(),
@@ -870,7 +875,11 @@ fn a_google_only_status_with_a_code_string_is_its_code_with_only_the_real_contex
         tonic::Code::Unauthenticated,
         "GIT_AUTH_FAILED",
         StatusEncoder::DEFAULT_DOMAIN,
-        &[("code", "GIT-ERR-8"), ("module", "GIT"), ("repoPath", "ns/x")],
+        &[
+            ("code", "GIT-ERR-8"),
+            ("module", "GIT"),
+            ("repoPath", "ns/x"),
+        ],
     );
     let error = Error::from_status(&over_the_wire(status));
     assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED));
@@ -878,7 +887,11 @@ fn a_google_only_status_with_a_code_string_is_its_code_with_only_the_real_contex
         error.context().iter().collect::<Vec<_>>(),
         [("repoPath", "ns/x")]
     );
-    assert!(error.decode_problems().is_empty(), "{:?}", error.decode_problems());
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
 }
 
 #[test]
@@ -887,19 +900,32 @@ fn a_newer_code_string_from_a_google_only_peer_is_an_unknown_code() {
         tonic::Code::NotFound,
         "GIT_LFS_OBJECT_GONE",
         StatusEncoder::DEFAULT_DOMAIN,
-        &[("code", "GIT-ERR-99"), ("module", "GIT"), ("repoPath", "ns/x")],
+        &[
+            ("code", "GIT-ERR-99"),
+            ("module", "GIT"),
+            ("repoPath", "ns/x"),
+        ],
     );
     let error = Error::from_status(&over_the_wire(status));
     assert_eq!(error.code(), None);
-    assert_eq!(error.unknown_code(), UnknownCode::from_code_str("GIT-ERR-99"));
+    assert_eq!(
+        error.unknown_code(),
+        UnknownCode::from_code_str("GIT-ERR-99")
+    );
     assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
     assert_eq!(error.reason(), "GIT_LFS_OBJECT_GONE");
-    assert_eq!(error.context().iter().collect::<Vec<_>>(), [("repoPath", "ns/x")]);
+    assert_eq!(
+        error.context().iter().collect::<Vec<_>>(),
+        [("repoPath", "ns/x")]
+    );
 
     // Forwarded, it carries the code string it arrived with.
     let forwarded = Status::from(error);
     let info = google_error_info(&forwarded);
-    assert_eq!(info.metadata.get("code").map(String::as_str), Some("GIT-ERR-99"));
+    assert_eq!(
+        info.metadata.get("code").map(String::as_str),
+        Some("GIT-ERR-99")
+    );
     assert_eq!(info.reason, "GIT_LFS_OBJECT_GONE");
     assert_eq!(typed_error_info(&forwarded).number, 99);
 }
@@ -1032,7 +1058,10 @@ fn a_context_entry_named_code_is_escaped_and_the_code_string_stays() {
         .with_context("module", "auth.rs");
     let status = Status::from(error);
     let info = google_error_info(&status);
-    assert_eq!(info.metadata.get("code").map(String::as_str), Some("GIT-ERR-8"));
+    assert_eq!(
+        info.metadata.get("code").map(String::as_str),
+        Some("GIT-ERR-8")
+    );
     assert_eq!(
         info.metadata.get("x__code").map(String::as_str),
         Some("from the app")
@@ -1059,7 +1088,10 @@ fn the_google_metadata_is_the_context_even_beside_an_older_typed_one() {
     };
     // Written by hand: prost's map cannot carry a value that is not UTF-8.
     let mut google = Vec::new();
-    for (tag, text) in [(1u8, &b"GIT_AUTH_FAILED"[..]), (2, StatusEncoder::DEFAULT_DOMAIN.as_bytes())] {
+    for (tag, text) in [
+        (1u8, &b"GIT_AUTH_FAILED"[..]),
+        (2, StatusEncoder::DEFAULT_DOMAIN.as_bytes()),
+    ] {
         google.extend([tag << 3 | 2, text.len() as u8]);
         google.extend(text);
     }
@@ -1110,5 +1142,8 @@ fn decode_problems_are_bounded_and_the_rest_counted() {
     assert_eq!(error.decode_problems().len(), 64);
     assert_eq!(error.decode_problems_omitted(), count - 64);
     let report = error.report().to_string();
-    assert!(report.contains(&format!("(+{} more problems)", count - 64)), "{report}");
+    assert!(
+        report.contains(&format!("(+{} more problems)", count - 64)),
+        "{report}"
+    );
 }

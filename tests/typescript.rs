@@ -93,6 +93,8 @@ impl Fixtures {
 /// decode to.
 fn fixture(error: Error) -> serde_json::Value {
     let code = error.code();
+    // What the google.rpc.ErrorInfo metadata `code` should hold.
+    let code_string = error.code_str().map(|c| c.into_owned());
     let status = tonic::Status::from(error);
     let mut headers = http::HeaderMap::new();
     status.add_header(&mut headers).expect("valid headers");
@@ -114,6 +116,7 @@ fn fixture(error: Error) -> serde_json::Value {
         "number": code.map(|c| c.number()),
         "reason": code.map(|c| c.reason()),
         "name": code.map(|c| c.name()),
+        "codeString": code_string,
         "grpcCode": status.code() as i32,
         "grpcCodeName": csghub_errorx::grpc_code::name(status.code()),
         "httpStatus": code.map(|c| c.http_status().as_u16()),

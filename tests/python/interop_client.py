@@ -1,11 +1,14 @@
 """Calls the Rust Demo server for every code it is given, unary and
 streaming, and decodes each status the strict way: grpc_status's
 `rpc_status.from_call` raises if the inner google.rpc.Status disagrees with
-the outer code and message. The typed csghub.errorx.v1.ErrorInfo is mapped
-onto the generated catalog enums.
+the outer code and message. The code string (GIT-ERR-8) is read with only
+the google.rpc types, from the google.rpc.ErrorInfo metadata `code`; the
+typed csghub.errorx.v1.ErrorInfo is mapped onto the generated catalog enums.
 
-usage: PYTHONPATH=GENERATED interop_client.py ADDR < codes (one per line)
-prints one JSON object per call. GENERATED holds the modules grpcio-tools
+usage: PYTHONPATH=GENERATED interop_client.py ADDR [BLOB_BYTES] < codes (one per line)
+prints one JSON object per call. Every request's context is
+{"repo": "ns/name", "caller": "python"}, plus, given BLOB_BYTES, an entry
+"blob" of that many bytes. GENERATED holds the modules grpcio-tools
 generated from proto/ and crates/demo/proto/.
 """
 
@@ -31,6 +34,18 @@ def catalog_value(info):
     return None
 
 
+def code_string(status):
+    """The code string of a csghub-errorx status, e.g. "GIT-ERR-8": the
+    google.rpc.ErrorInfo metadata `code`, which any client can read and show
+    with only googleapis-common-protos. None without one."""
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info.metadata.get("code")
+    return None
+
+
 def decode(call, mode, code):
     result = {"code": code, "mode": mode, "grpc_code": call.code().value[0], "message": call.details()}
     status = rpc_status.from_call(call)  # raises on an inner/outer mismatch
@@ -40,6 +55,7 @@ def decode(call, mode, code):
     result["inner_code"] = status.code
     result["inner_message"] = status.message
     result["detail_types"] = [detail.type_url for detail in status.details]
+    result["code_string"] = code_string(status)
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
@@ -72,11 +88,14 @@ def decode(call, mode, code):
 
 def main():
     demo = demo_pb2_grpc.DemoStub(grpc.insecure_channel(sys.argv[1]))
+    context = {"repo": "ns/name", "caller": "python"}
+    if len(sys.argv) > 2:
+        context["blob"] = "x" * int(sys.argv[2])
     for line in sys.stdin:
         code = line.strip()
         if not code:
             continue
-        request = demo_pb2.FailRequest(code=code, context={"repo": "ns/name", "caller": "python"})
+        request = demo_pb2.FailRequest(code=code, context=context)
         try:
             demo.Fail(request, timeout=10)
             print(json.dumps({"code": code, "mode": "unary", "error": "the call succeeded"}))

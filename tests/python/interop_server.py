@@ -5,6 +5,8 @@ The request's `code` is the ErrorInfo reason to send. Its context says the
 rest (every other entry goes into the ErrorInfo metadata):
   grpcCode   the gRPC code number (default 13)
   domain     the ErrorInfo domain (default csghub.opencsg.com)
+  codeString the metadata `code`, e.g. GIT-ERR-8, as a peer with only the
+             google.rpc types names the code
   typed      "module/number": also send the typed csghub.errorx.v1.ErrorInfo
   retry      seconds: also send RetryInfo
   badField   also send BadRequest with a violation on this field
@@ -25,12 +27,14 @@ from grpc_status import rpc_status
 from csghub.errorx.demo.v1 import demo_pb2, demo_pb2_grpc
 from csghub.errorx.v1 import error_info_pb2
 
-CONTROL_KEYS = {"grpcCode", "domain", "typed", "retry", "badField", "custom"}
+CONTROL_KEYS = {"grpcCode", "domain", "codeString", "typed", "retry", "badField", "custom"}
 
 
 def rich_status(request):
     context = dict(request.context)
     metadata = {k: v for k, v in context.items() if k not in CONTROL_KEYS}
+    if "codeString" in context:
+        metadata["code"] = context["codeString"]
     info = error_details_pb2.ErrorInfo(
         reason=request.code,
         domain=context.get("domain", "csghub.opencsg.com"),

@@ -28,8 +28,8 @@ import {
   GitErrorSchema,
   file_csghub_errorx_v1_catalog,
 } from "../gen/csghub/errorx/v1/catalog_pb.js";
-import { Module } from "../gen/csghub/errorx/v1/module_pb.js";
-import { catalog_module, code as codeOption } from "../gen/csghub/errorx/v1/options_pb.js";
+import { Module, ModuleSchema } from "../gen/csghub/errorx/v1/module_pb.js";
+import { catalog_module, code as codeOption, module_info } from "../gen/csghub/errorx/v1/options_pb.js";
 
 /** @typedef {import("../gen/csghub/errorx/v1/error_info_pb.js").ErrorInfo} ErrorInfo */
 
@@ -49,7 +49,9 @@ function parseStatus(header) {
   return {
     status,
     details,
-    // The standard detail: reason, domain, and the context as metadata.
+    // The standard detail: reason, domain, and as metadata the context and
+    // `errorInfo.metadata.code`, the code string (GIT-ERR-8) any client can
+    // show, even one without the generated catalog.
     errorInfo: findDetail(details, RpcErrorInfoSchema),
     // The typed detail: which catalog code, as module and number.
     code: findDetail(details, ErrorInfoSchema),
@@ -59,7 +61,8 @@ function parseStatus(header) {
 /**
  * Reads the JSON error body of an HTTP response in Google's AIP-193 shape,
  * `{"error": {code, message, status, details}}`: each detail is an Any in
- * proto3 JSON, so the same messages come out as from parseStatus.
+ * proto3 JSON, so the same messages come out as from parseStatus, the code
+ * string in `errorInfo.metadata.code`.
  * @param {string} body
  */
 function parseJsonError(body) {
@@ -113,8 +116,8 @@ function isCode(info, schema, value) {
 // ---- The tests. ----
 
 /**
- * @typedef {{ module: number, number: number, reason: string, name: string, grpcCode: number,
- *   grpcCodeName: string, httpStatus: number, message: string, header: string,
+ * @typedef {{ module: number, number: number, reason: string, name: string, codeString: string,
+ *   grpcCode: number, grpcCodeName: string, httpStatus: number, message: string, header: string,
  *   httpBody: string }} Fixture
  * @type {{ codes: Fixture[], newerCode: Fixture, withDetails: Fixture }}
  */
@@ -130,10 +133,16 @@ test("every catalog code decodes into its generated enum value", () => {
     assert.equal(status.message, fixture.message, what);
     assert.equal(errorInfo?.reason, fixture.reason, what);
     assert.equal(errorInfo?.domain, "csghub.opencsg.com", what);
-    assert.deepEqual(errorInfo?.metadata, { repo: "ns/name" }, what);
+    // The metadata is the code string and the context.
+    assert.deepEqual(errorInfo?.metadata, { code: fixture.codeString, repo: "ns/name" }, what);
     assert.ok(code, what);
     assert.equal(code.module, fixture.module, what);
     assert.equal(code.number, fixture.number, what);
+    // The code string is the (module_info) prefix of the code's module, ERR
+    // and the code's number.
+    const moduleValue = ModuleSchema.values.find((v) => v.number === code.module);
+    assert.ok(moduleValue, what);
+    assert.equal(errorInfo?.metadata.code, `${getOption(moduleValue, module_info).prefix}-ERR-${code.number}`, what);
 
     const value = catalogValue(code);
     assert.equal(value?.name, fixture.reason, what);
@@ -150,7 +159,9 @@ test("a code newer than the generated code keeps its module, number and reason",
   assert.equal(code.module, Module.GIT);
   assert.equal(code.number, 99);
   assert.equal(catalogValue(code), undefined);
-  // What to show instead: the reason, from the standard detail.
+  // What to show instead: the code string and the reason, from the standard
+  // detail.
+  assert.equal(errorInfo?.metadata.code, "GIT-ERR-99");
   assert.equal(errorInfo?.reason, "GIT_LFS_QUOTA_GONE");
 });
 
@@ -182,8 +193,9 @@ test("a frontend branches on generated constants, not on code strings", () => {
   isCode(code, AuthErrorSchema, GitError.GIT_AUTH_FAILED);
 
   // A client with only the standard detail compares the reason, which is
-  // the enum value's name.
+  // the enum value's name, and shows the code string.
   assert.equal(errorInfo?.reason, AuthError[AuthError.FORBIDDEN]);
+  assert.equal(errorInfo?.metadata.code, "AUTH-ERR-2");
 });
 
 test("the AIP-193 JSON body of the HTTP side decodes into the same codes, localized", () => {
@@ -193,7 +205,9 @@ test("the AIP-193 JSON body of the HTTP side decodes into the same codes, locali
     assert.equal(error.code, fixture.httpStatus, what);
     assert.equal(error.status, fixture.grpcCodeName, what);
     assert.equal(errorInfo?.reason, fixture.reason, what);
-    assert.deepEqual(errorInfo?.metadata, { repo: "ns/name" }, what);
+    // The code string, read from the body's ErrorInfo as from the header's.
+    assert.equal(errorInfo?.metadata.code, fixture.codeString, what);
+    assert.deepEqual(errorInfo?.metadata, { code: fixture.codeString, repo: "ns/name" }, what);
     assert.ok(code, what);
     assert.equal(catalogValue(code)?.name, fixture.reason, what);
     // The browser asked for zh-TW: one message in Hong Kong Chinese.

@@ -4,6 +4,8 @@
 package catalog
 
 import (
+	"fmt"
+
 	errorxv1 "github.com/opencsg/csghub-errorx/gen/go/csghub/errorx/v1"
 	rpccode "google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -60,18 +62,45 @@ func ByReason(reason string) (protoreflect.Enum, bool) {
 	return nil, false
 }
 
+// CodeString returns the code string of a catalog code, e.g. "GIT-ERR-8" for
+// errorxv1.GitError_GIT_AUTH_FAILED: the (module_info) prefix of its enum's
+// module, "-ERR-" and its number.
+func CodeString(code protoreflect.Enum) string {
+	module := errorxv1.Module(proto.GetExtension(code.Descriptor().Options(), errorxv1.E_CatalogModule).(int32))
+	prefix := ""
+	if value := module.Descriptor().Values().ByNumber(module.Number()); value != nil {
+		prefix = proto.GetExtension(value.Options(), errorxv1.E_ModuleInfo).(*errorxv1.ModuleOptions).GetPrefix()
+	}
+	return fmt.Sprintf("%s-ERR-%d", prefix, code.Number())
+}
+
+// Metadata returns the google.rpc.ErrorInfo metadata of a catalog error: the
+// code string under "code", which any client can read with only the standard
+// types, and the context. "code" and "module" are reserved: a context entry
+// named either is sent as "x__code" or "x__module", as the Rust encoder does.
+func Metadata(codeString string, context map[string]string) map[string]string {
+	metadata := map[string]string{"code": codeString}
+	for key, value := range context {
+		if key == "code" || key == "module" {
+			key = "x__" + key
+		}
+		metadata[key] = value
+	}
+	return metadata
+}
+
 // Status is the status a csghub-errorx server sends for a catalog code,
 // e.g. Status(errorxv1.GitError_GIT_AUTH_FAILED, map[string]string{"repo":
 // "ns/name"}): the code's gRPC code and description, a google.rpc.ErrorInfo
-// (reason, domain, the context as metadata) and the typed
-// csghub.errorx.v1.ErrorInfo (module, number).
+// (reason, domain, and Metadata: the code string and the context) and the
+// typed csghub.errorx.v1.ErrorInfo (module, number).
 func Status(code protoreflect.Enum, context map[string]string) *status.Status {
 	value := code.Descriptor().Values().ByNumber(code.Number())
 	options := Options(value)
 	module := proto.GetExtension(code.Descriptor().Options(), errorxv1.E_CatalogModule).(int32)
 	plain := status.New(codes.Code(rpccode.Code_value[options.GrpcCode]), options.Description)
 	rich, err := plain.WithDetails(
-		&errdetails.ErrorInfo{Reason: string(value.Name()), Domain: Domain, Metadata: context},
+		&errdetails.ErrorInfo{Reason: string(value.Name()), Domain: Domain, Metadata: Metadata(CodeString(code), context)},
 		&errorxv1.ErrorInfo{Module: errorxv1.Module(module), Number: uint32(code.Number())},
 	)
 	if err != nil {

@@ -34,6 +34,7 @@ type result struct {
 	Message      string            `json:"message"`
 	DetailTypes  []string          `json:"detailTypes"`
 	DetailErrors []string          `json:"detailErrors"`
+	CodeString   string            `json:"codeString"` // GIT-ERR-8, read with only the standard types
 	Reason       string            `json:"reason"`
 	Domain       string            `json:"domain"`
 	Metadata     map[string]string `json:"metadata"`
@@ -46,6 +47,18 @@ type result struct {
 	Replies       []uint32 `json:"replies,omitempty"`
 }
 
+// codeString returns the code string of a csghub-errorx status, e.g.
+// "GIT-ERR-8": the google.rpc.ErrorInfo metadata "code", which any Go client
+// can read and show with only the standard errdetails types; "" without one.
+func codeString(st *status.Status) string {
+	for _, detail := range st.Details() {
+		if info, ok := detail.(*errdetails.ErrorInfo); ok {
+			return info.GetMetadata()["code"]
+		}
+	}
+	return ""
+}
+
 func decode(err error, r *result) {
 	st, ok := status.FromError(err)
 	if !ok {
@@ -54,6 +67,7 @@ func decode(err error, r *result) {
 	}
 	r.GrpcCode = int(st.Code())
 	r.Message = st.Message()
+	r.CodeString = codeString(st)
 	r.DetailTypes, r.DetailErrors = []string{}, []string{}
 	for _, detail := range st.Proto().GetDetails() {
 		r.DetailTypes = append(r.DetailTypes, detail.GetTypeUrl())

@@ -2,10 +2,18 @@
 // call with a status built by status.New(..).WithDetails(..), for the Rust
 // client to decode. The request's code picks the status:
 //
-//	a catalog reason  that code, with the request's context (GIT_AUTH_FAILED)
-//	FUTURE            a code newer than the client's catalog: GIT-ERR-99
-//	FOREIGN           another service's error: domain pubsub.googleapis.com
-//	PLAIN             no details at all
+//	a catalog reason    that code, with the request's context (GIT_AUTH_FAILED),
+//	                    as catalog.Status builds it
+//	FUTURE              a code newer than the client's catalog: GIT-ERR-99, with
+//	                    the request's context
+//	GOOGLE_ONLY         GIT-ERR-8 as a Go server with only the standard types
+//	                    sends it: a google.rpc.ErrorInfo whose metadata holds
+//	                    the code string, no typed ErrorInfo
+//	GOOGLE_ONLY_FUTURE  the same for a code newer than the client's: GIT-ERR-99
+//	FOREIGN             another service's error: domain pubsub.googleapis.com
+//	FOREIGN_CODE        another service's error with its own code string:
+//	                    domain models.example.com, MDL-ERR-3
+//	PLAIN               no details at all
 //
 // FailStream first sends messages_before_error replies. Prints "listening on
 // ADDR", then serves until stdin closes.
@@ -50,12 +58,40 @@ func statusFor(request *demov1.FailRequest) *status.Status {
 	switch request.GetCode() {
 	case "FUTURE":
 		return withDetails(status.New(codes.ResourceExhausted, "go says: LFS quota gone"),
-			&errdetails.ErrorInfo{Reason: "GIT_LFS_QUOTA_GONE", Domain: catalog.Domain, Metadata: request.GetContext()},
+			&errdetails.ErrorInfo{
+				Reason:   "GIT_LFS_QUOTA_GONE",
+				Domain:   catalog.Domain,
+				Metadata: catalog.Metadata("GIT-ERR-99", request.GetContext()),
+			},
 			&errorxv1.ErrorInfo{Module: errorxv1.Module_MODULE_GIT, Number: 99},
+		)
+	case "GOOGLE_ONLY":
+		return withDetails(status.New(codes.Unauthenticated, "go says: authentication failed"),
+			&errdetails.ErrorInfo{
+				Reason:   "GIT_AUTH_FAILED",
+				Domain:   "csghub.opencsg.com",
+				Metadata: map[string]string{"code": "GIT-ERR-8", "module": "GIT", "repoPath": "ns/x"},
+			},
+		)
+	case "GOOGLE_ONLY_FUTURE":
+		return withDetails(status.New(codes.NotFound, "go says: LFS object gone"),
+			&errdetails.ErrorInfo{
+				Reason:   "GIT_LFS_OBJECT_GONE",
+				Domain:   "csghub.opencsg.com",
+				Metadata: map[string]string{"code": "GIT-ERR-99", "module": "GIT", "repoPath": "ns/x"},
+			},
 		)
 	case "FOREIGN":
 		return withDetails(status.New(codes.PermissionDenied, "go says: not yours"),
 			&errdetails.ErrorInfo{Reason: "FORBIDDEN", Domain: "pubsub.googleapis.com"},
+		)
+	case "FOREIGN_CODE":
+		return withDetails(status.New(codes.NotFound, "go says: no such model"),
+			&errdetails.ErrorInfo{
+				Reason:   "MODEL_NOT_FOUND",
+				Domain:   "models.example.com",
+				Metadata: map[string]string{"code": "MDL-ERR-3", "module": "MDL", "model": "llama"},
+			},
 		)
 	case "PLAIN":
 		return status.New(codes.Unavailable, "go says: try later")
