@@ -73,7 +73,7 @@ fn tonic_types_from_values(values: &HandlerValues, rich: bool) -> Status {
         ("module".to_string(), "GIT".to_string()),
     ]);
     let mut details =
-        ErrorDetails::with_error_info(code.reason(), StatusEncoder::DEFAULT_DOMAIN, metadata);
+        ErrorDetails::with_error_info(code.reason(), csghub_errorx::CATALOG_DOMAIN, metadata);
     if rich {
         details.set_resource_info("repository", values.repo.clone(), "", "");
         details.set_retry_info(Some(Duration::from_secs(3)));
@@ -195,8 +195,9 @@ fn localize(c: &mut Criterion) {
     group.bench_function("baseline_encode", |b| {
         b.iter(|| encoder.encode(black_box(&error)))
     });
+    let localized = error.clone().with_user_locale(Locale::ZH_HK);
     group.bench_function("errorx_encode_localized", |b| {
-        b.iter(|| encoder.encode_localized(black_box(&error), Locale::ZH_HK))
+        b.iter(|| encoder.encode(black_box(&localized)))
     });
     group.finish();
 }

@@ -3,6 +3,12 @@
 
 use http::StatusCode;
 
+#[path = "../build/grpc_codes.rs"]
+#[allow(dead_code)] // `variant` is for the build script
+mod table;
+
+use table::GRPC_CODES;
+
 /// The canonical upper-case name of a gRPC code: `UNAUTHENTICATED` for
 /// [`tonic::Code::Unauthenticated`]. It is also the `status` of the
 /// AIP-193 JSON error shape.
@@ -11,26 +17,8 @@ use http::StatusCode;
 /// assert_eq!(csghub_errorx::grpc_code::name(tonic::Code::NotFound), "NOT_FOUND");
 /// ```
 pub fn name(code: tonic::Code) -> &'static str {
-    use tonic::Code::*;
-    match code {
-        Ok => "OK",
-        Cancelled => "CANCELLED",
-        Unknown => "UNKNOWN",
-        InvalidArgument => "INVALID_ARGUMENT",
-        DeadlineExceeded => "DEADLINE_EXCEEDED",
-        NotFound => "NOT_FOUND",
-        AlreadyExists => "ALREADY_EXISTS",
-        PermissionDenied => "PERMISSION_DENIED",
-        ResourceExhausted => "RESOURCE_EXHAUSTED",
-        FailedPrecondition => "FAILED_PRECONDITION",
-        Aborted => "ABORTED",
-        OutOfRange => "OUT_OF_RANGE",
-        Unimplemented => "UNIMPLEMENTED",
-        Internal => "INTERNAL",
-        Unavailable => "UNAVAILABLE",
-        DataLoss => "DATA_LOSS",
-        Unauthenticated => "UNAUTHENTICATED",
-    }
+    // Every `tonic::Code` is one of the 17 canonical codes.
+    GRPC_CODES[code as usize].name
 }
 
 /// The gRPC code with this canonical name, such as `NOT_FOUND`.
@@ -54,22 +42,9 @@ pub fn from_name(name: &str) -> Option<tonic::Code> {
 /// assert_eq!(http_status(tonic::Code::Cancelled).as_u16(), 499);
 /// ```
 pub fn http_status(code: tonic::Code) -> StatusCode {
-    use tonic::Code::*;
-    match code {
-        Ok => StatusCode::OK,
-        // 499 Client Closed Request has no constant in `http`.
-        Cancelled => StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST),
-        Unknown | Internal | DataLoss => StatusCode::INTERNAL_SERVER_ERROR,
-        InvalidArgument | FailedPrecondition | OutOfRange => StatusCode::BAD_REQUEST,
-        DeadlineExceeded => StatusCode::GATEWAY_TIMEOUT,
-        NotFound => StatusCode::NOT_FOUND,
-        AlreadyExists | Aborted => StatusCode::CONFLICT,
-        PermissionDenied => StatusCode::FORBIDDEN,
-        Unauthenticated => StatusCode::UNAUTHORIZED,
-        ResourceExhausted => StatusCode::TOO_MANY_REQUESTS,
-        Unimplemented => StatusCode::NOT_IMPLEMENTED,
-        Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-    }
+    // The table's statuses are all valid.
+    StatusCode::from_u16(GRPC_CODES[code as usize].http_status)
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// The gRPC code for an HTTP status, for an error body that names none: the
@@ -110,6 +85,14 @@ pub fn from_http_status(status: StatusCode) -> tonic::Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_is_in_tonics_order() {
+        for (number, code) in GRPC_CODES.iter().enumerate() {
+            let tonic = tonic::Code::from_i32(number as i32);
+            assert_eq!(format!("{tonic:?}"), code.variant);
+        }
+    }
 
     #[test]
     fn every_code_but_the_shared_statuses_maps_back_to_itself() {

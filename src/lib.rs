@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! csghub-errorx = "0.2"   # features: derive, transport (default); metrics
+//! csghub-errorx = "0.2"   # features: derive (default); transport, metrics, serde, json, axum
 //! ```
 //!
 //! **Server**: return an [`Error`], or your own error type deriving
@@ -75,33 +75,41 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
-pub mod auth;
-mod catalog;
-pub mod details;
-mod error;
+// The modules in the order they build on each other: each imports only
+// from those above it.
+//
+// What everything uses: text bounds, protobuf wire helpers, the gRPC codes,
+// the generated protos.
 pub mod grpc_code;
-#[cfg(feature = "json")]
-pub mod http;
-pub mod layer;
-mod locale;
 pub mod proto;
-#[cfg(feature = "serde")]
-mod serde_support;
-mod status;
 mod text;
 mod truncate;
 mod wire;
+// The catalog, and its messages for end users beside it.
+mod catalog;
+mod locale;
+// The standard `google.rpc` details as value types.
+pub mod details;
+// `Error`: a catalog error, its context, details and decode problems.
+mod error;
+#[cfg(feature = "serde")]
+mod serde_support;
+// `Error` ⇄ `tonic::Status`.
+mod status;
+// The one log line of each RPC or request: levels and fields.
+pub mod log;
+// The tower layers that log and count every RPC.
+pub mod layer;
+// Bearer tokens, checked on the server, sent by the client.
+pub mod auth;
+// HTTP/JSON, for REST clients and browsers.
+#[cfg(feature = "json")]
+pub mod http;
 
 pub use catalog::{Codes, ErrorCode, Module, ParseCodeError, UnknownCode, CATALOG_DOMAIN};
-pub use details::{
-    BadRequest, DebugInfo, Detail, FieldViolation, Help, HelpLink, LocalizedMessage,
-    PreconditionFailure, PreconditionViolation, QuotaFailure, QuotaViolation, RawDetail,
-    RequestInfo, ResourceInfo, RetryInfo,
-};
-pub use error::{context_key, CatalogError, Context, Error, Report, Source, MAX_KEY_LEN};
+pub use error::{CatalogError, Context, DecodeProblem, Error, Report, Source};
 pub use locale::{Locale, UnknownLocale};
-pub use status::{DecodeProblem, StatusDecoder, StatusEncoder, StatusExt};
-pub use truncate::TRUNCATION_MARKER;
+pub use status::{StatusDecoder, StatusEncoder, StatusExt};
 
 /// `#[derive(CatalogError)]`: maps an application's error enum onto the
 /// catalog. See the [`CatalogError`] trait.

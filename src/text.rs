@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// The most bytes of one peer-controlled string a log line or report shows;
-/// the rest is replaced by [`TRUNCATION_MARKER`](crate::TRUNCATION_MARKER).
+/// the rest is replaced by [`TRUNCATION_MARKER`](crate::truncate::TRUNCATION_MARKER).
 pub(crate) const MAX_SHOWN_LEN: usize = 512;
 
 /// Text written with every character that could start a new log line,
@@ -29,7 +29,7 @@ impl fmt::Display for Escaped<'_> {
         }
         f.write_str(&shown[clean_from..])?;
         if end < text.len() {
-            f.write_str(crate::TRUNCATION_MARKER)?;
+            f.write_str(crate::truncate::TRUNCATION_MARKER)?;
         }
         Ok(())
     }
@@ -65,7 +65,7 @@ mod tests {
     fn long_text_is_cut_at_a_char_boundary_and_marked() {
         let text = "é".repeat(1000);
         let shown = Escaped(&text).to_string();
-        assert!(shown.len() <= MAX_SHOWN_LEN + crate::TRUNCATION_MARKER.len());
-        assert!(shown.ends_with(crate::TRUNCATION_MARKER));
+        assert!(shown.len() <= MAX_SHOWN_LEN + crate::truncate::TRUNCATION_MARKER.len());
+        assert!(shown.ends_with(crate::truncate::TRUNCATION_MARKER));
     }
 }

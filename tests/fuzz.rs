@@ -7,7 +7,7 @@
 //! installed into `target/cargo-fuzz` on the first run; the targets build
 //! with the nightly toolchain into `target/fuzz` (about 3.5 minutes cold on
 //! two cores). Skipped, saying so on stderr, only when there is no nightly
-//! toolchain. A crash leaves its input in `fuzz/artifacts/<target>/`; put
+//! toolchain, and failed instead where `CI` is set. A crash leaves its input in `fuzz/artifacts/<target>/`; put
 //! it in a regression test before fixing it.
 
 mod common;
@@ -92,9 +92,10 @@ fn seconds() -> u32 {
 fn fuzz(target: &str) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     if !has_nightly() {
-        say(&format!(
-            "fuzz: SKIPPED {target}: no nightly toolchain (`rustup toolchain install nightly` enables it)"
-        ));
+        let why = format!(
+            "fuzz {target}: no nightly toolchain (`rustup toolchain install nightly` enables it)"
+        );
+        common::skip(&why);
         return;
     }
     let bin = cargo_fuzz_bin();

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use common::logs::capture;
 use common::{go, replies_then_error, request, DemoFixture};
 use csghub_errorx::layer::{LogLayer, LogService};
-use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder, UnknownCode};
+use csghub_errorx::{Error, ErrorCode, Module, UnknownCode};
 use csghub_errorx_demo::DemoClient;
 use tonic::transport::Channel;
 use tower::ServiceBuilder;
@@ -76,7 +76,7 @@ async fn a_grpc_go_client_decodes_every_code_without_error_items_unary_and_strea
         // Read with only the standard errdetails types: the metadata `code`.
         assert_eq!(result["codeString"], code.as_str(), "{what}");
         assert_eq!(result["reason"], code.reason(), "{what}");
-        assert_eq!(result["domain"], StatusEncoder::DEFAULT_DOMAIN, "{what}");
+        assert_eq!(result["domain"], csghub_errorx::CATALOG_DOMAIN, "{what}");
         // The metadata is the code string and the context.
         assert_eq!(
             result["metadata"],
@@ -179,7 +179,7 @@ async fn a_catalog_code_from_a_grpc_go_server_decodes_into_the_error_code() {
     assert!(error.is(ErrorCode::GIT_AUTH_FAILED), "{error:?}");
     assert_eq!(error.grpc_code(), tonic::Code::Unauthenticated);
     assert_eq!(error.message(), ErrorCode::GIT_AUTH_FAILED.description());
-    assert_eq!(error.domain(), Some(StatusEncoder::DEFAULT_DOMAIN));
+    assert_eq!(error.domain(), Some(csghub_errorx::CATALOG_DOMAIN));
     // The metadata `code` is the code, not context.
     assert_eq!(
         error.context().iter().collect::<Vec<_>>(),

@@ -398,7 +398,11 @@ proptest! {
     fn arbitrary_bytes_never_panic(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..512)) {
         let status = StatusCode::from_u16(status).unwrap();
         let error = Error::from_http_response(status, &HeaderMap::new(), &body);
-        let _ = error.to_http_response(&HeaderMap::new());
+        // The response's status is kept, and renders back as JSON with it.
+        prop_assert_eq!(error.http_status(), status);
+        let response = error.to_http_response(&HeaderMap::new());
+        prop_assert_eq!(response.status(), status);
+        prop_assert!(serde_json::from_str::<serde_json::Value>(response.body()).is_ok());
     }
 
     #[test]

@@ -69,15 +69,18 @@ fn a_huge_header_is_read_only_so_far() {
 fn every_code_has_a_message_in_every_locale() {
     for code in ErrorCode::iter() {
         for locale in Locale::iter() {
-            let message = code.message(locale);
+            let message = code.user_message(locale);
             assert!(!message.is_empty(), "{code:?} {locale}");
             assert!(!message.contains('{'), "{code:?} {locale}: {message}");
         }
         // Written per locale, not copied.
-        assert_ne!(code.message(Locale::EN_US), code.message(Locale::ZH_CN));
         assert_ne!(
-            code.message(Locale::ZH_CN),
-            code.message(Locale::ZH_HK),
+            code.user_message(Locale::EN_US),
+            code.user_message(Locale::ZH_CN)
+        );
+        assert_ne!(
+            code.user_message(Locale::ZH_CN),
+            code.user_message(Locale::ZH_HK),
             "{code:?}"
         );
     }
@@ -100,7 +103,7 @@ fn a_missing_value_falls_back_to_the_plain_message() {
     for locale in Locale::iter() {
         assert_eq!(
             error.user_message(locale).as_deref(),
-            Some(ErrorCode::GIT_REPO_NOT_FOUND.message(locale))
+            Some(ErrorCode::GIT_REPO_NOT_FOUND.user_message(locale))
         );
     }
 }
@@ -110,7 +113,7 @@ fn a_long_value_is_cut_in_the_message() {
     let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "r".repeat(10_000));
     let message = error.user_message(Locale::ZH_HK).expect("a catalog code");
     assert!(message.len() < 600, "{}", message.len());
-    assert!(message.contains(csghub_errorx::TRUNCATION_MARKER));
+    assert!(message.contains(csghub_errorx::StatusEncoder::TRUNCATION_MARKER));
 }
 
 #[test]
@@ -147,13 +150,14 @@ mod on_the_wire {
     fn one_localized_message_travels_and_grpc_message_stays_english() {
         for code in ErrorCode::iter() {
             for locale in Locale::iter() {
-                let status = StatusEncoder::new().encode_localized(&Error::new(code), locale);
+                let status =
+                    StatusEncoder::new().encode(&Error::new(code).with_user_locale(locale));
                 assert_eq!(status.message(), code.description());
                 assert!(status.message().is_ascii());
                 let localized = localized_messages(&status);
                 assert_eq!(localized.len(), 1, "{code:?} {locale}");
                 assert_eq!(localized[0].locale, locale.as_str());
-                assert_eq!(localized[0].message, code.message(locale));
+                assert_eq!(localized[0].message, code.user_message(locale));
             }
         }
     }
@@ -161,7 +165,7 @@ mod on_the_wire {
     #[test]
     fn the_handlers_own_localized_message_is_kept() {
         let error = Error::new(ErrorCode::FORBIDDEN).with_localized_message("zh-CN", "自定义");
-        let status = StatusEncoder::new().encode_localized(&error, Locale::ZH_HK);
+        let status = StatusEncoder::new().encode(&error.clone().with_user_locale(Locale::ZH_HK));
         let localized = localized_messages(&status);
         assert_eq!(localized.len(), 1);
         assert_eq!(
@@ -174,7 +178,7 @@ mod on_the_wire {
     fn over_budget_the_localized_message_goes_before_the_error_info() {
         let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "r".repeat(250));
         let encoder = StatusEncoder::new();
-        let full = encoder.encode_localized(&error, Locale::ZH_CN);
+        let full = encoder.encode(&error.clone().with_user_locale(Locale::ZH_CN));
         assert_eq!(localized_messages(&full).len(), 1);
         // A budget that holds everything but the localized message.
         let without = encoder.encode(&error);
@@ -187,7 +191,7 @@ mod on_the_wire {
                 .sum::<usize>()
         };
         let tight = StatusEncoder::new().budget(size(&without));
-        let status = tight.encode_localized(&error, Locale::ZH_CN);
+        let status = tight.encode(&error.clone().with_user_locale(Locale::ZH_CN));
         assert!(localized_messages(&status).is_empty());
         let decoded = Error::from_status(&status);
         assert!(decoded.is(ErrorCode::GIT_REPO_NOT_FOUND));

@@ -13,7 +13,7 @@ use common::logs::capture;
 use common::python;
 use common::{replies_then_error, request, DemoFixture};
 use csghub_errorx::layer::LogLayer;
-use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder, UnknownCode, TRUNCATION_MARKER};
+use csghub_errorx::{Error, ErrorCode, Module, StatusEncoder, UnknownCode};
 use csghub_errorx_demo::DemoClient;
 use tonic::transport::Channel;
 use tower::ServiceBuilder;
@@ -77,7 +77,7 @@ async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
         // Read with only the google.rpc types: the metadata `code`.
         assert_eq!(result["code_string"], code.as_str(), "{what}");
         assert_eq!(result["reason"], code.reason(), "{what}");
-        assert_eq!(result["domain"], StatusEncoder::DEFAULT_DOMAIN, "{what}");
+        assert_eq!(result["domain"], csghub_errorx::CATALOG_DOMAIN, "{what}");
         // The metadata is the code string and the context.
         assert_eq!(
             result["metadata"],
@@ -144,7 +144,7 @@ async fn a_python_client_reads_the_code_string_despite_a_one_mebibyte_context_va
         let blob = result["metadata"]["blob"]
             .as_str()
             .unwrap_or_else(|| panic!("{what}: the entry survives, cut"));
-        assert!(blob.ends_with(TRUNCATION_MARKER), "{what}");
+        assert!(blob.ends_with(StatusEncoder::TRUNCATION_MARKER), "{what}");
         assert!(blob.len() < 2048, "{what}: {} bytes", blob.len());
     }
 }
@@ -413,7 +413,7 @@ async fn a_python_stream_failure_decodes_from_the_trailers() {
 fn python_json_format_accepts_every_rendered_detail_exactly() {
     use csghub_errorx::http::HttpErrors;
 
-    let errors = HttpErrors::new().include_debug_info(true);
+    let errors = HttpErrors::new().encoder(StatusEncoder::new().include_debug_info(true));
     let headers = http::HeaderMap::new();
     let mut details: Vec<serde_json::Value> = Vec::new();
     let mut add = |error: &Error| {

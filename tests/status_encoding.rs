@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use csghub_errorx::{
     DecodeProblem, Error, ErrorCode, Module, StatusDecoder, StatusEncoder, UnknownCode,
-    TRUNCATION_MARKER,
 };
 use proptest::prelude::*;
 use prost::Message;
@@ -154,7 +153,7 @@ fn the_inner_status_repeats_the_outer_code_and_message() {
 fn the_inner_status_repeats_a_truncated_message_too() {
     let error = Error::new(ErrorCode::INTERNAL_SERVER_ERROR).with_message("m".repeat(20_000));
     let status = over_the_wire(Status::from(error));
-    assert!(status.message().ends_with(TRUNCATION_MARKER));
+    assert!(status.message().ends_with(StatusEncoder::TRUNCATION_MARKER));
     assert_eq!(inner_status(&status).message, status.message());
 }
 
@@ -173,7 +172,7 @@ fn error_info_has_reason_domain_code_and_context_and_the_typed_one_the_numbers()
         let status = Status::from(Error::new(code).with_context("repoName", "x"));
         let info = google_error_info(&status);
         assert_eq!(info.reason, code.reason());
-        assert_eq!(info.domain, StatusEncoder::DEFAULT_DOMAIN);
+        assert_eq!(info.domain, csghub_errorx::CATALOG_DOMAIN);
         // The code string, for peers with only the google.rpc types, and
         // the context.
         assert_eq!(
@@ -212,7 +211,7 @@ fn an_older_peers_full_typed_error_info_still_decodes() {
     };
     let google = pb::ErrorInfo {
         reason: "GIT_AUTH_FAILED".into(),
-        domain: StatusEncoder::DEFAULT_DOMAIN.into(),
+        domain: csghub_errorx::CATALOG_DOMAIN.into(),
         metadata: [
             ("code".to_string(), "GIT-ERR-8".to_string()),
             ("module".to_string(), "GIT".to_string()),
@@ -253,11 +252,11 @@ fn the_domain_is_configurable() {
 #[test]
 fn at_most_one_detail_of_each_type_is_sent() {
     let error = Error::new(ErrorCode::ERR_REQ_PARAM_INVALID)
-        .with_field_violation("a", "bad")
-        .with_field_violation("b", "worse")
+        .add_field_violation("a", "bad")
+        .add_field_violation("b", "worse")
         .with_retry_delay(Duration::from_secs(1))
         .with_request_id("req-1")
-        .with_help_link("docs", "https://example.com")
+        .add_help_link("docs", "https://example.com")
         .with_resource("repo", "ns/name");
     let inner = inner_status(&Status::from(error));
     let types: Vec<_> = inner.details.iter().map(|a| a.type_url.as_str()).collect();
@@ -311,7 +310,7 @@ fn the_size_the_encoder_plans_is_the_size_tonic_writes() {
                     "é".repeat(len / 8)
                 ))
                 .with_context("path", "p".repeat(len))
-                .with_help_link("docs", "https://example.com");
+                .add_help_link("docs", "https://example.com");
             let status = StatusEncoder::new().budget(budget).encode(&error);
             assert!(
                 header_list_size(&status) <= budget,
@@ -373,9 +372,9 @@ fn a_status_exactly_at_the_budget_is_sent_whole_and_one_byte_over_is_shrunk() {
 fn over_budget_details_go_in_the_documented_order_and_error_info_stays() {
     let error = Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED)
         .with_retry_delay(Duration::from_secs(5))
-        .with_field_violation("q", "x".repeat(300))
+        .add_field_violation("q", "x".repeat(300))
         .with_request_id("r".repeat(300))
-        .with_help_link("h".repeat(300), "https://example.com")
+        .add_help_link("h".repeat(300), "https://example.com")
         .with_debug_info("d".repeat(300), Vec::<String>::new());
     let encoder = StatusEncoder::new().include_debug_info(true);
     let full = header_list_size(&encoder.clone().budget(usize::MAX).encode(&error));
@@ -420,9 +419,9 @@ fn long_values_are_cut_at_char_boundaries_with_a_marker() {
         Error::new(ErrorCode::GIT_LFS_ERROR).with_context("blob", value),
     ));
     let cut = decoded.context().get("blob").expect("kept");
-    assert!(cut.ends_with(TRUNCATION_MARKER));
+    assert!(cut.ends_with(StatusEncoder::TRUNCATION_MARKER));
     assert!(cut
-        .trim_end_matches(TRUNCATION_MARKER)
+        .trim_end_matches(StatusEncoder::TRUNCATION_MARKER)
         .chars()
         .all(|c| c == '😀'));
 }
@@ -874,7 +873,7 @@ fn a_google_only_status_with_a_code_string_is_its_code_with_only_the_real_contex
     let status = google_only(
         tonic::Code::Unauthenticated,
         "GIT_AUTH_FAILED",
-        StatusEncoder::DEFAULT_DOMAIN,
+        csghub_errorx::CATALOG_DOMAIN,
         &[
             ("code", "GIT-ERR-8"),
             ("module", "GIT"),
@@ -899,7 +898,7 @@ fn a_newer_code_string_from_a_google_only_peer_is_an_unknown_code() {
     let status = google_only(
         tonic::Code::NotFound,
         "GIT_LFS_OBJECT_GONE",
-        StatusEncoder::DEFAULT_DOMAIN,
+        csghub_errorx::CATALOG_DOMAIN,
         &[
             ("code", "GIT-ERR-99"),
             ("module", "GIT"),
@@ -940,7 +939,7 @@ fn a_code_string_that_is_not_its_reasons_code_is_reported_and_not_picked() {
         let status = google_only(
             tonic::Code::Unauthenticated,
             reason,
-            StatusEncoder::DEFAULT_DOMAIN,
+            csghub_errorx::CATALOG_DOMAIN,
             &[("code", code)],
         );
         let error = Error::from_status(&status);
@@ -968,7 +967,7 @@ fn a_typed_error_info_and_a_code_string_that_disagree_name_no_code() {
     };
     let google = pb::ErrorInfo {
         reason: "GIT_AUTH_FAILED".into(),
-        domain: StatusEncoder::DEFAULT_DOMAIN.into(),
+        domain: csghub_errorx::CATALOG_DOMAIN.into(),
         metadata: [("code".to_string(), "GIT-ERR-9".to_string())].into(),
     };
     let error = Error::from_status(&inner_to_status(pb::Status {
@@ -991,7 +990,7 @@ fn a_module_that_is_not_the_codes_prefix_is_reported_and_the_code_kept() {
     let status = google_only(
         tonic::Code::Unauthenticated,
         "GIT_AUTH_FAILED",
-        StatusEncoder::DEFAULT_DOMAIN,
+        csghub_errorx::CATALOG_DOMAIN,
         &[("code", "GIT-ERR-8"), ("module", "AUTH")],
     );
     let error = Error::from_status(&status);
@@ -1038,7 +1037,7 @@ fn a_code_string_of_no_module_falls_back_to_the_reason_and_is_reported() {
     let status = google_only(
         tonic::Code::Unauthenticated,
         "GIT_AUTH_FAILED",
-        StatusEncoder::DEFAULT_DOMAIN,
+        csghub_errorx::CATALOG_DOMAIN,
         &[("code", "git-err-8")],
     );
     let error = Error::from_status(&status);
@@ -1090,7 +1089,7 @@ fn the_google_metadata_is_the_context_even_beside_an_older_typed_one() {
     let mut google = Vec::new();
     for (tag, text) in [
         (1u8, &b"GIT_AUTH_FAILED"[..]),
-        (2, StatusEncoder::DEFAULT_DOMAIN.as_bytes()),
+        (2, csghub_errorx::CATALOG_DOMAIN.as_bytes()),
     ] {
         google.extend([tag << 3 | 2, text.len() as u8]);
         google.extend(text);

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{replies_then_error, request, DemoFixture};
-use csghub_errorx::{Error, ErrorCode, StatusEncoder, TRUNCATION_MARKER};
+use csghub_errorx::{Error, ErrorCode, StatusEncoder};
 use csghub_errorx_demo::FailRequest;
 use tokio_stream::StreamExt;
 
@@ -28,7 +28,7 @@ async fn every_catalog_code_round_trips_unary() {
         assert_eq!(error.code(), Some(code));
         assert_eq!(error.message(), code.description());
         assert_eq!(error.reason(), code.reason());
-        assert_eq!(error.domain(), Some(StatusEncoder::DEFAULT_DOMAIN));
+        assert_eq!(error.domain(), Some(csghub_errorx::CATALOG_DOMAIN));
         assert_eq!(error.context().get("repo"), Some("ns/name"));
         assert_eq!(error.context().get("branch"), Some("main"));
         assert!(
@@ -110,7 +110,7 @@ async fn a_one_mebibyte_context_value_still_yields_code_and_reason_unary() {
         .context()
         .get("blob")
         .expect("the entry survives, cut");
-    assert!(blob.ends_with(TRUNCATION_MARKER));
+    assert!(blob.ends_with(StatusEncoder::TRUNCATION_MARKER));
     assert!(blob.len() < 2048);
 }
 

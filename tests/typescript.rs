@@ -70,9 +70,9 @@ impl Fixtures {
         let newer_code = fixture(Error::from_status(&newer_servers_status()));
         let with_details = fixture(
             Error::new(ErrorCode::ERR_REQ_PARAM_INVALID)
-                .with_field_violation("page_size", "must be at most 100")
+                .add_field_violation("page_size", "must be at most 100")
                 .with_localized_message("zh-CN", "每页最多 100 条")
-                .with_custom_detail(&prost_types::Timestamp {
+                .add_custom_detail(&prost_types::Timestamp {
                     seconds: 1,
                     nanos: 0,
                 }),

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use csghub_errorx::{Error, ErrorCode, StatusEncoder};
+use csghub_errorx::{Error, ErrorCode};
 use tonic_types::{ErrorDetails, FieldViolation};
 
 /// The error of the examples: a repository that was not found, with the
@@ -29,7 +29,7 @@ pub fn heavy() -> Error {
     });
     (0..5)
         .fold(error, |e, i| {
-            e.with_field_violation(format!("field{i}"), "must be a positive integer")
+            e.add_field_violation(format!("field{i}"), "must be a positive integer")
         })
         .with_retry_delay(Duration::from_secs(3))
 }
@@ -48,7 +48,7 @@ pub fn tonic_types_details(error: &Error) -> ErrorDetails {
     metadata.insert("code".into(), code.as_str().into());
     metadata.insert("module".into(), code.module().to_string());
     let mut details =
-        ErrorDetails::with_error_info(code.reason(), StatusEncoder::DEFAULT_DOMAIN, metadata);
+        ErrorDetails::with_error_info(code.reason(), csghub_errorx::CATALOG_DOMAIN, metadata);
     if let Some(bad) = error.bad_request() {
         let violations = bad
             .field_violations()

@@ -91,10 +91,12 @@ impl ErrorCode {
 
     /// The message for end users in `locale`, with no context values:
     /// `"The repository was not found."`. See [`Error::user_message`]
-    /// for the one that shows the context.
+    /// for the one that shows the context. (End-user text; the developer's
+    /// is [`ErrorCode::description`], an error's [`Error::message`].)
     ///
     /// [`Error::user_message`]: crate::Error::user_message
-    pub fn message(self, locale: crate::Locale) -> &'static str {
+    /// [`Error::message`]: crate::Error::message
+    pub fn user_message(self, locale: crate::Locale) -> &'static str {
         locale.message(usize::from(self.0)).text
     }
 
@@ -102,16 +104,16 @@ impl ErrorCode {
     /// `{key}` placeholders name context keys the code declares
     /// (`"Repository {repo} was not found. …"`; `{{` and `}}` are braces):
     /// for clients that localize by themselves. `None` when the code has
-    /// only the plain [`ErrorCode::message`].
+    /// only the plain [`ErrorCode::user_message`].
     ///
     /// ```
     /// use csghub_errorx::{ErrorCode, Locale};
     ///
-    /// let template = ErrorCode::GIT_REPO_NOT_FOUND.message_template(Locale::EN_US);
+    /// let template = ErrorCode::GIT_REPO_NOT_FOUND.user_message_template(Locale::EN_US);
     /// assert_eq!(template, Some("Repository {repo} was not found. Please check the name and your access."));
-    /// assert_eq!(ErrorCode::UNAUTHORIZED.message_template(Locale::EN_US), None);
+    /// assert_eq!(ErrorCode::UNAUTHORIZED.user_message_template(Locale::EN_US), None);
     /// ```
-    pub fn message_template(self, locale: crate::Locale) -> Option<&'static str> {
+    pub fn user_message_template(self, locale: crate::Locale) -> Option<&'static str> {
         self.localized(locale).template
     }
 

@@ -19,6 +19,8 @@ mod module;
 mod parse_error;
 mod unknown_code;
 
+#[cfg(feature = "json")]
+pub(crate) use error_code::PROBLEM_TYPE_BASE;
 pub use error_code::{Codes, ErrorCode, CATALOG_DOMAIN};
 pub use module::Module;
 pub use parse_error::ParseCodeError;

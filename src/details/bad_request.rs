@@ -16,7 +16,7 @@ use crate::wire::{
 /// use csghub_errorx::{Error, ErrorCode};
 ///
 /// let error = Error::new(ErrorCode::ERR_REQ_PARAM_INVALID)
-///     .with_field_violation("repo.name", "must be namespace/name");
+///     .add_field_violation("repo.name", "must be namespace/name");
 /// let violation = &error.bad_request().unwrap().field_violations()[0];
 /// assert_eq!(violation.field(), "repo.name");
 /// ```
@@ -32,7 +32,7 @@ impl BadRequest {
     }
 
     /// Adds a violation.
-    pub fn with_violation(mut self, violation: FieldViolation) -> BadRequest {
+    pub fn add_violation(mut self, violation: FieldViolation) -> BadRequest {
         self.field_violations.push(violation);
         self
     }
@@ -57,7 +57,7 @@ impl FromIterator<FieldViolation> for BadRequest {
 
 impl From<FieldViolation> for BadRequest {
     fn from(violation: FieldViolation) -> BadRequest {
-        BadRequest::new().with_violation(violation)
+        BadRequest::new().add_violation(violation)
     }
 }
 
@@ -157,5 +157,67 @@ impl From<pb::BadRequest> for BadRequest {
                 localized_message: v.localized_message.map(LocalizedMessage::from),
             })
             .collect()
+    }
+}
+
+#[cfg(feature = "json")]
+mod json {
+    use serde::ser::SerializeMap;
+    use serde::Deserialize;
+
+    use super::{BadRequest, FieldViolation, LocalizedMessage};
+    use crate::details::json::{messages, read, string, FromProtoJson, Message, ProtoJson};
+
+    impl ProtoJson for BadRequest {
+        fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            messages(map, "fieldViolations", self.field_violations())
+        }
+    }
+
+    impl ProtoJson for FieldViolation {
+        fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            string(map, "field", self.field())?;
+            string(map, "description", self.description())?;
+            string(map, "reason", self.reason())?;
+            if let Some(message) = self.localized_message() {
+                map.serialize_entry("localizedMessage", &Message(message))?;
+            }
+            Ok(())
+        }
+    }
+
+    #[derive(Default, Deserialize)]
+    #[serde(default, rename_all = "camelCase")]
+    struct BadRequestJson {
+        #[serde(alias = "field_violations")]
+        field_violations: Vec<FieldViolationJson>,
+    }
+
+    #[derive(Default, Deserialize)]
+    #[serde(default, rename_all = "camelCase")]
+    struct FieldViolationJson {
+        field: String,
+        description: String,
+        reason: String,
+        #[serde(alias = "localized_message")]
+        localized_message: Option<serde_json::Value>,
+    }
+
+    impl FromProtoJson for BadRequest {
+        fn from_proto_json(item: &serde_json::Value) -> Result<BadRequest, String> {
+            let json: BadRequestJson = read(item)?;
+            json.field_violations
+                .into_iter()
+                .map(|v| {
+                    let mut violation =
+                        FieldViolation::new(v.field, v.description).with_reason(v.reason);
+                    if let Some(message) = v.localized_message {
+                        violation = violation
+                            .with_localized_message(LocalizedMessage::from_proto_json(&message)?);
+                    }
+                    Ok(violation)
+                })
+                .collect()
+        }
     }
 }

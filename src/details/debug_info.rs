@@ -72,3 +72,28 @@ impl From<pb::DebugInfo> for DebugInfo {
         }
     }
 }
+
+#[cfg(feature = "json")]
+impl super::json::ProtoJson for DebugInfo {
+    fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        if !self.stack_entries().is_empty() {
+            map.serialize_entry("stackEntries", self.stack_entries())?;
+        }
+        super::json::string(map, "detail", self.detail())
+    }
+}
+
+#[cfg(feature = "json")]
+impl super::json::FromProtoJson for DebugInfo {
+    fn from_proto_json(item: &serde_json::Value) -> Result<DebugInfo, String> {
+        #[derive(Default, serde::Deserialize)]
+        #[serde(default, rename_all = "camelCase")]
+        struct Json {
+            #[serde(alias = "stack_entries")]
+            stack_entries: Vec<String>,
+            detail: String,
+        }
+        let json: Json = super::json::read(item)?;
+        Ok(DebugInfo::new(json.detail, json.stack_entries))
+    }
+}

@@ -10,7 +10,7 @@ use crate::wire::{repeated_len, str_len, write_repeated, write_str, WireMessage}
 /// use csghub_errorx::{Error, ErrorCode};
 ///
 /// let error = Error::new(ErrorCode::GIT_LFS_ERROR)
-///     .with_help_link("Git LFS setup", "https://opencsg.com/docs/lfs");
+///     .add_help_link("Git LFS setup", "https://opencsg.com/docs/lfs");
 /// assert_eq!(error.help().unwrap().links()[0].url(), "https://opencsg.com/docs/lfs");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,7 +25,7 @@ impl Help {
     }
 
     /// Adds a link.
-    pub fn with_link(mut self, link: HelpLink) -> Help {
+    pub fn add_link(mut self, link: HelpLink) -> Help {
         self.links.push(link);
         self
     }
@@ -106,5 +106,51 @@ impl From<pb::Help> for Help {
                 url: l.url,
             })
             .collect()
+    }
+}
+
+#[cfg(feature = "json")]
+mod json {
+    use serde::ser::SerializeMap;
+    use serde::Deserialize;
+
+    use super::{Help, HelpLink};
+    use crate::details::json::{messages, read, string, FromProtoJson, ProtoJson};
+
+    impl ProtoJson for Help {
+        fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            messages(map, "links", self.links())
+        }
+    }
+
+    impl ProtoJson for HelpLink {
+        fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            string(map, "description", self.description())?;
+            string(map, "url", self.url())
+        }
+    }
+
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    struct HelpJson {
+        links: Vec<HelpLinkJson>,
+    }
+
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    struct HelpLinkJson {
+        description: String,
+        url: String,
+    }
+
+    impl FromProtoJson for Help {
+        fn from_proto_json(item: &serde_json::Value) -> Result<Help, String> {
+            let json: HelpJson = read(item)?;
+            Ok(json
+                .links
+                .into_iter()
+                .map(|l| HelpLink::new(l.description, l.url))
+                .collect())
+        }
     }
 }

@@ -59,3 +59,25 @@ impl From<pb::LocalizedMessage> for LocalizedMessage {
         }
     }
 }
+
+#[cfg(feature = "json")]
+impl super::json::ProtoJson for LocalizedMessage {
+    fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        super::json::string(map, "locale", self.locale())?;
+        super::json::string(map, "message", self.message())
+    }
+}
+
+#[cfg(feature = "json")]
+impl super::json::FromProtoJson for LocalizedMessage {
+    fn from_proto_json(item: &serde_json::Value) -> Result<LocalizedMessage, String> {
+        #[derive(Default, serde::Deserialize)]
+        #[serde(default)]
+        struct Json {
+            locale: String,
+            message: String,
+        }
+        let json: Json = super::json::read(item)?;
+        Ok(LocalizedMessage::new(json.locale, json.message))
+    }
+}

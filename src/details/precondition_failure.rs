@@ -12,7 +12,7 @@ use crate::wire::{repeated_len, str_len, write_repeated, write_str, WireMessage}
 /// use csghub_errorx::{Error, ErrorCode};
 ///
 /// let error = Error::new(ErrorCode::USER_PHONE_NOT_VERIFIED)
-///     .with_precondition_violation("PHONE", "user:alice", "the phone number is not verified");
+///     .add_precondition_violation("PHONE", "user:alice", "the phone number is not verified");
 /// assert_eq!(error.precondition_failure().unwrap().violations()[0].kind(), "PHONE");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,7 +27,7 @@ impl PreconditionFailure {
     }
 
     /// Adds a violation.
-    pub fn with_violation(mut self, violation: PreconditionViolation) -> PreconditionFailure {
+    pub fn add_violation(mut self, violation: PreconditionViolation) -> PreconditionFailure {
         self.violations.push(violation);
         self
     }
@@ -124,5 +124,54 @@ impl From<pb::PreconditionFailure> for PreconditionFailure {
                 description: v.description,
             })
             .collect()
+    }
+}
+
+#[cfg(feature = "json")]
+mod json {
+    use serde::ser::SerializeMap;
+    use serde::Deserialize;
+
+    use super::{PreconditionFailure, PreconditionViolation};
+    use crate::details::json::{messages, read, string, FromProtoJson, ProtoJson};
+
+    impl ProtoJson for PreconditionFailure {
+        fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            messages(map, "violations", self.violations())
+        }
+    }
+
+    impl ProtoJson for PreconditionViolation {
+        fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            string(map, "type", self.kind())?;
+            string(map, "subject", self.subject())?;
+            string(map, "description", self.description())
+        }
+    }
+
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    struct PreconditionFailureJson {
+        violations: Vec<PreconditionViolationJson>,
+    }
+
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    struct PreconditionViolationJson {
+        #[serde(rename = "type")]
+        kind: String,
+        subject: String,
+        description: String,
+    }
+
+    impl FromProtoJson for PreconditionFailure {
+        fn from_proto_json(item: &serde_json::Value) -> Result<PreconditionFailure, String> {
+            let json: PreconditionFailureJson = read(item)?;
+            Ok(json
+                .violations
+                .into_iter()
+                .map(|v| PreconditionViolation::new(v.kind, v.subject, v.description))
+                .collect())
+        }
     }
 }

@@ -7,7 +7,8 @@ use bytes::Bytes;
 /// its encoded bytes, as in a `google.protobuf.Any`.
 ///
 /// ```
-/// use csghub_errorx::{Error, ErrorCode, RawDetail};
+/// use csghub_errorx::{Error, ErrorCode};
+/// use csghub_errorx::details::RawDetail;
 ///
 /// let detail = RawDetail::new("type.googleapis.com/acme.v1.Quota", vec![8, 1]);
 /// let error = Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED).with_detail(detail.clone());

@@ -65,3 +65,27 @@ impl From<pb::RequestInfo> for RequestInfo {
         }
     }
 }
+
+#[cfg(feature = "json")]
+impl super::json::ProtoJson for RequestInfo {
+    fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        super::json::string(map, "requestId", self.request_id())?;
+        super::json::string(map, "servingData", self.serving_data())
+    }
+}
+
+#[cfg(feature = "json")]
+impl super::json::FromProtoJson for RequestInfo {
+    fn from_proto_json(item: &serde_json::Value) -> Result<RequestInfo, String> {
+        #[derive(Default, serde::Deserialize)]
+        #[serde(default, rename_all = "camelCase")]
+        struct Json {
+            #[serde(alias = "request_id")]
+            request_id: String,
+            #[serde(alias = "serving_data")]
+            serving_data: String,
+        }
+        let json: Json = super::json::read(item)?;
+        Ok(RequestInfo::new(json.request_id).with_serving_data(json.serving_data))
+    }
+}

@@ -8,7 +8,8 @@ use crate::wire::{str_len, write_str, WireMessage};
 /// caller may not use.
 ///
 /// ```
-/// use csghub_errorx::{Error, ErrorCode, ResourceInfo};
+/// use csghub_errorx::{Error, ErrorCode};
+/// use csghub_errorx::details::ResourceInfo;
 ///
 /// let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
 ///     .with_detail(ResourceInfo::new("repository", "ns/name").with_owner("user:alice"));
@@ -91,5 +92,36 @@ impl From<pb::ResourceInfo> for ResourceInfo {
             owner: message.owner,
             description: message.description,
         }
+    }
+}
+
+#[cfg(feature = "json")]
+impl super::json::ProtoJson for ResourceInfo {
+    fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        use super::json::string;
+        string(map, "resourceType", self.resource_type())?;
+        string(map, "resourceName", self.resource_name())?;
+        string(map, "owner", self.owner())?;
+        string(map, "description", self.description())
+    }
+}
+
+#[cfg(feature = "json")]
+impl super::json::FromProtoJson for ResourceInfo {
+    fn from_proto_json(item: &serde_json::Value) -> Result<ResourceInfo, String> {
+        #[derive(Default, serde::Deserialize)]
+        #[serde(default, rename_all = "camelCase")]
+        struct Json {
+            #[serde(alias = "resource_type")]
+            resource_type: String,
+            #[serde(alias = "resource_name")]
+            resource_name: String,
+            owner: String,
+            description: String,
+        }
+        let json: Json = super::json::read(item)?;
+        Ok(ResourceInfo::new(json.resource_type, json.resource_name)
+            .with_owner(json.owner)
+            .with_description(json.description))
     }
 }

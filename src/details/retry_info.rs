@@ -82,6 +82,36 @@ impl From<pb::RetryInfo> for RetryInfo {
     }
 }
 
+#[cfg(feature = "json")]
+impl super::json::ProtoJson for RetryInfo {
+    fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        match self.retry_delay() {
+            Some(delay) => map.serialize_entry("retryDelay", &super::json::DurationJson(delay)),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+impl super::json::FromProtoJson for RetryInfo {
+    fn from_proto_json(item: &serde_json::Value) -> Result<RetryInfo, String> {
+        #[derive(Default, serde::Deserialize)]
+        #[serde(default, rename_all = "camelCase")]
+        struct Json {
+            #[serde(alias = "retry_delay")]
+            retry_delay: Option<String>,
+        }
+        let json: Json = super::json::read(item)?;
+        let retry_delay = match json.retry_delay {
+            Some(text) => {
+                Some(super::json::parse_duration(&text).ok_or("retryDelay is not a Duration")?)
+            }
+            None => None,
+        };
+        Ok(RetryInfo::from(pb::RetryInfo { retry_delay }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

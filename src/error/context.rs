@@ -14,7 +14,7 @@ use super::context_key::context_key;
 /// - **Keys.** A key that is a valid AIP-193 metadata key is kept as it is;
 ///   any other is escaped, so that no two keys become one, and so are the
 ///   reserved keys `code` and `module`, under which the metadata carries the
-///   code string (see [`context_key`](crate::context_key)). Use lowerCamel
+///   code string (see [`Context::metadata_key`]). Use lowerCamel
 ///   keys (`repoPath`), as AIP-193 recommends. Keys decoded from a peer are
 ///   kept exactly as received, but for the reserved ones of a catalog error,
 ///   which are its code, not its context.
@@ -60,6 +60,47 @@ struct Span {
 }
 
 impl Context {
+    /// The longest metadata key AIP-193 allows; longer keys are escaped to
+    /// this length ([`Context::metadata_key`]).
+    pub const MAX_KEY_LEN: usize = super::context_key::MAX_KEY_LEN;
+
+    /// The metadata key a context key is sent under.
+    ///
+    /// AIP-193 asks for keys that match `[a-z][a-zA-Z0-9-_]+`, at most 64
+    /// characters, ideally lowerCamel (`repoPath`). Such a key is kept exactly
+    /// as it is (borrowed, no allocation), unless it contains `__`, which marks
+    /// escaped keys, or it is one of the **reserved keys**, `code` and
+    /// `module`: the `google.rpc.ErrorInfo` metadata of a catalog error carries
+    /// its code string under `code` (`"code": "GIT-ERR-8"`), readable by any
+    /// peer with only the standard types, and peers of other stacks send the
+    /// code's module (`GIT`) under `module`. Any other key is **escaped**, so
+    /// that no two different keys ever become one:
+    ///
+    /// - the result starts with `x__`;
+    /// - ASCII letters, digits and `-` are kept; every other byte (`_`, spaces,
+    ///   the UTF-8 bytes of `名字`) becomes `_` and two lowercase hex digits;
+    /// - a result longer than 64 characters keeps its first 54 and ends with
+    ///   `__` and 8 hex digits of a hash (FNV-1a, 32 bits) of the whole key.
+    ///
+    /// Keys decoded from a peer are not escaped: they are kept exactly as
+    /// received.
+    ///
+    /// ```
+    /// use csghub_errorx::Context;
+    ///
+    /// assert_eq!(Context::metadata_key("repo"), "repo");
+    /// assert_eq!(Context::metadata_key("repo_path"), "repo_path"); // valid, kept
+    /// assert_eq!(Context::metadata_key("code"), "x__code"); // reserved: the code string
+    /// assert_eq!(Context::metadata_key("module"), "x__module");
+    /// assert_eq!(Context::metadata_key("2fa"), "x__2fa");
+    /// assert_eq!(Context::metadata_key("Repo"), "x__Repo");
+    /// assert_eq!(Context::metadata_key("名字"), "x___e5_90_8d_e5_ad_97");
+    /// assert_ne!(Context::metadata_key("名字"), Context::metadata_key("年龄"));
+    /// ```
+    pub fn metadata_key(key: &str) -> std::borrow::Cow<'_, str> {
+        context_key(key)
+    }
+
     /// An empty context. Does not allocate.
     pub const fn new() -> Context {
         Context {

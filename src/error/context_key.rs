@@ -1,10 +1,10 @@
-//! [`context_key`]: how a context key becomes a valid AIP-193 metadata key.
+//! How a context key becomes a valid AIP-193 metadata key.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// The longest metadata key AIP-193 allows.
-pub const MAX_KEY_LEN: usize = 64;
+pub(crate) const MAX_KEY_LEN: usize = 64;
 
 /// What starts every escaped key. Keys kept as they are never contain `__`.
 const ESCAPED_PREFIX: &str = "x__";
@@ -14,44 +14,14 @@ const ESCAPED_PREFIX: &str = "x__";
 /// `google.rpc.ErrorInfo` of a catalog error carries, and `module`, its
 /// prefix, which older servers and other stacks' peers send beside it.
 /// A context key equal to one of them is escaped like any other key that
-/// is not kept ([`context_key`]); on decoding, they are read as the code
-/// and never appear in a [`Context`](crate::Context).
+/// is not kept ([`Context::metadata_key`](crate::Context::metadata_key));
+/// on decoding, they are read as the code and never appear in a
+/// [`Context`](crate::Context).
 pub(crate) const RESERVED_KEYS: [&str; 2] = ["code", "module"];
 
-/// The metadata key a context key is sent under.
-///
-/// AIP-193 asks for keys that match `[a-z][a-zA-Z0-9-_]+`, at most 64
-/// characters, ideally lowerCamel (`repoPath`). Such a key is kept exactly
-/// as it is (borrowed, no allocation), unless it contains `__`, which marks
-/// escaped keys, or it is one of the **reserved keys**, `code` and
-/// `module`: the `google.rpc.ErrorInfo` metadata of a catalog error carries
-/// its code string under `code` (`"code": "GIT-ERR-8"`), readable by any
-/// peer with only the standard types, and peers of other stacks send the
-/// code's module (`GIT`) under `module`. Any other key is **escaped**, so
-/// that no two different keys ever become one:
-///
-/// - the result starts with `x__`;
-/// - ASCII letters, digits and `-` are kept; every other byte (`_`, spaces,
-///   the UTF-8 bytes of `名字`) becomes `_` and two lowercase hex digits;
-/// - a result longer than 64 characters keeps its first 54 and ends with
-///   `__` and 8 hex digits of a hash (FNV-1a, 32 bits) of the whole key.
-///
-/// Keys decoded from a peer are not escaped: they are kept exactly as
-/// received.
-///
-/// ```
-/// use csghub_errorx::context_key;
-///
-/// assert_eq!(context_key("repo"), "repo");
-/// assert_eq!(context_key("repo_path"), "repo_path"); // valid, kept
-/// assert_eq!(context_key("code"), "x__code"); // reserved: the code string
-/// assert_eq!(context_key("module"), "x__module");
-/// assert_eq!(context_key("2fa"), "x__2fa");
-/// assert_eq!(context_key("Repo"), "x__Repo");
-/// assert_eq!(context_key("名字"), "x___e5_90_8d_e5_ad_97");
-/// assert_ne!(context_key("名字"), context_key("年龄"));
-/// ```
-pub fn context_key(key: &str) -> Cow<'_, str> {
+/// The metadata key a context key is sent under: see
+/// [`Context::metadata_key`](crate::Context::metadata_key), which documents the rules.
+pub(crate) fn context_key(key: &str) -> Cow<'_, str> {
     if is_kept(key) {
         return Cow::Borrowed(key);
     }

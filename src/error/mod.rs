@@ -3,7 +3,9 @@
 mod catalog_error;
 mod context;
 mod context_key;
-mod detail_builders;
+mod decode_problem;
+mod detail_methods;
+pub(crate) mod problems;
 pub(crate) mod received;
 mod report;
 
@@ -13,12 +15,12 @@ use std::sync::Arc;
 
 pub use catalog_error::CatalogError;
 pub use context::Context;
-pub use context_key::{context_key, MAX_KEY_LEN};
+pub use decode_problem::DecodeProblem;
 use received::Received;
 pub use report::Report;
 
 use crate::details::Details;
-use crate::{DecodeProblem, ErrorCode, UnknownCode};
+use crate::{ErrorCode, UnknownCode};
 
 /// The cause of an error: logged, never sent to the peer.
 pub type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
@@ -32,8 +34,8 @@ pub type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 /// - a public, developer-facing message, by default the code's description;
 /// - a [`Context`] of key/values, sent as the `google.rpc.ErrorInfo`
 ///   metadata;
-/// - standard details ([`RetryInfo`](crate::RetryInfo),
-///   [`ResourceInfo`](crate::ResourceInfo), ...);
+/// - standard details ([`RetryInfo`](crate::details::RetryInfo),
+///   [`ResourceInfo`](crate::details::ResourceInfo), ...);
 /// - an optional [`source`](std::error::Error::source), the cause. The
 ///   source is logged by the layers and never put on the wire.
 ///
@@ -72,6 +74,8 @@ pub struct Error {
     /// Decoded with the catalog's domain: kept here rather than in
     /// `received`, so the usual decoded error needs no box for it.
     catalog_domain: bool,
+    /// The locale of the reader it is sent to, for its `LocalizedMessage`.
+    user_locale: Option<crate::Locale>,
 }
 
 impl fmt::Display for Error {
@@ -109,6 +113,7 @@ impl Error {
             received: None,
             source: None,
             catalog_domain: false,
+            user_locale: None,
         }
     }
 
@@ -125,6 +130,7 @@ impl Error {
             received: None,
             source: None,
             catalog_domain: false,
+            user_locale: None,
         }
     }
 
@@ -310,7 +316,29 @@ impl Error {
     /// );
     /// ```
     pub fn user_message(&self, locale: crate::Locale) -> Option<Cow<'static, str>> {
-        Some(self.code?.localized(locale).render(&self.context))
+        Some(
+            self.code?
+                .localized(locale)
+                .render(|key| self.context.get(key)),
+        )
+    }
+
+    /// Sets the locale of the end user the error is sent to: every encoder
+    /// then adds one `google.rpc.LocalizedMessage` in it, the catalog's
+    /// message for the code with this error's context
+    /// ([`Error::user_message`]), unless the error has a `LocalizedMessage`
+    /// of its own. The server layer sets it from a request's
+    /// `accept-language` ([`LogLayer::localize`](crate::layer::LogLayer::localize)).
+    /// Costs nothing until encoded, and then no allocation for a message
+    /// without context values.
+    pub fn with_user_locale(mut self, locale: crate::Locale) -> Error {
+        self.user_locale = Some(locale);
+        self
+    }
+
+    /// The locale set by [`Error::with_user_locale`].
+    pub fn user_locale(&self) -> Option<crate::Locale> {
+        self.user_locale
     }
 
     /// The cause, shared. The same as [`source`](std::error::Error::source).
@@ -336,6 +364,7 @@ impl Error {
             received: (parts.received != Received::default()).then(|| Box::new(parts.received)),
             source: None,
             catalog_domain: parts.catalog_domain,
+            user_locale: None,
         }
     }
 }
@@ -380,6 +409,9 @@ impl fmt::Debug for Error {
         if let Some(received) = &self.received {
             debug.field("received", received);
         }
+        if let Some(locale) = &self.user_locale {
+            debug.field("user_locale", locale);
+        }
         debug.field("source", &self.source).finish()
     }
 }
@@ -387,11 +419,5 @@ impl fmt::Debug for Error {
 impl From<ErrorCode> for Error {
     fn from(code: ErrorCode) -> Error {
         Error::new(code)
-    }
-}
-
-impl PartialEq<ErrorCode> for Error {
-    fn eq(&self, code: &ErrorCode) -> bool {
-        self.is(*code)
     }
 }

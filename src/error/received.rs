@@ -1,6 +1,6 @@
 //! [`Received`]: what a peer sent that this build's catalog cannot restate.
 
-use crate::status::problems::Problems;
+use crate::error::problems::Problems;
 use crate::UnknownCode;
 
 /// Facts of an error that the catalog cannot restate, mostly from the wire:

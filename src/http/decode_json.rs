@@ -54,7 +54,7 @@ impl StatusDecoder {
     ///
     /// Details in proto3 JSON become the error's details, with the same
     /// catalog mapping as [`StatusDecoder::decode`]; a detail of a type this
-    /// build does not know is kept ([`RawDetail::json`](crate::RawDetail::json)).
+    /// build does not know is kept ([`RawDetail::json`](crate::details::RawDetail::json)).
     /// Any other body (not JSON, such as a proxy's HTML page, or JSON of
     /// another shape) gives an error without a catalog code whose gRPC code
     /// comes from the HTTP status ([`grpc_code::from_http_status`](crate::grpc_code::from_http_status)),

@@ -1,32 +1,17 @@
-//! The details of an error in proto3 JSON, as Go's `protojson` and
-//! Python's `json_format` write them: `{"@type":…}` first, lowerCamel
-//! field names, empty fields left out, `Duration` as `"1.500s"`, int64 as
-//! strings, enums by name.
-//!
-//! Written by hand on `serde`: the `google.rpc` types of `tonic-types` have
-//! no serde support, and pbjson would add a build step and a dependency
-//! tree for ten small messages.
-
-use std::fmt;
-use std::time::Duration;
+//! The details list of an error in proto3 JSON: each detail a
+//! `google.protobuf.Any`, `{"@type":…}` first, then its fields as its own
+//! file writes them (`crate::details::json`); the ErrorInfos first, enums
+//! by name.
 
 use base64::Engine as _;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use crate::details::{DetailKind, Details};
-use crate::{
-    BadRequest, Context, DebugInfo, Error, FieldViolation, Help, HelpLink, LocalizedMessage,
-    Module, PreconditionFailure, PreconditionViolation, QuotaFailure, QuotaViolation, RawDetail,
-    RequestInfo, ResourceInfo, RetryInfo,
-};
-
-/// The type name of the standard ErrorInfo.
-pub(crate) const GOOGLE_ERROR_INFO: &str = "google.rpc.ErrorInfo";
-/// The type name of this library's typed ErrorInfo.
-pub(crate) const TYPED_ERROR_INFO: &str = "csghub.errorx.v1.ErrorInfo";
-/// The longest `google.protobuf.Duration` proto3 JSON accepts, in seconds.
-const MAX_DURATION_SECONDS: u64 = 315_576_000_000;
+use crate::details::json::{string, DetailVisitor, ProtoJson};
+use crate::details::DetailKind;
+use crate::details::{LocalizedMessage, RawDetail};
+use crate::status::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
+use crate::{Context, Error, Module};
 
 /// Which details of an error are written, and with what.
 pub(crate) struct DetailsJson<'a> {
@@ -55,7 +40,7 @@ impl DetailsJson<'_> {
         let error = self.error;
         if self.with_error_info {
             let code = error.code_str();
-            out.detail(&Any(
+            out.detail(
                 GOOGLE_ERROR_INFO,
                 &GoogleErrorInfo {
                     reason: error.reason(),
@@ -65,14 +50,14 @@ impl DetailsJson<'_> {
                         context: error.context(),
                     },
                 },
-            ))?;
+            )?;
             let typed = match (error.code(), error.unknown_code()) {
                 (Some(code), _) => Some((code.module(), code.number())),
                 (None, Some(code)) => Some((code.module(), code.number())),
                 (None, None) => None,
             };
             if let Some((module, number)) = typed {
-                out.detail(&Any(TYPED_ERROR_INFO, &TypedErrorInfo { module, number }))?;
+                out.detail(TYPED_ERROR_INFO, &TypedErrorInfo { module, number })?;
             }
         }
         let details = error.details();
@@ -83,12 +68,12 @@ impl DetailsJson<'_> {
             let own_localized = details.is_some_and(|d| d.localized_message.is_some());
             if kind == DetailKind::LocalizedMessage && !own_localized {
                 if let (Some(localized), Some(name)) = (self.localized, kind.type_name()) {
-                    out.detail(&Any(name, localized))?;
+                    out.detail(name, localized)?;
                 }
                 continue;
             }
             if let Some(details) = details {
-                write_kind(kind, details, out)?;
+                details.visit_json(kind, out)?;
             }
         }
         let Some(details) = details else {
@@ -108,7 +93,7 @@ impl DetailsJson<'_> {
                 continue;
             }
             written.push(name);
-            out.detail(&RawJson(raw))?;
+            out.raw(&RawJson(raw))?;
         }
         Ok(())
     }
@@ -122,82 +107,43 @@ impl Serialize for DetailsJson<'_> {
     }
 }
 
-fn write_kind<O: DetailSink>(
-    kind: DetailKind,
-    details: &Details,
-    out: &mut O,
-) -> Result<(), O::Error> {
-    let Some(name) = kind.type_name() else {
-        return Ok(());
-    };
-    // Exhaustive, so that a detail added to the table must be added here.
-    match kind {
-        DetailKind::RetryInfo => details
-            .retry_info
-            .as_ref()
-            .map(|d| out.detail(&Any(name, d))),
-        DetailKind::BadRequest => details
-            .bad_request
-            .as_ref()
-            .map(|d| out.detail(&Any(name, d))),
-        DetailKind::ResourceInfo => details
-            .resource_info
-            .as_ref()
-            .map(|d| out.detail(&Any(name, d))),
-        DetailKind::PreconditionFailure => details
-            .precondition_failure
-            .as_ref()
-            .map(|d| out.detail(&Any(name, d))),
-        DetailKind::QuotaFailure => details
-            .quota_failure
-            .as_ref()
-            .map(|d| out.detail(&Any(name, d))),
-        DetailKind::RequestInfo => details
-            .request_info
-            .as_ref()
-            .map(|d| out.detail(&Any(name, d))),
-        DetailKind::LocalizedMessage => details
-            .localized_message
-            .as_ref()
-            .map(|d| out.detail(&Any(name, d))),
-        DetailKind::Help => details.help.as_ref().map(|d| out.detail(&Any(name, d))),
-        DetailKind::DebugInfo => details
-            .debug_info
-            .as_ref()
-            .map(|d| out.detail(&Any(name, d))),
-        DetailKind::Raw => None,
-    }
-    .unwrap_or(Ok(()))
-}
-
-/// Where the details go: a JSON array, or a counter.
-trait DetailSink {
-    type Error;
-    fn detail<T: Serialize>(&mut self, detail: &T) -> Result<(), Self::Error>;
+/// Where the details go: a JSON array, or a counter. The ErrorInfos and
+/// raw details are written as they are (`raw`); the standard details come
+/// from their table (`DetailVisitor::detail`).
+trait DetailSink: DetailVisitor {
+    fn raw<T: Serialize>(&mut self, detail: &T) -> Result<(), Self::Error>;
 }
 
 struct SeqSink<S>(S);
 
-impl<S: SerializeSeq> DetailSink for SeqSink<S> {
+impl<S: SerializeSeq> DetailVisitor for SeqSink<S> {
     type Error = S::Error;
-    fn detail<T: Serialize>(&mut self, detail: &T) -> Result<(), S::Error> {
+    fn detail<T: ProtoJson>(&mut self, type_name: &str, detail: &T) -> Result<(), S::Error> {
+        self.0.serialize_element(&Any(type_name, detail))
+    }
+}
+
+impl<S: SerializeSeq> DetailSink for SeqSink<S> {
+    fn raw<T: Serialize>(&mut self, detail: &T) -> Result<(), S::Error> {
         self.0.serialize_element(detail)
     }
 }
 
 struct Counter(usize);
 
-impl DetailSink for Counter {
+impl DetailVisitor for Counter {
     type Error = std::convert::Infallible;
-    fn detail<T: Serialize>(&mut self, _: &T) -> Result<(), Self::Error> {
+    fn detail<T: ProtoJson>(&mut self, _: &str, _: &T) -> Result<(), Self::Error> {
         self.0 += 1;
         Ok(())
     }
 }
 
-/// A message's fields in proto3 JSON, written into an open object.
-pub(crate) trait ProtoJson {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+impl DetailSink for Counter {
+    fn raw<T: Serialize>(&mut self, _: &T) -> Result<(), Self::Error> {
+        self.0 += 1;
+        Ok(())
+    }
 }
 
 /// A message as a `google.protobuf.Any` in proto3 JSON: `@type`, then its
@@ -233,46 +179,6 @@ impl Serialize for TypeUrl<'_> {
         };
         serializer.serialize_str(whole)
     }
-}
-
-/// A nested message.
-struct Message<'a, T>(&'a T);
-
-impl<T: ProtoJson> Serialize for Message<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        self.0.write_fields(&mut map)?;
-        map.end()
-    }
-}
-
-/// A repeated message field.
-struct Messages<'a, T>(&'a [T]);
-
-impl<T: ProtoJson> Serialize for Messages<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(Message))
-    }
-}
-
-/// A string field, left out when empty.
-fn string<M: SerializeMap>(map: &mut M, name: &'static str, value: &str) -> Result<(), M::Error> {
-    if value.is_empty() {
-        return Ok(());
-    }
-    map.serialize_entry(name, value)
-}
-
-/// A repeated message field, left out when empty.
-fn messages<M: SerializeMap, T: ProtoJson>(
-    map: &mut M,
-    name: &'static str,
-    values: &[T],
-) -> Result<(), M::Error> {
-    if values.is_empty() {
-        return Ok(());
-    }
-    map.serialize_entry(name, &Messages(values))
 }
 
 /// `google.rpc.ErrorInfo`, from the error's parts.
@@ -352,162 +258,6 @@ impl ProtoJson for TypedErrorInfo {
     }
 }
 
-impl ProtoJson for RetryInfo {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        match self.retry_delay() {
-            Some(delay) => map.serialize_entry("retryDelay", &DurationJson(delay)),
-            None => Ok(()),
-        }
-    }
-}
-
-/// A `google.protobuf.Duration` in proto3 JSON: seconds with 0, 3, 6 or 9
-/// fractional digits and an `s`, as protojson writes it (`"2s"`,
-/// `"1.500s"`), within its range.
-pub(crate) struct DurationJson(pub(crate) Duration);
-
-impl fmt::Display for DurationJson {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let seconds = self.0.as_secs().min(MAX_DURATION_SECONDS);
-        let nanos = if seconds == MAX_DURATION_SECONDS {
-            0
-        } else {
-            self.0.subsec_nanos()
-        };
-        if nanos == 0 {
-            write!(f, "{seconds}s")
-        } else if nanos % 1_000_000 == 0 {
-            write!(f, "{seconds}.{:03}s", nanos / 1_000_000)
-        } else if nanos % 1_000 == 0 {
-            write!(f, "{seconds}.{:06}s", nanos / 1_000)
-        } else {
-            write!(f, "{seconds}.{nanos:09}s")
-        }
-    }
-}
-
-impl Serialize for DurationJson {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl ProtoJson for BadRequest {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        messages(map, "fieldViolations", self.field_violations())
-    }
-}
-
-impl ProtoJson for FieldViolation {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        string(map, "field", self.field())?;
-        string(map, "description", self.description())?;
-        string(map, "reason", self.reason())?;
-        if let Some(message) = self.localized_message() {
-            map.serialize_entry("localizedMessage", &Message(message))?;
-        }
-        Ok(())
-    }
-}
-
-impl ProtoJson for LocalizedMessage {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        string(map, "locale", self.locale())?;
-        string(map, "message", self.message())
-    }
-}
-
-impl ProtoJson for ResourceInfo {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        string(map, "resourceType", self.resource_type())?;
-        string(map, "resourceName", self.resource_name())?;
-        string(map, "owner", self.owner())?;
-        string(map, "description", self.description())
-    }
-}
-
-impl ProtoJson for PreconditionFailure {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        messages(map, "violations", self.violations())
-    }
-}
-
-impl ProtoJson for PreconditionViolation {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        string(map, "type", self.kind())?;
-        string(map, "subject", self.subject())?;
-        string(map, "description", self.description())
-    }
-}
-
-impl ProtoJson for QuotaFailure {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        messages(map, "violations", self.violations())
-    }
-}
-
-impl ProtoJson for QuotaViolation {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        let proto = self.proto();
-        string(map, "subject", &proto.subject)?;
-        string(map, "description", &proto.description)?;
-        string(map, "apiService", &proto.api_service)?;
-        string(map, "quotaMetric", &proto.quota_metric)?;
-        string(map, "quotaId", &proto.quota_id)?;
-        if !proto.quota_dimensions.is_empty() {
-            // A HashMap: sorted, so the same error renders the same bytes.
-            let mut dimensions: Vec<_> = proto.quota_dimensions.iter().collect();
-            dimensions.sort();
-            map.serialize_entry("quotaDimensions", &SortedMap(&dimensions))?;
-        }
-        // int64 is a string in proto3 JSON.
-        if proto.quota_value != 0 {
-            map.serialize_entry("quotaValue", &proto.quota_value.to_string())?;
-        }
-        if let Some(value) = proto.future_quota_value {
-            map.serialize_entry("futureQuotaValue", &value.to_string())?;
-        }
-        Ok(())
-    }
-}
-
-struct SortedMap<'a>(&'a [(&'a String, &'a String)]);
-
-impl Serialize for SortedMap<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().copied())
-    }
-}
-
-impl ProtoJson for RequestInfo {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        string(map, "requestId", self.request_id())?;
-        string(map, "servingData", self.serving_data())
-    }
-}
-
-impl ProtoJson for Help {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        messages(map, "links", self.links())
-    }
-}
-
-impl ProtoJson for HelpLink {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        string(map, "description", self.description())?;
-        string(map, "url", self.url())
-    }
-}
-
-impl ProtoJson for DebugInfo {
-    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        if !self.stack_entries().is_empty() {
-            map.serialize_entry("stackEntries", self.stack_entries())?;
-        }
-        string(map, "detail", self.detail())
-    }
-}
-
 /// A detail of a type this build does not know: the JSON object it came
 /// in, or `{"@type":…,"value":"<base64>"}` (the form proto3 JSON gives an
 /// `Any` whose content it cannot write field by field).
@@ -533,24 +283,5 @@ impl Serialize for RawJson<'_> {
             }
         }
         map.end()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_use_0_3_6_or_9_fractional_digits() {
-        for (duration, text) in [
-            (Duration::ZERO, "0s"),
-            (Duration::from_secs(2), "2s"),
-            (Duration::from_millis(1500), "1.500s"),
-            (Duration::from_micros(1_000_001), "1.000001s"),
-            (Duration::new(0, 1), "0.000000001s"),
-            (Duration::from_secs(u64::MAX), "315576000000s"),
-        ] {
-            assert_eq!(DurationJson(duration).to_string(), text);
-        }
     }
 }

@@ -2,22 +2,15 @@
 //! like the gRPC layers' (`csghub_errorx::server`), on the target
 //! `csghub_errorx::http`.
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use http::{Method, StatusCode};
 use tracing::Level;
 
+use crate::log;
 use crate::text::Escaped;
 use crate::truncate::truncate;
 use crate::Error;
-
-/// The longest context value written into a log line.
-const MAX_LOGGED_VALUE_LEN: usize = 128;
-/// The longest message or source chain written into a log line.
-const MAX_LOGGED_TEXT_LEN: usize = 512;
-/// The most context entries written into a log line.
-const MAX_LOGGED_CONTEXT_ENTRIES: usize = 8;
 
 /// The parts of the event, borrowed.
 pub(crate) struct HttpEvent<'a> {
@@ -31,43 +24,6 @@ pub(crate) struct HttpEvent<'a> {
 }
 
 impl HttpEvent<'_> {
-    fn context(error: &Error) -> Option<String> {
-        if error.context().is_empty() {
-            return None;
-        }
-        let mut out = String::new();
-        for (key, value) in error.context().iter().take(MAX_LOGGED_CONTEXT_ENTRIES) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            // A decoded error's keys are the peer's, of any length.
-            let _ = write!(
-                out,
-                "{}={}",
-                truncate(key, crate::MAX_KEY_LEN),
-                truncate(value, MAX_LOGGED_VALUE_LEN)
-            );
-        }
-        let more = error
-            .context()
-            .len()
-            .saturating_sub(MAX_LOGGED_CONTEXT_ENTRIES);
-        if more > 0 {
-            let _ = write!(out, " (+{more} more)");
-        }
-        Some(out)
-    }
-
-    fn source_chain(error: &Error) -> Option<String> {
-        let mut source = std::error::Error::source(error)?;
-        let mut out = source.to_string();
-        while let Some(next) = source.source() {
-            let _ = write!(out, ": {next}");
-            source = next;
-        }
-        Some(out)
-    }
-
     pub(crate) fn emit(&self, level: Level) {
         // Everything a peer may control (a forwarded error's code and
         // reason, the path, messages, context, the source's text) is
@@ -76,17 +32,13 @@ impl HttpEvent<'_> {
         let code = error.and_then(Error::code_str);
         let code = code.as_deref().map(Escaped);
         let reason = error.map(|e| Escaped(e.reason()));
-        let module = error.and_then(|e| {
-            e.code()
-                .map(|c| c.module())
-                .or_else(|| e.unknown_code().map(|c| c.module()))
-        });
+        let module = error.and_then(log::module_field);
         // Quoted and escaped as `Debug` writes a `str` (as the gRPC event's
         // message is), whatever the subscriber, and cut.
-        let message = error.map(|e| truncate(e.message(), MAX_LOGGED_TEXT_LEN));
-        let context = error.and_then(HttpEvent::context);
-        let source = error.and_then(HttpEvent::source_chain);
-        let source = source.as_deref().map(|s| truncate(s, MAX_LOGGED_TEXT_LEN));
+        let message = error.map(|e| truncate(e.message(), log::MAX_LOGGED_TEXT_LEN));
+        let context =
+            error.and_then(|e| log::context_field(e, log::DEFAULT_LOGGED_CONTEXT_ENTRIES));
+        let source = error.and_then(log::source_field);
         let route = self.route.map(Escaped);
         let failed =
             self.status.is_client_error() || self.status.is_server_error() || error.is_some();

@@ -14,12 +14,14 @@ use super::detail_json::DetailsJson;
 use super::google_json::GoogleBody;
 use super::json_shape::{BodyFormat, JsonShape};
 use super::problem_json::ProblemBody;
-use crate::layer::LevelPolicy;
-use crate::{Error, Locale, LocalizedMessage};
+use crate::details::LocalizedMessage;
+use crate::log::LevelPolicy;
+use crate::{Error, Locale, StatusEncoder};
 
 /// How a server renders errors over HTTP: the JSON shape, the
-/// `ErrorInfo.domain`, the problem `type` URIs, whether `DebugInfo` is
-/// sent, and the level each failure is logged at. A value held by the
+/// `ErrorInfo.domain` and whether `DebugInfo` is sent (both from a
+/// [`StatusEncoder`], shared with the gRPC side), the problem `type` URIs,
+/// and the level each failure is logged at. A value held by the
 /// server (in its [`HttpErrorLayer`](super::HttpErrorLayer), or its
 /// state); nothing is global.
 ///
@@ -67,30 +69,28 @@ use crate::{Error, Locale, LocalizedMessage};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpErrors {
     shape: JsonShape,
-    domain: Cow<'static, str>,
+    /// The domain and the `DebugInfo` switch, shared with the gRPC side.
+    encoder: StatusEncoder,
     problem_type_base: Cow<'static, str>,
-    include_debug_info: bool,
     levels: LevelPolicy,
 }
 
 impl HttpErrors {
-    /// The `ErrorInfo.domain` unless set: the catalog's,
-    /// [`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN).
-    pub const DEFAULT_DOMAIN: &'static str = crate::CATALOG_DOMAIN;
     /// The base of problem `type` URIs unless set: a code's type is this
-    /// and its code string, `https://csghub.opencsg.com/errors/GIT-ERR-8`.
+    /// and its code string, `https://csghub.opencsg.com/errors/GIT-ERR-8`,
+    /// under the catalog's domain ([`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN)).
     /// The URIs identify the problem types (RFC 9457 does not require
     /// them to resolve); they stay the same across releases.
-    pub const DEFAULT_PROBLEM_TYPE_BASE: &'static str = "https://csghub.opencsg.com/errors/";
+    pub const DEFAULT_PROBLEM_TYPE_BASE: &'static str = crate::catalog::PROBLEM_TYPE_BASE;
 
-    /// The Google AIP-193 shape, the catalog's domain and problem type
-    /// base, no `DebugInfo`, and the default [`LevelPolicy`].
+    /// The Google AIP-193 shape, the default [`StatusEncoder`] (the
+    /// catalog's domain, no `DebugInfo`), the default problem type base,
+    /// and the default [`LevelPolicy`].
     pub fn new() -> HttpErrors {
         HttpErrors {
             shape: JsonShape::Google,
-            domain: Cow::Borrowed(Self::DEFAULT_DOMAIN),
+            encoder: StatusEncoder::new(),
             problem_type_base: Cow::Borrowed(Self::DEFAULT_PROBLEM_TYPE_BASE),
-            include_debug_info: false,
             levels: LevelPolicy::default(),
         }
     }
@@ -101,10 +101,23 @@ impl HttpErrors {
         self
     }
 
-    /// Sets the `ErrorInfo.domain`, such as `hub.example.com`, for errors
-    /// without their own.
-    pub fn domain(mut self, domain: impl Into<Cow<'static, str>>) -> HttpErrors {
-        self.domain = domain.into();
+    /// Renders errors with what `encoder` puts into a status: its
+    /// `ErrorInfo.domain` (for errors without their own) and whether it
+    /// sends `DebugInfo`. A server that answers gRPC and HTTP configures
+    /// one encoder and hands it to both sides, to its
+    /// [`LogLayer`](crate::layer::LogLayer) and here:
+    ///
+    /// ```
+    /// use csghub_errorx::http::HttpErrors;
+    /// use csghub_errorx::layer::LogLayer;
+    /// use csghub_errorx::StatusEncoder;
+    ///
+    /// let encoder = StatusEncoder::new().domain("hub.example.com");
+    /// let grpc = LogLayer::server().encoder(encoder.clone());
+    /// let http = HttpErrors::new().encoder(encoder);
+    /// ```
+    pub fn encoder(mut self, encoder: StatusEncoder) -> HttpErrors {
+        self.encoder = encoder;
         self
     }
 
@@ -113,13 +126,6 @@ impl HttpErrors {
     /// its code string.
     pub fn problem_type_base(mut self, base: impl Into<Cow<'static, str>>) -> HttpErrors {
         self.problem_type_base = base.into();
-        self
-    }
-
-    /// Renders `DebugInfo` details. Off by default: stack entries tell an
-    /// attacker about the server. Turn it on for internal callers only.
-    pub fn include_debug_info(mut self, yes: bool) -> HttpErrors {
-        self.include_debug_info = yes;
         self
     }
 
@@ -194,9 +200,9 @@ impl HttpErrors {
         };
         let details = DetailsJson {
             error,
-            domain: &self.domain,
+            domain: self.encoder.domain_name(),
             with_error_info: format != BodyFormat::Problem,
-            include_debug_info: self.include_debug_info,
+            include_debug_info: self.encoder.includes_debug_info(),
             localized: localized.as_ref(),
         };
         // Sized once for most errors: the fixed members, the message, and
@@ -230,7 +236,7 @@ impl HttpErrors {
                     error,
                     status,
                     type_base: &self.problem_type_base,
-                    domain: &self.domain,
+                    domain: self.encoder.domain_name(),
                     instance,
                     details,
                     locale: body_locale.unwrap_or_default(),
@@ -249,10 +255,7 @@ impl HttpErrors {
     /// request) is what this configuration renders in `format` for a
     /// request that named a language (`Accept-Language`) or not.
     pub(crate) fn renders_as_default(&self, format: BodyFormat, names_language: bool) -> bool {
-        format == BodyFormat::Google
-            && !names_language
-            && self.domain == Self::DEFAULT_DOMAIN
-            && !self.include_debug_info
+        format == BodyFormat::Google && !names_language && self.encoder == StatusEncoder::new()
     }
 }
 

@@ -14,7 +14,8 @@
 //!   request's `Accept` prefers them, whatever the configured shape.
 //!
 //! with `Retry-After` from a `RetryInfo`, `WWW-Authenticate: Bearer` on
-//! 401, and `Vary: Accept`. The source is logged, never rendered;
+//! 401, `Vary: Accept, Accept-Language`, and `Content-Language` when the
+//! body is localized. The source is logged, never rendered;
 //! `DebugInfo` only if the server opts in. [`HttpErrors`] holds the
 //! configuration and renders on plain `http` types for any framework; with
 //! axum, handlers return the [`Error`](crate::Error) itself, the extractors

@@ -45,7 +45,7 @@ impl Serialize for ProblemBody<'_> {
         // occurrence's context.
         let (title, detail) = match error.code() {
             Some(code) => (
-                code.message(self.locale),
+                code.user_message(self.locale),
                 error.user_message(self.locale).unwrap_or_default(),
             ),
             None => (

@@ -1,25 +1,18 @@
 //! [`Fields`]: the one `tracing` event of a completed RPC.
 
-use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use base64::Engine as _;
 use tracing::Level;
 
+use super::outcome::Outcome;
 use super::Side;
 use crate::grpc_code::name as grpc_code_name;
+use crate::log;
 use crate::text::Escaped;
 use crate::truncate::truncate;
 use crate::Error;
 
-/// The longest context value written into a log line.
-const MAX_LOGGED_VALUE_LEN: usize = 128;
-/// The longest context key written into a log line: a peer's keys are
-/// kept as received, of any length.
-const MAX_LOGGED_KEY_LEN: usize = crate::MAX_KEY_LEN;
-/// The longest message, detail or source chain written into a log line.
-pub(crate) const MAX_LOGGED_MESSAGE_LEN: usize = 512;
 /// The most status details bytes a `DEBUG` line carries (as base64): all
 /// that fits in the 16 KiB header list a tonic client accepts by default,
 /// so a well-behaved peer's status is there whole for `errorx decode`, and
@@ -30,10 +23,7 @@ const MAX_LOGGED_DETAILS_LEN: usize = 16 * 1024;
 pub(crate) struct Fields<'a> {
     pub(crate) method: &'a str,
     pub(crate) grpc_code: tonic::Code,
-    pub(crate) outcome: &'a str,
-    pub(crate) message: Cow<'a, str>,
-    pub(crate) error: Option<&'a Error>,
-    pub(crate) detail: Option<&'a str>,
+    pub(crate) outcome: &'a Outcome<'a>,
     /// The `grpc-status-details-bin` bytes, logged (as base64) only when
     /// the side's target is enabled at DEBUG: what `errorx decode` reads.
     pub(crate) status_details: Option<&'a [u8]>,
@@ -42,61 +32,21 @@ pub(crate) struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    fn context(&self) -> Option<String> {
-        let error = self.error?;
-        if error.context().is_empty() || self.max_context_entries == 0 {
-            return None;
-        }
-        let mut out = String::new();
-        for (key, value) in error.context().iter().take(self.max_context_entries) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            let _ = write!(
-                out,
-                "{}={}",
-                truncate(key, MAX_LOGGED_KEY_LEN),
-                truncate(value, MAX_LOGGED_VALUE_LEN)
-            );
-        }
-        let more = error
-            .context()
-            .len()
-            .saturating_sub(self.max_context_entries);
-        if more > 0 {
-            let _ = write!(out, " (+{more} more)");
-        }
-        Some(out)
-    }
-
-    fn source_chain(&self) -> Option<String> {
-        let mut source = std::error::Error::source(self.error?)?;
-        let mut out = source.to_string();
-        while let Some(next) = source.source() {
-            let _ = write!(out, ": {next}");
-            source = next;
-        }
-        Some(out)
-    }
-
     pub(crate) fn emit(&self, side: Side, level: Level) {
         // The code string and reason of a decoded error are the peer's:
         // escaped and bounded, so no peer can forge or flood a log line.
-        let code = self.error.and_then(Error::code_str);
+        let error = self.outcome.error();
+        let code = error.and_then(Error::code_str);
         let code = code.as_deref().map(Escaped);
-        let reason = self.error.map(|e| Escaped(e.reason()));
-        let module = self.error.and_then(|e| {
-            e.code()
-                .map(|c| c.module())
-                .or_else(|| e.unknown_code().map(|c| c.module()))
-        });
-        let context = self.context();
-        // A cause's text may quote what a peer sent.
-        let source = self.source_chain();
-        let source = source
+        let reason = error.map(|e| Escaped(e.reason()));
+        let module = error.and_then(log::module_field);
+        let context = error.and_then(|e| log::context_field(e, self.max_context_entries));
+        let source = error.and_then(log::source_field);
+        let detail = self.outcome.detail();
+        let detail = detail
             .as_deref()
-            .map(|s| truncate(s, MAX_LOGGED_MESSAGE_LEN));
-        let detail = self.detail.map(|d| truncate(d, MAX_LOGGED_MESSAGE_LEN));
+            .map(|d| truncate(d, log::MAX_LOGGED_TEXT_LEN));
+        let message = truncate(self.outcome.message(), log::MAX_LOGGED_TEXT_LEN);
         // A server's method is the path the client sent: any bytes a URI
         // allows, C1 controls among them, up to the header limit.
         let method = Escaped(self.method);
@@ -126,10 +76,10 @@ impl Fields<'_> {
                     code = code.as_ref().map(tracing::field::display),
                     reason = reason.map(tracing::field::display),
                     module = module.map(tracing::field::display),
-                    grpc.message = (!self.message.is_empty()).then_some(&*self.message),
+                    grpc.message = (!message.is_empty()).then_some(&*message),
                     context = context.as_deref(),
                     error.source = source.as_deref(),
-                    outcome = %self.outcome,
+                    outcome = %self.outcome.label(),
                     detail = detail.as_deref(),
                     grpc.status_details_bin = status_details.as_deref(),
                     grpc.status_details_bin_omitted_len = status_details_omitted,

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 use http::{HeaderMap, HeaderName};
-use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, CONTROLS};
+use percent_encoding::{percent_decode, utf8_percent_encode};
+
+use crate::status::header_size::GRPC_MESSAGE_ENCODING;
 use tonic::Status;
 
 use super::base64_check::is_decodable;
@@ -32,20 +34,6 @@ pub(crate) const DETAILS_BASE64: GeneralPurpose = GeneralPurpose::new(
 pub(crate) fn has_status(headers: &HeaderMap) -> bool {
     headers.contains_key(&GRPC_STATUS)
 }
-
-/// The characters tonic percent-encodes in `grpc-message` (its own set is
-/// private), besides every byte that is not ASCII.
-const MESSAGE_ENCODING: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`')
-    .add(b'?')
-    .add(b'{')
-    .add(b'}');
 
 /// Makes status headers safe for tonic to parse, on the client side, before
 /// tonic sees them; see [`remove_malformed_details`] and
@@ -74,7 +62,7 @@ fn repair_message(headers: &mut HeaderMap) {
         return;
     }
     let repaired =
-        utf8_percent_encode(&String::from_utf8_lossy(&decoded), MESSAGE_ENCODING).to_string();
+        utf8_percent_encode(&String::from_utf8_lossy(&decoded), GRPC_MESSAGE_ENCODING).to_string();
     // Percent-encoded text is visible ASCII: always a valid value.
     if let Ok(repaired) = http::HeaderValue::from_str(&repaired) {
         headers.insert(GRPC_MESSAGE, repaired);

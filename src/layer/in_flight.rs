@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 use tonic::Status;
 
 use super::deadline::{near_deadline, parse_grpc_timeout};
-use super::event::{details_wanted, enabled, Fields, MAX_LOGGED_MESSAGE_LEN};
+use super::event::{details_wanted, enabled, Fields};
 use super::headers::{status_from_headers, GRPC_STATUS, GRPC_TIMEOUT};
+use super::outcome::Outcome;
 use super::service_error::ServiceError;
-use super::{LevelPolicy, RpcMetrics, RpcRecord, Side};
-use crate::truncate::truncate;
-use crate::{Error, Locale, StatusDecoder, StatusEncoder};
+use super::{RpcMetrics, RpcRecord, Side};
+use crate::log::LevelPolicy;
+use crate::{Error, StatusDecoder, StatusEncoder};
 
 /// What a layer is configured with, shared by every RPC it watches.
 #[derive(Clone)]
@@ -163,31 +164,10 @@ impl InFlight {
         (code == error.grpc_code()).then_some(*error)
     }
 
-    /// The status to send for `error` instead of the one it was encoded
-    /// into, or `None` to keep that one: encoded again with the layer's
-    /// encoder, and with a `LocalizedMessage` in the locale the request's
-    /// `accept-language` prefers, when the error's code has messages and
-    /// it has none of its own. With the default encoder and nothing to
-    /// localize, nothing is encoded again.
+    /// The status to send for the handler's `error` instead of the one it
+    /// was encoded into, if any: see [`reencode`](super::reencode::reencode).
     pub(crate) fn reencode(&self, error: &Error) -> Option<Status> {
-        let locale = self
-            .shared
-            .localize
-            .then_some(self.accept_language.as_ref())
-            .flatten()
-            .filter(|_| error.code().is_some() && error.localized_message().is_none())
-            .and_then(|header| header.to_str().ok())
-            .map(Locale::negotiate);
-        const DEFAULT: StatusEncoder = StatusEncoder::new();
-        let encoder = match (&self.shared.encoder, locale) {
-            (None, None) => return None,
-            (Some(encoder), _) => encoder,
-            (None, Some(_)) => &DEFAULT,
-        };
-        Some(match locale {
-            Some(locale) => encoder.into_status_localized(error.clone(), locale),
-            None => encoder.into_status(error.clone()),
-        })
+        super::reencode::reencode(&self.shared, self.accept_language.as_ref(), error)
     }
 
     pub(crate) fn side(&self) -> Side {
@@ -226,48 +206,44 @@ impl InFlight {
             },
             other => other,
         };
-        let mut decoded = None;
-        let mut details = None;
-        let (outcome, message, error, detail): (&str, &str, Option<&Error>, Option<String>) =
-            match &ending {
-                Ending::Status {
-                    status,
-                    local,
-                    malformed_details,
-                } => {
-                    let error = if grpc_code == tonic::Code::Ok {
-                        None
-                    } else {
-                        local.or_else(|| Some(&*decoded.insert(self.shared.decoder.decode(status))))
-                    };
-                    let problem = malformed_details.then(|| {
-                        "grpc-status-details-bin was not valid base64 and was removed".to_string()
-                    });
-                    details = Some(status.details());
-                    ("status", status.message(), error, problem)
-                }
-                Ending::BodyError(e) => ("body_error", "", None, Some(e.to_string())),
-                Ending::ServiceError(service) => {
-                    ("service_error", "", None, Some(service.text.clone()))
-                }
-                Ending::MissingStatus | Ending::Headers { .. } => ("no_status", "", None, None),
-                Ending::Dropped if grpc_code == tonic::Code::DeadlineExceeded => {
-                    ("deadline", "", None, None)
-                }
-                Ending::Dropped => ("cancelled", "", None, None),
-            };
+        let decoded;
+        let outcome = match &ending {
+            Ending::Status {
+                status,
+                local,
+                malformed_details,
+            } => Outcome::Status {
+                status,
+                error: if grpc_code == tonic::Code::Ok {
+                    None
+                } else {
+                    match local {
+                        Some(error) => Some(*error),
+                        None => {
+                            decoded = self.shared.decoder.decode(status);
+                            Some(&decoded)
+                        }
+                    }
+                },
+                details_removed: *malformed_details,
+            },
+            Ending::BodyError(e) => Outcome::BodyError(e.to_string()),
+            Ending::ServiceError(service) => Outcome::ServiceError(&service.text),
+            Ending::MissingStatus | Ending::Headers { .. } => Outcome::NoStatus,
+            Ending::Dropped if grpc_code == tonic::Code::DeadlineExceeded => Outcome::Deadline,
+            Ending::Dropped => Outcome::Cancelled,
+        };
+        let error = outcome.error();
 
         let method = self.method.as_ref().map_or("", |m| m.path());
         if log {
             let fields = Fields {
                 method,
                 grpc_code,
-                outcome,
-                message: truncate(message, MAX_LOGGED_MESSAGE_LEN),
-                error,
-                detail: detail.as_deref(),
-                status_details: details
-                    .filter(|bytes| !bytes.is_empty() && details_wanted(self.side)),
+                outcome: &outcome,
+                status_details: outcome
+                    .status_details()
+                    .filter(|_| details_wanted(self.side)),
                 latency,
                 max_context_entries: self.shared.max_context_entries,
             };
@@ -277,14 +253,9 @@ impl InFlight {
             }
         }
         if let Some(metrics) = &self.shared.metrics {
-            metrics.record(&RpcRecord {
-                side: self.side,
-                method,
-                grpc_code,
-                code: error.and_then(Error::code),
-                error,
-                latency,
-            });
+            metrics.record(&RpcRecord::new(
+                self.side, method, grpc_code, error, latency,
+            ));
         }
     }
 

@@ -26,8 +26,10 @@ impl Side {
     }
 }
 
-/// One completed RPC, as the layers hand it to [`RpcMetrics`].
+/// One completed RPC, as the layers hand it to [`RpcMetrics`]. Its fields
+/// may grow (`#[non_exhaustive]`); make one with [`RpcRecord::new`].
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct RpcRecord<'a> {
     /// Server or client.
     pub side: Side,
@@ -35,8 +37,6 @@ pub struct RpcRecord<'a> {
     pub method: &'a str,
     /// The gRPC code it ended with.
     pub grpc_code: tonic::Code,
-    /// The catalog code, when the status carried one.
-    pub code: Option<ErrorCode>,
     /// The error the status carried: the server's own, or decoded from the
     /// peer's. `None` on success and when the RPC ended without a status
     /// (a cancellation, a body or service error). A peer's code this build
@@ -44,6 +44,31 @@ pub struct RpcRecord<'a> {
     pub error: Option<&'a Error>,
     /// From the request to the end of the response.
     pub latency: Duration,
+}
+
+impl<'a> RpcRecord<'a> {
+    /// A record of an RPC on `side` to `method` that ended with `grpc_code`
+    /// (and `error`, if a status carried one) after `latency`.
+    pub fn new(
+        side: Side,
+        method: &'a str,
+        grpc_code: tonic::Code,
+        error: Option<&'a Error>,
+        latency: Duration,
+    ) -> RpcRecord<'a> {
+        RpcRecord {
+            side,
+            method,
+            grpc_code,
+            error,
+            latency,
+        }
+    }
+
+    /// The catalog code, when the status carried one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.error.and_then(Error::code)
+    }
 }
 
 /// Receives every completed RPC. Implement it to feed your own registry;
@@ -57,7 +82,7 @@ pub struct RpcRecord<'a> {
 /// struct PrintMetrics;
 /// impl RpcMetrics for PrintMetrics {
 ///     fn record(&self, rpc: &RpcRecord<'_>) {
-///         println!("{} {:?} {:?}", rpc.method, rpc.grpc_code, rpc.code);
+///         println!("{} {:?} {:?}", rpc.method, rpc.grpc_code, rpc.code());
 ///     }
 /// }
 /// ```
@@ -71,20 +96,16 @@ pub trait RpcMetrics: Send + Sync + 'static {
 pub type CounterKey = (Side, String, tonic::Code, Option<ErrorCode>);
 
 /// An in-memory counter per (side, method, gRPC code, catalog code): for
-/// tests, and for services that export counts themselves.
+/// your tests (assert that an RPC was counted with its code), and for
+/// services that export counts themselves. Public API, kept small: a
+/// `Mutex`ed map, not a metrics system; use `FacadeMetrics` for that.
 ///
 /// ```
 /// use csghub_errorx::layer::{CountingMetrics, RpcMetrics, RpcRecord, Side};
 ///
 /// let metrics = CountingMetrics::new();
-/// metrics.record(&RpcRecord {
-///     side: Side::Server,
-///     method: "/pkg.S/M",
-///     grpc_code: tonic::Code::NotFound,
-///     code: None,
-///     error: None,
-///     latency: std::time::Duration::ZERO,
-/// });
+/// let latency = std::time::Duration::ZERO;
+/// metrics.record(&RpcRecord::new(Side::Server, "/pkg.S/M", tonic::Code::NotFound, None, latency));
 /// assert_eq!(metrics.count(Side::Server, "/pkg.S/M", tonic::Code::NotFound, None), 1);
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -132,7 +153,7 @@ impl RpcMetrics for CountingMetrics {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *counts
-            .entry((rpc.side, rpc.method.to_string(), rpc.grpc_code, rpc.code))
+            .entry((rpc.side, rpc.method.to_string(), rpc.grpc_code, rpc.code()))
             .or_insert(0) += 1;
     }
 }

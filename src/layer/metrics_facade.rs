@@ -190,14 +190,7 @@ mod tests {
     use std::time::Duration;
 
     fn record<'a>(side: Side, method: &'a str, grpc_code: tonic::Code) -> RpcRecord<'a> {
-        RpcRecord {
-            side,
-            method,
-            grpc_code,
-            code: None,
-            error: None,
-            latency: Duration::ZERO,
-        }
+        RpcRecord::new(side, method, grpc_code, None, Duration::ZERO)
     }
 
     #[test]

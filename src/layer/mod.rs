@@ -16,7 +16,8 @@
 //! Events go to the targets `csghub_errorx::server` and
 //! `csghub_errorx::client`. Field names follow the OpenTelemetry RPC
 //! conventions where one exists (`rpc.system`, `rpc.method`,
-//! `rpc.grpc.status_code`, `error.source`). Levels follow [`LevelPolicy`].
+//! `rpc.grpc.status_code`, `error.source`). Levels follow
+//! [`LevelPolicy`].
 //! When the target is enabled at `DEBUG`, a failure's line also carries
 //! `grpc.status_details_bin`, the status details in base64: paste the line
 //! into `errorx decode` to see every detail. Details over 16 KiB (more
@@ -90,10 +91,11 @@ mod deadline;
 mod event;
 mod headers;
 mod in_flight;
-mod levels;
 mod metrics;
 #[cfg(feature = "metrics")]
 mod metrics_facade;
+mod outcome;
+mod reencode;
 mod service;
 mod service_error;
 
@@ -103,12 +105,12 @@ use tower_layer::Layer;
 
 pub use body::LoggedBody;
 use in_flight::Shared;
-pub use levels::LevelPolicy;
 pub use metrics::{CounterKey, CountingMetrics, RpcMetrics, RpcRecord, Side};
 #[cfg(feature = "metrics")]
 pub use metrics_facade::FacadeMetrics;
-pub use service::{BoxError, LogFuture, LogService};
+pub use service::{LogFuture, LogService};
 
+use crate::log::LevelPolicy;
 use crate::{StatusDecoder, StatusEncoder};
 
 /// Logs one `tracing` event per completed RPC and feeds an optional
@@ -123,7 +125,7 @@ pub struct LogLayer {
 
 impl LogLayer {
     /// How many context entries a log line shows unless set.
-    pub const DEFAULT_MAX_CONTEXT_ENTRIES: usize = 8;
+    pub const DEFAULT_MAX_CONTEXT_ENTRIES: usize = crate::log::DEFAULT_LOGGED_CONTEXT_ENTRIES;
 
     /// A layer for `tonic::transport::Server::builder().layer(..)`.
     pub fn server() -> LogLayer {

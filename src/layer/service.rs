@@ -20,7 +20,7 @@ use crate::Error;
 
 /// The error type tonic's clients and servers accept from a service, and
 /// what tower's timeout, buffer and load-shed layers return.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The service a [`LogLayer`](super::LogLayer) wraps around a server's
 /// routes or a client's channel.
@@ -34,6 +34,23 @@ pub struct LogService<S> {
     pub(crate) inner: S,
     pub(crate) shared: Arc<Shared>,
     pub(crate) side: Side,
+}
+
+impl<S> LogService<S> {
+    /// The service it wraps.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The service it wraps, to change it.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The service it wraps, unwrapped.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
 }
 
 impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for LogService<S>

@@ -6,7 +6,7 @@ use std::fmt::{self, Write as _};
 
 use tonic::Status;
 
-use super::BoxError;
+use super::service::BoxError;
 
 /// The gRPC code and text of a service error, as tonic's
 /// `Status::from_error` would classify it for the caller: a `Status` in the

@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use crate::truncate::truncate;
-use crate::Context;
 
 /// The longest context value a message shows; longer ones are cut with the
 /// truncation marker, so a message stays a message.
@@ -28,15 +27,17 @@ pub(crate) struct Message {
 }
 
 impl Message {
-    /// The message for an error with `context`: the detailed one when every
-    /// key it names has a value (each cut at 256 bytes), else the plain one.
-    /// Borrows, and allocates nothing, unless a value is filled in.
-    pub(crate) fn render(&self, context: &Context) -> Cow<'static, str> {
+    /// The message for an error whose context values `value` looks up: the
+    /// detailed one when every key it names has a value (each cut at 256
+    /// bytes), else the plain one. Borrows, and allocates nothing, unless a
+    /// value is filled in. A catalog is data: the error's context is only
+    /// read through `value`.
+    pub(crate) fn render<'c>(&self, value: impl Fn(&str) -> Option<&'c str>) -> Cow<'static, str> {
         let Some(pieces) = self.detailed else {
             return Cow::Borrowed(self.text);
         };
         let all_present = pieces.iter().all(|piece| match piece {
-            Piece::Key(key) => context.get(key).is_some(),
+            Piece::Key(key) => value(key).is_some(),
             Piece::Text(_) => true,
         });
         if !all_present {
@@ -47,10 +48,9 @@ impl Message {
             .iter()
             .map(|piece| match piece {
                 Piece::Text(text) => text.len(),
-                Piece::Key(key) => crate::truncate::truncated_len(
-                    context.get(key).unwrap_or_default(),
-                    MAX_VALUE_LEN,
-                ),
+                Piece::Key(key) => {
+                    crate::truncate::truncated_len(value(key).unwrap_or_default(), MAX_VALUE_LEN)
+                }
             })
             .sum();
         let mut out = String::with_capacity(len);
@@ -58,7 +58,7 @@ impl Message {
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Key(key) => {
-                    let value = context.get(key).unwrap_or_default();
+                    let value = value(key).unwrap_or_default();
                     out.push_str(&truncate(value, MAX_VALUE_LEN));
                 }
             }

@@ -19,7 +19,7 @@
 //!     Some("Repository ns/name was not found. Please check the name and your access.")
 //! );
 //! assert_eq!(
-//!     ErrorCode::GIT_REPO_NOT_FOUND.message(Locale::ZH_CN),
+//!     ErrorCode::GIT_REPO_NOT_FOUND.user_message(Locale::ZH_CN),
 //!     "未找到该仓库，请检查仓库名称及访问权限。"
 //! );
 //! ```

@@ -5,15 +5,17 @@ use std::borrow::Cow;
 
 use tonic::Status;
 
-use super::plan::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
-use super::problems::Problems;
 use super::recognize::{recognize, GoogleFacts, TypedFacts};
+use super::slots::place_standard;
+use super::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
+use crate::details::RawDetail;
 use crate::details::{DetailKind, Details};
+use crate::error::problems::Problems;
 use crate::error::received::Received;
 use crate::error::DecodedParts;
 use crate::truncate::truncate;
 use crate::wire::{map_entry_bytes, FieldReader, FieldValue, Utf8Message, WireError};
-use crate::{Context, DecodeProblem, Error, Module, RawDetail, CATALOG_DOMAIN};
+use crate::{Context, DecodeProblem, Error, Module, CATALOG_DOMAIN};
 
 /// Decodes statuses into [`Error`]s. [`Error::from_status`] uses the
 /// default one; hold your own to recognize more domains.
@@ -115,13 +117,16 @@ impl StatusDecoder {
                     typed_context = read.context;
                 }
                 Ok(_) => {
-                    received
-                        .problems
-                        .push(malformed(TYPED_ERROR_INFO, &"module is unspecified"));
+                    received.problems.push(DecodeProblem::malformed_detail(
+                        TYPED_ERROR_INFO,
+                        &"module is unspecified",
+                    ));
                     found.details().raw.push(raw(TYPED_ERROR_INFO, bytes));
                 }
                 Err(e) => {
-                    received.problems.push(malformed(TYPED_ERROR_INFO, &e));
+                    received
+                        .problems
+                        .push(DecodeProblem::malformed_detail(TYPED_ERROR_INFO, &e));
                     found.details().raw.push(raw(TYPED_ERROR_INFO, bytes));
                 }
             }
@@ -131,7 +136,9 @@ impl StatusDecoder {
             match read_google(bytes, &mut received.problems) {
                 Ok(read) => google = Some(read),
                 Err(e) => {
-                    received.problems.push(malformed(GOOGLE_ERROR_INFO, &e));
+                    received
+                        .problems
+                        .push(DecodeProblem::malformed_detail(GOOGLE_ERROR_INFO, &e));
                     found.details().raw.push(raw(GOOGLE_ERROR_INFO, bytes));
                 }
             }
@@ -299,29 +306,6 @@ fn sort_detail<'a>(type_url: &[u8], value: &'a [u8], found: &mut Found<'a>) {
     }
 }
 
-/// Decodes `value` into the empty slot of `kind`; reports a second detail
-/// of the type, or one that does not decode, and returns `false` for the
-/// caller to keep it raw. `type_url` names it in the report.
-pub(crate) fn place_standard(
-    details: &mut Details,
-    kind: DetailKind,
-    value: &[u8],
-    problems: &mut Problems,
-    type_url: impl FnOnce() -> String,
-) -> bool {
-    match details.decode_into(kind, value) {
-        Ok(true) => true,
-        Ok(false) => {
-            problems.push_with(|| duplicate(&type_url()));
-            false
-        }
-        Err(e) => {
-            problems.push_with(|| malformed(&type_url(), &e));
-            false
-        }
-    }
-}
-
 /// Keeps `value` for an ErrorInfo decoded later, if the slot is empty.
 fn take_once<'a>(
     slot: &mut Option<&'a [u8]>,
@@ -330,7 +314,7 @@ fn take_once<'a>(
     problems: &mut Problems,
 ) -> bool {
     if slot.is_some() {
-        problems.push_with(|| duplicate(&lossy(type_url)));
+        problems.push_with(|| DecodeProblem::duplicate_detail(&lossy(type_url)));
         return false;
     }
     *slot = Some(value);
@@ -458,20 +442,4 @@ fn raw(type_name: &str, value: &[u8]) -> RawDetail {
         format!("{}{type_name}", crate::wire::TYPE_URL_PREFIX),
         value.to_vec(),
     )
-}
-
-/// A detail that is not a valid message of its type, both cut so that a
-/// report stays small.
-pub(crate) fn malformed(type_url: &str, reason: &dyn std::fmt::Display) -> DecodeProblem {
-    DecodeProblem::MalformedDetail {
-        type_url: truncate(type_url, 256).into_owned(),
-        reason: truncate(&reason.to_string(), 256).into_owned(),
-    }
-}
-
-/// A second detail of a type AIP-193 allows once.
-pub(crate) fn duplicate(type_url: &str) -> DecodeProblem {
-    DecodeProblem::DuplicateDetail {
-        type_url: truncate(type_url, 256).into_owned(),
-    }
 }

@@ -9,7 +9,7 @@ use tonic::Status;
 
 use super::in_process::InProcess;
 use super::plan::{LocalizedView, Plan};
-use crate::{Error, Locale};
+use crate::Error;
 
 /// Encodes errors into `tonic::Status` values. A server holds one (in its
 /// service state, or in its [`LogLayer`](crate::layer::LogLayer)); nothing
@@ -21,7 +21,8 @@ use crate::{Error, Locale};
 ///   [`Status::source`](std::error::Error::source), which stays in-process);
 /// - `grpc-status-details-bin`: a `google.rpc.Status` with the **same code
 ///   and message**, holding a `google.rpc.ErrorInfo` (reason, domain, and
-///   the context as metadata), this library's typed
+///   as metadata the code string under `code` and the context), this
+///   library's typed
 ///   `csghub.errorx.v1.ErrorInfo` (module and number), and the standard
 ///   details the error has. `DebugInfo` only with
 ///   [`StatusEncoder::include_debug_info`].
@@ -42,14 +43,15 @@ use crate::{Error, Locale};
 /// 1. drops DebugInfo, Help, custom details, LocalizedMessage, RequestInfo,
 ///    QuotaFailure, PreconditionFailure, ResourceInfo, BadRequest, RetryInfo;
 /// 2. cuts context values to 1024, 256, 64, then 16 bytes, at UTF-8
-///    boundaries, ending them with [`TRUNCATION_MARKER`](crate::TRUNCATION_MARKER);
+///    boundaries, ending them with [`StatusEncoder::TRUNCATION_MARKER`];
 /// 3. cuts the message to 1024, 256, then 64 bytes the same way;
 /// 4. drops context entries, last key first;
 /// 5. cuts the message to 16 bytes.
 ///
 /// Both ErrorInfos with the reason (at most 63 bytes), the domain (at most
-/// 253) and the code's module and number always survive, whatever the error
-/// holds: at most about 450 bytes, well under [`StatusEncoder::MIN_BUDGET`].
+/// 253), the code string (at most 64) and the code's module and number
+/// always survive, whatever the error holds: at most about 550 bytes, well
+/// under [`StatusEncoder::MIN_BUDGET`].
 ///
 /// ```
 /// use csghub_errorx::{Error, ErrorCode, StatusEncoder};
@@ -71,9 +73,9 @@ pub struct StatusEncoder {
 }
 
 impl StatusEncoder {
-    /// The `ErrorInfo.domain` unless set: the catalog's,
-    /// [`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN).
-    pub const DEFAULT_DOMAIN: &'static str = crate::CATALOG_DOMAIN;
+    /// What ends every value the encoder shortened, so a reader of the log
+    /// or the client can see that text is missing.
+    pub const TRUNCATION_MARKER: &'static str = crate::truncate::TRUNCATION_MARKER;
     /// The default header budget: 7 KiB, safe for peers with an 8 KiB limit.
     pub const DEFAULT_BUDGET: usize = 7 * 1024;
     /// The smallest budget accepted; smaller ones are raised to it, since
@@ -82,10 +84,12 @@ impl StatusEncoder {
     /// The longest domain kept (the longest DNS name); longer ones are cut.
     pub const MAX_DOMAIN_LEN: usize = super::MAX_DOMAIN_LEN;
 
-    /// An encoder with the default domain and budget, without DebugInfo.
+    /// An encoder with the catalog's domain
+    /// ([`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN)) and the default budget,
+    /// without DebugInfo.
     pub const fn new() -> StatusEncoder {
         StatusEncoder {
-            domain: Cow::Borrowed(Self::DEFAULT_DOMAIN),
+            domain: Cow::Borrowed(crate::CATALOG_DOMAIN),
             budget: Self::DEFAULT_BUDGET,
             include_debug_info: false,
         }
@@ -125,43 +129,39 @@ impl StatusEncoder {
         self.budget
     }
 
-    /// The status for `error`, without its source.
-    pub fn encode(&self, error: &Error) -> Status {
-        self.encode_in(error, None)
+    /// Whether `DebugInfo` details are sent.
+    pub fn includes_debug_info(&self) -> bool {
+        self.include_debug_info
     }
 
-    /// The status for `error`, with exactly one `google.rpc.LocalizedMessage`
-    /// in `locale`: the catalog's message for the code, showing the
-    /// context ([`Error::user_message`]). A `LocalizedMessage` the error
-    /// already has is kept instead. `grpc-message` stays the English
+    /// The status for `error`: what goes on the wire, nothing in-process.
+    /// For forwarding, tests, and any caller that keeps the error; a
+    /// handler returns [`StatusEncoder::into_status`] (or `?`), so that the
+    /// server layer can log the cause.
+    ///
+    /// An error with a [user locale](Error::with_user_locale) carries exactly
+    /// one `google.rpc.LocalizedMessage` in it: the catalog's message for
+    /// the code, showing the context ([`Error::user_message`]), unless it
+    /// has a `LocalizedMessage` of its own. `grpc-message` stays the English
     /// message. Over budget, the LocalizedMessage is dropped before the
     /// ErrorInfos.
     ///
     /// ```
     /// use csghub_errorx::{Error, ErrorCode, Locale, StatusEncoder};
     ///
-    /// let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "ns/x");
-    /// let status = StatusEncoder::new().encode_localized(&error, Locale::ZH_HK);
+    /// let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND)
+    ///     .with_context("repo", "ns/x")
+    ///     .with_user_locale(Locale::ZH_HK);
+    /// let status = StatusEncoder::new().encode(&error);
     /// let decoded = Error::from_status(&status);
     /// let localized = decoded.localized_message().unwrap();
     /// assert_eq!(localized.locale(), "zh-HK");
     /// assert_eq!(localized.message(), "找不到儲存庫 ns/x，請檢查儲存庫名稱及存取權限。");
     /// assert_eq!(status.message(), ErrorCode::GIT_REPO_NOT_FOUND.description());
     /// ```
-    pub fn encode_localized(&self, error: &Error, locale: Locale) -> Status {
-        self.encode_in(error, Some(locale))
-    }
-
-    /// [`StatusEncoder::into_status`], localized as
-    /// [`StatusEncoder::encode_localized`] does.
-    pub fn into_status_localized(&self, error: Error, locale: Locale) -> Status {
-        let mut status = self.encode_localized(&error, locale);
-        status.set_source(Arc::new(InProcess::new(error)));
-        status
-    }
-
-    fn encode_in(&self, error: &Error, locale: Option<Locale>) -> Status {
-        let localized = locale
+    pub fn encode(&self, error: &Error) -> Status {
+        let localized = error
+            .user_locale()
             .filter(|_| error.localized_message().is_none())
             .and_then(|locale| {
                 Some(LocalizedView {
@@ -180,11 +180,13 @@ impl StatusEncoder {
         Status::with_details(error.grpc_code(), plan.message().into_owned(), details)
     }
 
-    /// The status for `error`, carrying `error` itself in-process (read it
-    /// back with [`Error::in_process`]; the status's
+    /// The status for `error`, as [`StatusEncoder::encode`] makes it,
+    /// carrying `error` itself in-process (read it back with
+    /// [`Error::in_process`]; the status's
     /// [`source`](std::error::Error::source) chain shows the error, then its
     /// cause), so that layers in this process can log the cause, even of a
     /// stream's error, which tonic consumes. Sources never leave the process.
+    /// `Status::from(error)`, and so `?`, is this with the default encoder.
     pub fn into_status(&self, error: Error) -> Status {
         let mut status = self.encode(&error);
         status.set_source(Arc::new(InProcess::new(error)));

@@ -1,27 +1,29 @@
 //! The size of a status's headers, as HTTP/2 counts it, computed before
 //! the headers exist.
 
-/// Whether tonic percent-encodes `byte` in `grpc-message`: controls,
-/// non-ASCII, and ` "#%<>`?{}` (its private `ENCODING_SET`). Counted by
-/// hand because `percent-encoding` keeps set membership private and sizing
-/// needs no encoding; a test compares the sizes with the headers tonic
-/// really writes.
-const fn escaped_in_grpc_message(byte: u8) -> bool {
-    byte < 0x20
-        || byte >= 0x7F
-        || matches!(
-            byte,
-            b' ' | b'"' | b'#' | b'%' | b'<' | b'>' | b'`' | b'?' | b'{' | b'}'
-        )
-}
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+/// The characters tonic percent-encodes in `grpc-message` (its own
+/// `ENCODING_SET` is private), besides every byte that is not ASCII: for
+/// sizing a message here, and for the client layer's repair of one; a test
+/// compares the sizes with the headers tonic really writes.
+pub(crate) const GRPC_MESSAGE_ENCODING: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}');
 
 /// The length of `message` once percent-encoded for `grpc-message`.
 fn percent_encoded_len(message: &str) -> usize {
-    message.len()
-        + 2 * message
-            .bytes()
-            .filter(|&b| escaped_in_grpc_message(b))
-            .count()
+    utf8_percent_encode(message, GRPC_MESSAGE_ENCODING)
+        .map(str::len)
+        .sum()
 }
 
 /// HPACK and hyper count 32 bytes of overhead per header field (RFC 7541

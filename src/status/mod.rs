@@ -30,23 +30,25 @@
 //! assert_eq!(error.resource_info().unwrap().resource_name(), "ns/repo/README.md");
 //! ```
 
-mod decode_problem;
 pub(crate) mod decoder;
 mod encoder;
-mod header_size;
+pub(crate) mod header_size;
 pub(crate) mod in_process;
 mod plan;
-pub(crate) mod problems;
 pub(crate) mod recognize;
+pub(crate) mod slots;
 
 use tonic::Status;
 
-pub use decode_problem::DecodeProblem;
 pub use decoder::StatusDecoder;
 pub use encoder::StatusEncoder;
 
 use crate::Error;
 
+/// The type name of the standard ErrorInfo.
+pub(crate) const GOOGLE_ERROR_INFO: &str = "google.rpc.ErrorInfo";
+/// The type name of this library's typed ErrorInfo.
+pub(crate) const TYPED_ERROR_INFO: &str = "csghub.errorx.v1.ErrorInfo";
 /// The longest reason kept and sent: AIP-193's limit.
 pub(crate) const MAX_REASON_LEN: usize = 63;
 /// The longest domain kept and sent: the longest DNS name.

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::header_size::{status_header_bound, status_header_size};
+use super::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
 use crate::details::DetailKind;
 use crate::truncate::{floor_char_boundary, truncate, truncated_len};
 use crate::wire::{
@@ -11,11 +12,6 @@ use crate::wire::{
     write_map_entry, write_str, write_varint, WireMessage,
 };
 use crate::{Error, Module};
-
-/// The type name of the standard ErrorInfo.
-pub(crate) const GOOGLE_ERROR_INFO: &str = "google.rpc.ErrorInfo";
-/// The type name of this library's typed ErrorInfo.
-pub(crate) const TYPED_ERROR_INFO: &str = "csghub.errorx.v1.ErrorInfo";
 
 /// Context value caps tried in turn when a status is over budget.
 const VALUE_CAPS: [usize; 4] = [1024, 256, 64, 16];
@@ -271,7 +267,7 @@ fn bounded(text: &str, max_len: usize) -> &str {
 /// disagreed with the outer one, whose details are not trusted. Sent on,
 /// it would come first for a receiver wherever the error has no code of
 /// its own, and give the forwarded error a code it never had.
-fn forwarded_raw(error: &Error) -> impl Iterator<Item = &crate::RawDetail> {
+fn forwarded_raw(error: &Error) -> impl Iterator<Item = &crate::details::RawDetail> {
     error.raw_details().iter().filter(|raw| {
         let type_url = raw.type_url();
         let name = type_url.rsplit('/').next().unwrap_or(type_url);
@@ -280,7 +276,7 @@ fn forwarded_raw(error: &Error) -> impl Iterator<Item = &crate::RawDetail> {
 }
 
 /// The inner length of the `google.protobuf.Any` of a raw detail.
-fn raw_any_len(raw: &crate::RawDetail) -> usize {
+fn raw_any_len(raw: &crate::details::RawDetail) -> usize {
     str_len(1, raw.type_url().len()) + str_len(2, raw.value().len())
 }
 

@@ -24,12 +24,12 @@
 
 use std::borrow::Cow;
 
-use super::problems::Problems;
-use super::{DecodeProblem, StatusDecoder, MAX_CODE_STR_LEN, MAX_DOMAIN_LEN, MAX_REASON_LEN};
+use super::{StatusDecoder, MAX_CODE_STR_LEN, MAX_DOMAIN_LEN, MAX_REASON_LEN};
 use crate::catalog::parse_code_str;
+use crate::error::problems::Problems;
 use crate::error::received::Received;
 use crate::truncate::{floor_char_boundary, truncate};
-use crate::{ErrorCode, Module, UnknownCode, CATALOG_DOMAIN};
+use crate::{DecodeProblem, ErrorCode, Module, UnknownCode, CATALOG_DOMAIN};
 
 /// What a typed `csghub.errorx.v1.ErrorInfo` says.
 #[derive(Clone, Copy, Debug)]

@@ -186,7 +186,7 @@ mod tests {
     #[test]
     fn any_written_by_hand_decodes_with_prost() {
         use prost::Message as _;
-        let ours = crate::RetryInfo::new(std::time::Duration::from_secs(3));
+        let ours = crate::details::RetryInfo::new(std::time::Duration::from_secs(3));
         let info = pb::RetryInfo {
             retry_delay: Some(prost_types::Duration {
                 seconds: 3,

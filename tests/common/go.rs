@@ -42,20 +42,19 @@ pub struct Programs {
 
 /// The Go programs, built on the first call; `None` only when the Go
 /// packages are missing and cannot be installed (not root, no apt, no
-/// network), after saying why on stderr.
+/// network), after saying why on stderr; where `CI` is set, it fails
+/// the test instead ([`super::skip`]).
 pub fn programs() -> Option<&'static Programs> {
-    static READY: OnceLock<Option<Programs>> = OnceLock::new();
-    READY
-        .get_or_init(|| match install() {
-            Ok(()) => Some(build()),
-            Err(why) => {
-                say(&format!(
-                    "skipped: the Go interop tests need Debian's Go packages: {why}"
-                ));
-                None
-            }
-        })
-        .as_ref()
+    static READY: OnceLock<Result<Programs, String>> = OnceLock::new();
+    match READY.get_or_init(|| install().map(|()| build())) {
+        Ok(programs) => Some(programs),
+        Err(why) => {
+            super::skip(&format!(
+                "the Go interop tests need Debian's Go packages: {why}"
+            ));
+            None
+        }
+    }
 }
 
 /// Installs the missing packages; `Err` says why they cannot be.

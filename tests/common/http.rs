@@ -54,15 +54,15 @@ pub fn rich_error() -> Error {
         .with_context("limit", "100/min")
         .with_context("user", "alice")
         .with_retry_delay(Duration::from_millis(1500))
-        .with_field_violation("name", "must not be empty")
+        .add_field_violation("name", "must not be empty")
         .with_resource("model", "ns/llama")
-        .with_precondition_violation("TOS", "user:alice", "terms not accepted")
-        .with_quota_violation("user:alice", "100 requests per minute")
+        .add_precondition_violation("TOS", "user:alice", "terms not accepted")
+        .add_quota_violation("user:alice", "100 requests per minute")
         .with_request_id("req-7f3a")
         .with_localized_message("zh-CN", "请求过多")
-        .with_help_link("rate limits", "https://opencsg.com/docs/limits")
+        .add_help_link("rate limits", "https://opencsg.com/docs/limits")
         .with_debug_info("pool exhausted", ["db::pool::get"])
-        .with_custom_detail(&prost_types::Duration {
+        .add_custom_detail(&prost_types::Duration {
             seconds: 7,
             nanos: 0,
         })

@@ -149,7 +149,7 @@ fn run(command: Command) -> Result<String, String> {
                 code.http_status()
             );
             if let Some(locale) = lang.as_deref().map(Locale::negotiate) {
-                let _ = writeln!(out, "  message ({locale}): {}", code.message(locale));
+                let _ = writeln!(out, "  message ({locale}): {}", code.user_message(locale));
             }
         }
         Command::Docs { lang } => out = docs(lang.as_deref().map(Locale::negotiate)),
@@ -197,12 +197,12 @@ fn code_json(code: ErrorCode) -> serde_json::Value {
         "http_status": code.http_status().as_u16(),
         "context_keys": code.context_keys(),
         "messages": Locale::iter()
-            .map(|locale| (locale.as_str().to_string(), code.message(locale).into()))
+            .map(|locale| (locale.as_str().to_string(), code.user_message(locale).into()))
             .collect::<serde_json::Map<_, _>>(),
         // The same with `{key}` placeholders for the context keys, where the
         // code has one: a frontend can localize from the listing alone.
         "detailed": Locale::iter()
-            .filter_map(|locale| Some((locale.as_str().to_string(), code.message_template(locale)?.into())))
+            .filter_map(|locale| Some((locale.as_str().to_string(), code.user_message_template(locale)?.into())))
             .collect::<serde_json::Map<_, _>>(),
     })
 }
@@ -226,7 +226,7 @@ fn docs(locale: Option<Locale>) -> String {
                 code.http_status().as_u16()
             );
             if let Some(locale) = locale {
-                let _ = writeln!(out, "- Message ({locale}): {}", code.message(locale));
+                let _ = writeln!(out, "- Message ({locale}): {}", code.user_message(locale));
             }
         }
     }

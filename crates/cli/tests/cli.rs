@@ -255,7 +255,7 @@ fn list_json_has_every_codes_message_in_every_locale() {
         for locale in csghub_errorx::Locale::iter() {
             assert_eq!(
                 row["messages"][locale.as_str()],
-                code.message(locale),
+                code.user_message(locale),
                 "{code:?} {locale}"
             );
         }
@@ -275,7 +275,11 @@ fn list_json_has_every_detailed_template_with_its_placeholders() {
             let listed = row["detailed"]
                 .get(locale.as_str())
                 .and_then(|t| t.as_str());
-            assert_eq!(listed, code.message_template(locale), "{code:?} {locale}");
+            assert_eq!(
+                listed,
+                code.user_message_template(locale),
+                "{code:?} {locale}"
+            );
             if let Some(template) = listed {
                 templates += 1;
                 // Each placeholder names a context key the code declares.

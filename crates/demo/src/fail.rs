@@ -42,7 +42,7 @@ pub fn requested_error(request: &FailRequest) -> Error {
         Err(e) => {
             return Error::new(ErrorCode::ERR_REQ_PARAM_INVALID)
                 .with_context("field", "code")
-                .with_field_violation("code", e.to_string());
+                .add_field_violation("code", e.to_string());
         }
     };
     let mut error = Error::new(code).with_context_entries(&request.context);
@@ -57,7 +57,7 @@ pub fn requested_error(request: &FailRequest) -> Error {
             }
         }
         tonic::Code::InvalidArgument => {
-            error = error.with_field_violation("context", code.description());
+            error = error.add_field_violation("context", code.description());
         }
         _ => {}
     }

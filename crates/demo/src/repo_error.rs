@@ -71,9 +71,9 @@ pub enum RepoError {
 /// malformed request, a `ResourceInfo` for what was not found or refused.
 fn details(error: &RepoError, built: Error) -> Error {
     match error {
-        RepoError::InvalidName(_) => built.with_field_violation("name", "must be namespace/name"),
+        RepoError::InvalidName(_) => built.add_field_violation("name", "must be namespace/name"),
         RepoError::InvalidPath(_) => {
-            built.with_field_violation("path", "must be relative, without '..'")
+            built.add_field_violation("path", "must be relative, without '..'")
         }
         RepoError::RepoNotFound(repo) | RepoError::Forbidden { repo, .. } => {
             built.with_resource("repository", repo)

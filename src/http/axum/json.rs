@@ -10,6 +10,7 @@ use http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::rejection::serde_error;
 use crate::{Error, ErrorCode};
 
 /// A JSON body, as axum's `Json`, but a request it rejects gets a catalog
@@ -133,36 +134,13 @@ fn json_error(path: &str, error: serde_json::Error) -> Error {
                 .with_source(error)
         }
     }
-    // serde's own messages: `missing field `x``, `invalid type: …`.
+    // serde's own message, without serde_json's position.
     let text = error.to_string();
     let text = match text.rfind(" at line ") {
         Some(end) => &text[..end],
         None => &text,
     };
-    let (code, field) = if let Some(rest) = text.strip_prefix("missing field `") {
-        let name = rest.split('`').next().unwrap_or_default();
-        let field = match path {
-            "." | "" => name.to_string(),
-            parent => format!("{parent}.{name}"),
-        };
-        (ErrorCode::ERR_REQ_PARAM_MISSING, field)
-    } else if text.starts_with("invalid type") {
-        (ErrorCode::ERR_REQ_PARAM_TYPE_ERROR, path.to_string())
-    } else {
-        (ErrorCode::ERR_REQ_PARAM_INVALID, path.to_string())
-    };
-    field_error(code, &field, text)
-}
-
-/// `code` with a `BadRequest` violation on `field`, and `field` as context.
-pub(crate) fn field_error(code: ErrorCode, field: &str, description: &str) -> Error {
-    let field = crate::truncate::truncate(field, 256);
-    Error::new(code)
-        .with_context("field", &field)
-        .with_field_violation(
-            field.into_owned(),
-            crate::truncate::truncate(description, 1024),
-        )
+    serde_error(path, text)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod into_response;
 mod json;
 mod path;
 mod query;
+mod rejection;
 
 pub use fallback::fallback;
 pub use json::Json;

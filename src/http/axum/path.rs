@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::json::field_error;
+use super::rejection::field_error;
 use crate::{Error, ErrorCode};
 
 /// Path parameters, as axum's `Path`, but a request it rejects gets a

@@ -4,8 +4,8 @@ use axum::extract::FromRequestParts;
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::json::field_error;
-use crate::{Error, ErrorCode};
+use super::rejection::serde_error;
+use crate::Error;
 
 /// The query string, as axum's `Query`, but a request it rejects gets a
 /// catalog error in the server's shape: a missing parameter is `REQ-ERR-4`
@@ -41,18 +41,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
             .map(Query)
             .map_err(|e| {
                 let path = e.path().to_string();
-                let text = e.into_inner().to_string();
-                match text.strip_prefix("missing field `") {
-                    Some(rest) => {
-                        let name = rest.split('`').next().unwrap_or_default();
-                        let field = match path.as_str() {
-                            "." | "" => name.to_string(),
-                            parent => format!("{parent}.{name}"),
-                        };
-                        field_error(ErrorCode::ERR_REQ_PARAM_MISSING, &field, &text)
-                    }
-                    None => field_error(ErrorCode::ERR_REQ_PARAM_INVALID, &path, &text),
-                }
+                serde_error(&path, &e.into_inner().to_string())
             })
     }
 }

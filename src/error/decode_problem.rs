@@ -1,5 +1,7 @@
 //! [`DecodeProblem`]: what could not be decoded from a peer's status.
 
+use crate::truncate::truncate;
+
 /// Something in a peer's status that could not be used. Decoding never
 /// fails and never panics: the outer gRPC code and message are always kept,
 /// and each problem is reported here.
@@ -113,4 +115,25 @@ pub enum DecodeProblem {
         /// The length of the body in bytes.
         len: usize,
     },
+}
+
+impl DecodeProblem {
+    /// A detail that is not a valid message of its type, both cut so that
+    /// a report stays small.
+    pub(crate) fn malformed_detail(
+        type_url: &str,
+        reason: &dyn std::fmt::Display,
+    ) -> DecodeProblem {
+        DecodeProblem::MalformedDetail {
+            type_url: truncate(type_url, 256).into_owned(),
+            reason: truncate(&reason.to_string(), 256).into_owned(),
+        }
+    }
+
+    /// A second detail of a type AIP-193 allows once.
+    pub(crate) fn duplicate_detail(type_url: &str) -> DecodeProblem {
+        DecodeProblem::DuplicateDetail {
+            type_url: truncate(type_url, 256).into_owned(),
+        }
+    }
 }

@@ -15,10 +15,10 @@ const GRPC_CODES: usize = tonic::Code::Unauthenticated as usize + 1;
 /// - success is `DEBUG`.
 ///
 /// ```
-/// use csghub_errorx::layer::LevelPolicy;
+/// use csghub_errorx::log::LevelPolicy;
 /// use tracing::Level;
 ///
-/// let levels = LevelPolicy::default().server_faults(Level::WARN).code(tonic::Code::NotFound, Level::DEBUG);
+/// let levels = LevelPolicy::default().server_faults(Level::WARN).grpc_code(tonic::Code::NotFound, Level::DEBUG);
 /// assert_eq!(levels.level(tonic::Code::Internal), Level::WARN);
 /// assert_eq!(levels.level(tonic::Code::NotFound), Level::DEBUG);
 /// assert_eq!(levels.level(tonic::Code::InvalidArgument), Level::INFO);
@@ -75,7 +75,7 @@ impl LevelPolicy {
 
     /// Sets the level of one gRPC code, over its class and over
     /// [`LevelPolicy::deadline`].
-    pub fn code(mut self, code: tonic::Code, level: Level) -> LevelPolicy {
+    pub fn grpc_code(mut self, code: tonic::Code, level: Level) -> LevelPolicy {
         if let Some(slot) = self.overrides.get_mut(code as usize) {
             *slot = Some(level);
         }
@@ -126,7 +126,7 @@ mod least_verbose_tests {
             .server_faults(Level::WARN)
             .deadline(Level::INFO);
         assert_eq!(quiet.least_verbose(), Level::WARN);
-        let one = quiet.code(tonic::Code::Internal, Level::ERROR);
+        let one = quiet.grpc_code(tonic::Code::Internal, Level::ERROR);
         assert_eq!(one.least_verbose(), Level::ERROR);
     }
 }
