@@ -146,22 +146,7 @@ pub struct AsyncAuthService<S, V> {
 /// validator's future, whose type cannot be named.
 pub type AsyncAuthFuture<R, E> = Pin<Box<dyn Future<Output = Result<R, E>> + Send>>;
 
-impl<S, V> AsyncAuthService<S, V> {
-    /// The service it wraps.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The service it wraps, to change it.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// The service it wraps, unwrapped.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+crate::layer::inner_service_accessors!(AsyncAuthService<S, V>);
 
 impl<S, V, ReqBody, ResBody> Service<http::Request<ReqBody>> for AsyncAuthService<S, V>
 where

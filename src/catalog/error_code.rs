@@ -96,7 +96,7 @@ impl ErrorCode {
     ///
     /// [`Error::user_message`]: crate::Error::user_message
     /// [`Error::message`]: crate::Error::message
-    pub fn user_message(self, locale: crate::Locale) -> &'static str {
+    pub fn user_message(self, locale: crate::locale::Locale) -> &'static str {
         locale.message(usize::from(self.0)).text
     }
 
@@ -113,11 +113,14 @@ impl ErrorCode {
     /// assert_eq!(template, Some("Repository {repo} was not found. Please check the name and your access."));
     /// assert_eq!(ErrorCode::UNAUTHORIZED.user_message_template(Locale::EN_US), None);
     /// ```
-    pub fn user_message_template(self, locale: crate::Locale) -> Option<&'static str> {
+    pub fn user_message_template(self, locale: crate::locale::Locale) -> Option<&'static str> {
         self.localized(locale).template
     }
 
-    pub(crate) fn localized(self, locale: crate::Locale) -> &'static crate::locale::Message {
+    pub(crate) fn localized(
+        self,
+        locale: crate::locale::Locale,
+    ) -> &'static crate::locale::Message {
         locale.message(usize::from(self.0))
     }
 

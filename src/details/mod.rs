@@ -189,9 +189,8 @@ macro_rules! define_details {
             proto: $proto:ty,
             type_name: $type_name:literal,
             drop_rank: $drop:literal,
-            $(#[doc = $builder_doc:literal])*
-            builder: $builder:ident ( $($arg:ident : $arg_ty:ty),* ) => $mode:ident $ctor:path,
-            example: ( $($example:expr),* ),
+            // The builder, for `Error`'s methods.
+            $($builder:tt)*
         }
     )* [raw] drop_rank: $raw_drop:literal;) => {
         /// The details of one error. Boxed in `Error`, which most errors

@@ -107,26 +107,3 @@ impl Error {
         self.details().map_or(&[], |details| &details.raw)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_builder_makes_its_detail_and_it_survives_the_wire() {
-        let builders = every_builder();
-        assert_eq!(
-            builders.len() + 1,
-            crate::details::DetailKind::WIRE_ORDER.len(),
-            "every kind but raw has a builder"
-        );
-        let encoder = crate::StatusEncoder::new().include_debug_info(true);
-        for (kind, error) in builders {
-            let details = error.details().expect("the builder made a detail");
-            assert!(details.has(kind), "{kind:?}");
-            let decoded = Error::from_status(&encoder.encode(&error));
-            assert_eq!(decoded.details(), error.details(), "{kind:?} round trip");
-            assert!(decoded.decode_problems().is_empty(), "{kind:?}");
-        }
-    }
-}

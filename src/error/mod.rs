@@ -5,6 +5,8 @@ mod context;
 mod context_key;
 mod decode_problem;
 mod detail_methods;
+#[cfg(test)]
+pub(crate) use detail_methods::every_builder;
 pub(crate) mod problems;
 pub(crate) mod received;
 mod report;
@@ -104,10 +106,24 @@ impl Error {
     /// context. Does not allocate.
     #[inline]
     pub fn new(code: ErrorCode) -> Error {
+        Error::bare(
+            Some(code),
+            code.grpc_code(),
+            Cow::Borrowed(code.description()),
+        )
+    }
+
+    /// An error with nothing but its code and message.
+    #[inline]
+    const fn bare(
+        code: Option<ErrorCode>,
+        grpc_code: tonic::Code,
+        message: Cow<'static, str>,
+    ) -> Error {
         Error {
-            code: Some(code),
-            grpc_code: code.grpc_code(),
-            message: Cow::Borrowed(code.description()),
+            code,
+            grpc_code,
+            message,
             context: Context::new(),
             details: None,
             received: None,
@@ -121,17 +137,7 @@ impl Error {
     /// code for. It is sent with the gRPC code's name as its reason
     /// (`NOT_FOUND`).
     pub fn uncataloged(grpc_code: tonic::Code, message: impl Into<Cow<'static, str>>) -> Error {
-        Error {
-            code: None,
-            grpc_code,
-            message: message.into(),
-            context: Context::new(),
-            details: None,
-            received: None,
-            source: None,
-            catalog_domain: false,
-            user_locale: None,
-        }
+        Error::bare(None, grpc_code, message.into())
     }
 
     /// Replaces the public message. It is sent to the peer: put no secrets

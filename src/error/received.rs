@@ -14,7 +14,7 @@ pub(crate) struct Received {
     /// The `google.rpc.ErrorInfo.domain`, at most 253 bytes.
     pub(crate) domain: Option<std::borrow::Cow<'static, str>>,
     /// The `google.rpc.ErrorInfo.reason`, at most
-    /// [`MAX_REASON_LEN`](crate::status::MAX_REASON_LEN) bytes.
+    /// 63 bytes (AIP-193's limit).
     pub(crate) reason: Option<String>,
     /// A catalog code this build lacks.
     pub(crate) unknown_code: Option<UnknownCode>,

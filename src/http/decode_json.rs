@@ -18,30 +18,6 @@ use crate::{Context, DecodeProblem, Error, ErrorCode, StatusDecoder, UnknownCode
 /// The longest body text kept as the message of a plain-text error.
 const MAX_TEXT_MESSAGE_LEN: usize = 256;
 
-impl Error {
-    /// Decodes an HTTP error response with the default [`StatusDecoder`];
-    /// see [`StatusDecoder::decode_http_response`].
-    ///
-    /// ```
-    /// use csghub_errorx::{Error, ErrorCode};
-    /// use http::{HeaderMap, StatusCode};
-    ///
-    /// let body = br#"{"code":"GIT-ERR-8","msg":"GIT-ERR-8: git authentication failed","context":{"repo":"ns/x"}}"#;
-    /// let error = Error::from_http_response(StatusCode::UNAUTHORIZED, &HeaderMap::new(), body);
-    /// assert!(error.is(ErrorCode::GIT_AUTH_FAILED));
-    /// assert_eq!(error.context().get("repo"), Some("ns/x"));
-    ///
-    /// // An HTML page from a proxy is no parse failure.
-    /// let error = Error::from_http_response(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>502</html>");
-    /// assert_eq!(error.grpc_code(), tonic::Code::Unavailable);
-    /// assert_eq!(error.code(), None);
-    /// ```
-    pub fn from_http_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        const DEFAULT: StatusDecoder = StatusDecoder::new();
-        DEFAULT.decode_http_response(status, headers, body)
-    }
-}
-
 impl StatusDecoder {
     /// Decodes an HTTP error response (its status, headers and whole body)
     /// by the body's content and shape, whatever its `Content-Type`:

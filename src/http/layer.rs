@@ -103,22 +103,7 @@ pub struct HttpErrorService<S> {
     errors: Arc<HttpErrors>,
 }
 
-impl<S> HttpErrorService<S> {
-    /// The service it wraps.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The service it wraps, to change it.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// The service it wraps, unwrapped.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+crate::layer::inner_service_accessors!(HttpErrorService<S>);
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for HttpErrorService<S>
 where

@@ -105,4 +105,30 @@ impl crate::Error {
     ) -> ::http::Response<String> {
         HttpErrors::new().render(self, request_headers)
     }
+
+    /// Decodes an HTTP error response with the default [`StatusDecoder`](crate::StatusDecoder);
+    /// see [`StatusDecoder::decode_http_response`](crate::StatusDecoder::decode_http_response).
+    ///
+    /// ```
+    /// use csghub_errorx::{Error, ErrorCode};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let body = br#"{"code":"GIT-ERR-8","msg":"GIT-ERR-8: git authentication failed","context":{"repo":"ns/x"}}"#;
+    /// let error = Error::from_http_response(StatusCode::UNAUTHORIZED, &HeaderMap::new(), body);
+    /// assert!(error.is(ErrorCode::GIT_AUTH_FAILED));
+    /// assert_eq!(error.context().get("repo"), Some("ns/x"));
+    ///
+    /// // An HTML page from a proxy is no parse failure.
+    /// let error = Error::from_http_response(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>502</html>");
+    /// assert_eq!(error.grpc_code(), tonic::Code::Unavailable);
+    /// assert_eq!(error.code(), None);
+    /// ```
+    pub fn from_http_response(
+        status: ::http::StatusCode,
+        headers: &::http::HeaderMap,
+        body: &[u8],
+    ) -> crate::Error {
+        const DEFAULT: crate::StatusDecoder = crate::StatusDecoder::new();
+        DEFAULT.decode_http_response(status, headers, body)
+    }
 }

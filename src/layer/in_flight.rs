@@ -1,7 +1,6 @@
 //! [`InFlight`]: one RPC the layers are watching, and the one event it
 //! ends with.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,47 +11,9 @@ use super::event::{details_wanted, enabled, Fields};
 use super::headers::{status_from_headers, GRPC_STATUS, GRPC_TIMEOUT};
 use super::outcome::Outcome;
 use super::service_error::ServiceError;
-use super::{RpcMetrics, RpcRecord, Side};
-use crate::log::LevelPolicy;
-use crate::{Error, StatusDecoder, StatusEncoder};
-
-/// What a layer is configured with, shared by every RPC it watches.
-#[derive(Clone)]
-pub(crate) struct Shared {
-    pub(crate) levels: LevelPolicy,
-    pub(crate) max_context_entries: usize,
-    pub(crate) metrics: Option<Arc<dyn RpcMetrics>>,
-    /// The server's encoder, when it is not the default one: errors that
-    /// carry an in-process [`Error`] are encoded again with it.
-    pub(crate) encoder: Option<StatusEncoder>,
-    /// How the log line and metrics decode a status from the wire.
-    pub(crate) decoder: StatusDecoder,
-    /// Whether the server answers a request with `accept-language` with a
-    /// `LocalizedMessage` in its locale.
-    pub(crate) localize: bool,
-}
-
-impl Shared {
-    /// Whether an event of this layer can be logged at all right now: its
-    /// target is on at the least verbose level the policy uses (levels are
-    /// nested: a target on at `INFO` is on at `ERROR`).
-    pub(crate) fn may_log(&self, side: Side) -> bool {
-        enabled(side, self.levels.least_verbose())
-    }
-}
-
-impl fmt::Debug for Shared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Shared")
-            .field("levels", &self.levels)
-            .field("max_context_entries", &self.max_context_entries)
-            .field("metrics", &self.metrics.is_some())
-            .field("encoder", &self.encoder)
-            .field("localize", &self.localize)
-            .field("decoder", &self.decoder)
-            .finish()
-    }
-}
+use super::shared::Shared;
+use super::{RpcRecord, Side};
+use crate::Error;
 
 /// How an RPC ended, as a layer saw it.
 pub(crate) enum Ending<'a> {

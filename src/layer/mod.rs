@@ -85,6 +85,30 @@
 //! # }
 //! ```
 
+/// `get_ref`, `get_mut` and `into_inner` for a middleware service whose
+/// wrapped service is its `inner` field, as tower's services have them.
+macro_rules! inner_service_accessors {
+    ($service:ident<S $(, $param:ident)*>) => {
+        impl<S $(, $param)*> $service<S $(, $param)*> {
+            /// The service it wraps.
+            pub fn get_ref(&self) -> &S {
+                &self.inner
+            }
+
+            /// The service it wraps, to change it.
+            pub fn get_mut(&mut self) -> &mut S {
+                &mut self.inner
+            }
+
+            /// The service it wraps, unwrapped.
+            pub fn into_inner(self) -> S {
+                self.inner
+            }
+        }
+    };
+}
+pub(crate) use inner_service_accessors;
+
 mod base64_check;
 mod body;
 mod deadline;
@@ -98,17 +122,18 @@ mod outcome;
 mod reencode;
 mod service;
 mod service_error;
+mod shared;
 
 use std::sync::Arc;
 
 use tower_layer::Layer;
 
 pub use body::LoggedBody;
-use in_flight::Shared;
 pub use metrics::{CounterKey, CountingMetrics, RpcMetrics, RpcRecord, Side};
 #[cfg(feature = "metrics")]
 pub use metrics_facade::FacadeMetrics;
 pub use service::{LogFuture, LogService};
+use shared::Shared;
 
 use crate::log::LevelPolicy;
 use crate::{StatusDecoder, StatusEncoder};

@@ -3,7 +3,7 @@
 
 use tonic::Status;
 
-use super::in_flight::Shared;
+use super::shared::Shared;
 use crate::{Error, Locale, StatusEncoder};
 
 /// The status to send for `error` instead of the one it was encoded into,

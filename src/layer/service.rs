@@ -13,14 +13,11 @@ use tower_service::Service;
 
 use super::body::LoggedBody;
 use super::headers::{guard_status_headers, has_status, replace_status};
-use super::in_flight::{Ending, InFlight, Shared};
+use super::in_flight::{Ending, InFlight};
 use super::service_error::ServiceError;
+use super::shared::Shared;
 use super::Side;
 use crate::Error;
-
-/// The error type tonic's clients and servers accept from a service, and
-/// what tower's timeout, buffer and load-shed layers return.
-pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The service a [`LogLayer`](super::LogLayer) wraps around a server's
 /// routes or a client's channel.
@@ -36,22 +33,7 @@ pub struct LogService<S> {
     pub(crate) side: Side,
 }
 
-impl<S> LogService<S> {
-    /// The service it wraps.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The service it wraps, to change it.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// The service it wraps, unwrapped.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+crate::layer::inner_service_accessors!(LogService<S>);
 
 impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for LogService<S>
 where

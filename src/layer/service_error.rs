@@ -6,7 +6,9 @@ use std::fmt::{self, Write as _};
 
 use tonic::Status;
 
-use super::service::BoxError;
+/// The error type tonic's clients and servers accept from a service, and
+/// what tower's timeout, buffer and load-shed layers return.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The gRPC code and text of a service error, as tonic's
 /// `Status::from_error` would classify it for the caller: a `Status` in the

@@ -120,3 +120,26 @@ impl StatusExt for Status {
         Error::from_status(self).code()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Error, StatusEncoder};
+
+    #[test]
+    fn every_detail_builder_makes_its_detail_and_it_survives_the_wire() {
+        let builders = crate::error::every_builder();
+        assert_eq!(
+            builders.len() + 1,
+            crate::details::DetailKind::WIRE_ORDER.len(),
+            "every kind but raw has a builder"
+        );
+        let encoder = StatusEncoder::new().include_debug_info(true);
+        for (kind, error) in builders {
+            let details = error.details().expect("the builder made a detail");
+            assert!(details.has(kind), "{kind:?}");
+            let decoded = Error::from_status(&encoder.encode(&error));
+            assert_eq!(decoded.details(), error.details(), "{kind:?} round trip");
+            assert!(decoded.decode_problems().is_empty(), "{kind:?}");
+        }
+    }
+}
