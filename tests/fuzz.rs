@@ -10,6 +10,7 @@
 //! toolchain, and failed instead where `CI` is set. A crash leaves its input in `fuzz/artifacts/<target>/`; put
 //! it in a regression test before fixing it.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! check (`AsyncAuthLayer`), against real tonic servers and clients on
 //! 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -12,7 +12,7 @@
 //! ERRORX_RECORD_BUF_BASELINE=1 cargo test --test buf recorded_baseline
 //! ```
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,6 +1,6 @@
 //! The examples a new user runs first, run as the processes they are.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

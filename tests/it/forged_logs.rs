@@ -5,7 +5,7 @@
 //! The command line and the example client are checked in their own tests
 //! (`crates/cli/tests/cli.rs`, `tests/examples.rs`).
 
-mod common;
+use crate::common;
 
 use common::logs::{assert_clean, capture_text, Logs};
 use common::raw_h2::{Answer, RawH2Client, RawH2Server};

@@ -3,7 +3,7 @@
 //! and a Go server for the Rust client. The Go programs are in
 //! `tests/go/src/errorx-interop/`; `common::go` installs and builds them.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};

@@ -3,7 +3,7 @@
 //! does not panic, keeps serving, forgets what it was asked, and logs one
 //! clean line per RPC it served.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

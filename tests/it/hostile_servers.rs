@@ -3,7 +3,7 @@
 //! client does not panic or hang, keeps a bounded error, and logs exactly
 //! one clean line per RPC.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

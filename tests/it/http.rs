@@ -2,7 +2,7 @@
 //! HTTP client: every catalog code in each shape, the rejections, the
 //! details, the headers, and the log line.
 
-mod common;
+use crate::common;
 
 use common::http::{HttpFixture, SMALL_BODY_LIMIT};
 use common::logs::capture;

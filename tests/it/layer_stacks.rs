@@ -2,7 +2,7 @@
 //! line per RPC, and leaves the other layers' errors as they were: against
 //! real tonic servers and clients on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use std::any::TypeId;
 use std::time::Duration;

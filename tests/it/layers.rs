@@ -1,7 +1,7 @@
 //! The log layers, the header guard and the auth interceptor, against real
 //! tonic servers and clients (and a raw HTTP/2 peer) on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use std::pin::Pin;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Localized messages: the negotiation table, the messages of every code in
 //! every locale, and their rendering with an error's context.
 
-mod common;
+use crate::common;
 
 use csghub_errorx::{Error, ErrorCode, Locale};
 

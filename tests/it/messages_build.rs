@@ -1,7 +1,7 @@
 //! The build script's checks of the localized messages reject what they
 //! must: these are the functions `build.rs` runs, on files it would read.
 
-#[path = "../build/messages.rs"]
+#[path = "../../build/messages.rs"]
 #[allow(dead_code)]
 mod messages;
 

@@ -5,7 +5,7 @@
 //! Each test installs its recorder for its own thread only, and runs on a
 //! current-thread runtime, so servers and clients record on that thread.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::pin::Pin;

@@ -2,7 +2,7 @@
 //! grpcio-status, with the modules grpcio-tools generates from the protos,
 //! as a client of the Rust server and as a server for the Rust client.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! `Error` ⇄ `Status` through a real tonic server and client on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! protos, and maps each code onto the generated catalog enums. The
 //! TypeScript side is `tests/ts/status.test.mjs`.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

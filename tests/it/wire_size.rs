@@ -16,7 +16,7 @@ use std::time::Duration;
 use csghub_errorx::{Error, ErrorCode};
 use tonic_types::StatusExt;
 
-#[path = "../benches/common/fixtures.rs"]
+#[path = "../../benches/common/fixtures.rs"]
 mod fixtures;
 use fixtures::{tonic_types_details, typical};
 

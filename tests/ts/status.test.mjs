@@ -1,7 +1,7 @@
 // @ts-check
 // How a JavaScript or TypeScript client (a web frontend) reads a csghub-errorx
 // error with @bufbuild/protobuf and the code protoc-gen-es generates from the
-// protos (see buf.gen.yaml). tests/typescript.rs type-checks this file with
+// protos (see buf.gen.yaml). tests/it/typescript.rs type-checks this file with
 // tsc against the generated .d.ts files, then runs it with `node --test` on
 // statuses produced by the Rust encoder (the JSON file ERRORX_FIXTURES names).
 import { test } from "node:test";

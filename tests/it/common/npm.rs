@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 
 use super::cache::{built_dir, repo, run, target};
 
-const MANIFEST: &str = include_str!("../ts/package.json");
-const LOCKFILE: &str = include_str!("../ts/package-lock.json");
+const MANIFEST: &str = include_str!("../../ts/package.json");
+const LOCKFILE: &str = include_str!("../../ts/package-lock.json");
 
 /// The folder holding `package.json` and `node_modules/`. Code that
 /// imports `@bufbuild/protobuf` must live under it.

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use super::cache::{built_dir, repo, run, target};
 use super::protos;
 
-const REQUIREMENTS: &str = include_str!("../python/requirements.txt");
+const REQUIREMENTS: &str = include_str!("../../python/requirements.txt");
 
 /// The scripts of the Python peers.
 pub fn script(name: &str) -> PathBuf {
