@@ -87,7 +87,7 @@ fn floor(error: &Error) -> FloorBody {
         },
         FloorDetail::Typed {
             type_url: url("csghub.errorx.v1.ErrorInfo"),
-            module: code.module().proto_name().unwrap_or_default().into(),
+            module: code.module().proto_name().into(),
             number: code.number(),
         },
     ];

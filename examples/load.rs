@@ -107,7 +107,7 @@ fn heap_mib() -> f64 {
 /// How much the heap in use may grow from the first run to a later one.
 const MAX_HEAP_GROWTH_MIB: f64 = 4.0;
 
-/// The index of a code in `ErrorCode::iter()`; `CODES` counts lines
+/// The index of a code in `csghub_errorx::csghub::CATALOG.codes()`; `CODES` counts lines
 /// without a known code.
 const CODES: usize = 100;
 
@@ -245,7 +245,7 @@ async fn call(
 }
 
 async fn run_client(mut client: Client, first: usize, rpcs: usize, replies: u32) -> ClientRun {
-    let codes: Vec<ErrorCode> = ErrorCode::iter().collect();
+    let codes: Vec<ErrorCode> = csghub_errorx::csghub::CATALOG.codes().collect();
     let mut run = ClientRun {
         latencies: histogram(),
         mismatches: Vec::new(),
@@ -274,7 +274,7 @@ async fn run_client(mut client: Client, first: usize, rpcs: usize, replies: u32)
 
 /// Compares the lines a side logged with the RPCs made, per code.
 fn accounting(side: &str, logged: &[usize], expected: &[usize]) -> Result<(), String> {
-    let codes: Vec<ErrorCode> = ErrorCode::iter().collect();
+    let codes: Vec<ErrorCode> = csghub_errorx::csghub::CATALOG.codes().collect();
     let wrong: Vec<String> = logged
         .iter()
         .zip(expected)
@@ -297,7 +297,8 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let server_lines = Arc::new(Tally::new());
     let client_lines = Arc::new(Tally::new());
-    let index: BTreeMap<String, usize> = ErrorCode::iter()
+    let index: BTreeMap<String, usize> = csghub_errorx::csghub::CATALOG
+        .codes()
         .enumerate()
         .map(|(i, code)| (code.as_str().to_string(), i))
         .collect();

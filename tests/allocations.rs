@@ -6,7 +6,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
 
-use csghub_errorx::{Error, ErrorCode, Module};
+use csghub_errorx::{Error, ErrorCode};
 
 /// Counts allocations made on the current thread.
 struct Counting;
@@ -34,9 +34,10 @@ fn allocations_in(work: impl FnOnce()) -> usize {
     ALLOCATIONS.with(Cell::get) - before
 }
 
-#[test]
-fn code_lookups_never_allocate() {
-    let texts: Vec<(String, String, String)> = ErrorCode::iter()
+/// Every lookup and getter of `catalog`'s codes, none of which allocates.
+fn catalog_lookups_allocate(catalog: &'static csghub_errorx::Catalog) -> usize {
+    let texts: Vec<(String, String, String)> = catalog
+        .codes()
         .map(|c| {
             (
                 c.as_str().to_string(),
@@ -45,14 +46,15 @@ fn code_lookups_never_allocate() {
             )
         })
         .collect();
-    let count = allocations_in(|| {
+    allocations_in(|| {
         for (code_str, name, reason) in &texts {
-            black_box(code_str.parse::<ErrorCode>().ok());
-            black_box(name.parse::<ErrorCode>().ok());
-            black_box(reason.parse::<ErrorCode>().ok());
-            black_box(ErrorCode::from_code_str(code_str));
+            black_box(catalog.parse(code_str).ok());
+            black_box(catalog.parse(name).ok());
+            black_box(catalog.parse(reason).ok());
+            black_box(catalog.code_by_str(code_str));
+            black_box(catalog.code_by_reason(reason));
         }
-        for code in ErrorCode::iter() {
+        for code in catalog.codes() {
             black_box((
                 code.as_str(),
                 code.name(),
@@ -64,11 +66,34 @@ fn code_lookups_never_allocate() {
                 code.http_status(),
                 code.module().prefix(),
                 code.context_keys(),
+                code.domain(),
             ));
+            black_box(code.user_message(csghub_errorx::Locale::ZH_CN));
         }
-        for module in Module::iter() {
-            black_box(module.codes().count());
+        for module in catalog.modules().iter().copied() {
+            black_box(catalog.module_codes(module).count());
         }
+    })
+}
+
+#[test]
+fn code_lookups_never_allocate() {
+    assert_eq!(catalog_lookups_allocate(&csghub_errorx::csghub::CATALOG), 0);
+    let count = allocations_in(|| {
+        for code in csghub_errorx::csghub::CATALOG.codes() {
+            black_box(code.as_str().parse::<ErrorCode>().ok());
+            black_box(code.name().parse::<ErrorCode>().ok());
+        }
+    });
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn a_user_catalogs_code_lookups_never_allocate() {
+    use csghub_errorx_example_own_catalog::errors;
+    assert_eq!(catalog_lookups_allocate(&errors::CATALOG), 0);
+    let count = allocations_in(|| {
+        black_box(Error::new(errors::MODEL_NOT_LOADED));
     });
     assert_eq!(count, 0);
 }

@@ -56,7 +56,7 @@ fn status_parts(status: tonic::Status, trailers: bool) -> Vec<Part> {
 }
 
 fn main() {
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         let name = code.as_str();
         let error = error_of(code);
         let status = tonic::Status::from(error.clone());

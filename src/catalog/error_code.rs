@@ -1,20 +1,27 @@
-//! [`ErrorCode`]: one code of the catalog, such as `GIT-ERR-8`.
+//! [`ErrorCode`]: one code of a catalog, such as `GIT-ERR-8`.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
-use super::entry::Entry;
+use super::data::CodeEntry;
 use super::{Module, ParseCodeError};
+use crate::locale::{Locale, Message};
 
-/// One code of the CSGHub error catalog, such as `GIT-ERR-8` gitAuthFailed.
+/// One code of an error catalog, such as CSGHub's `GIT-ERR-8` gitAuthFailed
+/// or one of your own catalog's (see `csghub-errorx-build`).
 ///
-/// A small `Copy + Eq + Hash` value, like [`http::StatusCode`]: compare it,
-/// `match` on its constants, and ask it for its strings. Every code is one
-/// this build's catalog declares, so every getter has an answer; each reads
-/// a `static` table generated from `catalog.proto`, and nothing allocates.
+/// A small `Copy` handle to a static entry of its catalog, like
+/// `http::StatusCode` (and like tracing's static `Metadata`): compare it,
+/// `match` on its constants, and ask it for its strings. Every getter reads
+/// the entry; nothing allocates. CSGHub's codes are associated constants
+/// (`ErrorCode::GIT_AUTH_FAILED`); a catalog of your own has its constants
+/// in its generated module (`acme::MODEL_NOT_LOADED`). Codes of different
+/// catalogs are told apart by their constants, whatever their numbers.
 ///
-/// A code a newer peer sends that this build lacks is not an `ErrorCode`:
-/// a decoded [`Error`](crate::Error) keeps it as an
+/// A code a newer peer sends that a build lacks is not an `ErrorCode`: a
+/// decoded [`Error`](crate::Error) keeps it as an
 /// [`UnknownCode`](crate::UnknownCode), with its module and number.
 ///
 /// ```
@@ -34,70 +41,79 @@ use super::{Module, ParseCodeError};
 ///     other => panic!("unexpected {other:?}"),
 /// }
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ErrorCode(u16);
-
-include!(concat!(env!("OUT_DIR"), "/code_table.rs"));
-
-#[path = "../../build/slot.rs"]
-mod slot;
+// `PartialEq` and `Eq` are derived, as `match` patterns require; they
+// compare the entry, whose first field (`key`) tells two codes apart at
+// once. Order and hash use that key and the catalog order alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode(&'static CodeEntry);
 
 impl ErrorCode {
-    fn entry(self) -> &'static Entry {
-        // Every `ErrorCode` is made from an index of `ENTRIES`.
-        &ENTRIES[usize::from(self.0)]
-    }
-
-    /// The code with this module and number, if this build's catalog has it.
-    pub const fn from_parts(module: Module, number: u32) -> Option<ErrorCode> {
-        match entry_index(module.as_i32(), number) {
-            Some(i) => Some(ErrorCode(i)),
-            None => None,
-        }
+    /// The code of a generated entry. For generated catalog modules.
+    #[doc(hidden)]
+    pub const fn __from_entry(entry: &'static CodeEntry) -> ErrorCode {
+        ErrorCode(entry)
     }
 
     /// The module, `GIT` for `GIT-ERR-8`.
-    pub fn module(self) -> Module {
-        self.entry().module
+    pub const fn module(self) -> Module {
+        Module::__from_entry(self.0.module)
     }
 
     /// The number within the module, `8` for `GIT-ERR-8`.
-    pub fn number(self) -> u32 {
-        self.entry().number
+    pub const fn number(self) -> u32 {
+        self.0.number
     }
 
-    /// The code string, `"GIT-ERR-8"`.
-    pub fn as_str(self) -> &'static str {
-        self.entry().code_str
+    /// The code string, `"GIT-ERR-8"`: what the `google.rpc.ErrorInfo`
+    /// metadata carries under `code`.
+    pub const fn as_str(self) -> &'static str {
+        self.0.code_str
     }
 
-    /// The name as the original service spelled it, `"gitAuthFailed"`.
-    pub fn name(self) -> &'static str {
-        self.entry().name
+    /// The name as the catalog spells it, `"gitAuthFailed"`.
+    pub const fn name(self) -> &'static str {
+        self.0.name
     }
 
     /// The AIP-193 `ErrorInfo.reason`, `"GIT_AUTH_FAILED"`: UPPER_SNAKE, at
-    /// most 63 characters, unique in the catalog. Its domain is
-    /// [`CATALOG_DOMAIN`].
-    pub fn reason(self) -> &'static str {
-        self.entry().reason
+    /// most 63 characters, unique in its catalog. Its domain is
+    /// [`ErrorCode::domain`].
+    pub const fn reason(self) -> &'static str {
+        self.0.reason
     }
 
-    /// What the code means, for developers. The default public message of an
-    /// [`Error`](crate::Error) with this code.
-    pub fn description(self) -> &'static str {
-        self.entry().description
+    /// The AIP-193 `ErrorInfo.domain` of the code's catalog, such as
+    /// `csghub.opencsg.com` ([`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN)).
+    pub const fn domain(self) -> &'static str {
+        self.0.module.catalog.domain
+    }
+
+    /// The proto package of the code's catalog, `csghub.errorx.v1`.
+    pub const fn catalog_package(self) -> &'static str {
+        self.0.module.catalog.package
+    }
+
+    /// Whether the code is one of `catalog`'s.
+    pub fn is_in(self, catalog: &crate::Catalog) -> bool {
+        self.0.module.catalog == catalog.info()
+    }
+
+    /// What the code means, for developers. The default public message of
+    /// an [`Error`](crate::Error) with this code.
+    pub const fn description(self) -> &'static str {
+        self.0.description
     }
 
     /// The message for end users in `locale`, with no context values:
-    /// `"The repository was not found."`. See [`Error::user_message`]
+    /// `"The repository was not found."`; in the catalog's fallback locale
+    /// when it has no messages in `locale`. See [`Error::user_message`]
     /// for the one that shows the context. (End-user text; the developer's
     /// is [`ErrorCode::description`], an error's [`Error::message`].)
     ///
     /// [`Error::user_message`]: crate::Error::user_message
     /// [`Error::message`]: crate::Error::message
-    pub fn user_message(self, locale: crate::locale::Locale) -> &'static str {
-        locale.message(usize::from(self.0)).text
+    pub fn user_message(self, locale: Locale) -> &'static str {
+        self.localized(locale).text
     }
 
     /// The detailed message for end users in `locale`, as a template whose
@@ -113,92 +129,87 @@ impl ErrorCode {
     /// assert_eq!(template, Some("Repository {repo} was not found. Please check the name and your access."));
     /// assert_eq!(ErrorCode::UNAUTHORIZED.user_message_template(Locale::EN_US), None);
     /// ```
-    pub fn user_message_template(self, locale: crate::locale::Locale) -> Option<&'static str> {
+    pub fn user_message_template(self, locale: Locale) -> Option<&'static str> {
         self.localized(locale).template
     }
 
-    pub(crate) fn localized(
-        self,
-        locale: crate::locale::Locale,
-    ) -> &'static crate::locale::Message {
-        locale.message(usize::from(self.0))
+    /// The locales the code's catalog has messages in, the fallback first.
+    pub fn locales(self) -> &'static [Locale] {
+        self.0.module.catalog.locales
+    }
+
+    pub(crate) fn localized(self, locale: Locale) -> &'static Message {
+        let messages = self.0.messages;
+        let at = self
+            .locales()
+            .iter()
+            .position(|&l| l == locale)
+            .unwrap_or(0);
+        // A catalog has a message for every code in every locale (the build
+        // checks it); an empty catalog entry is never made.
+        messages.get(at).or(messages.first()).unwrap_or(&NO_MESSAGE)
     }
 
     /// The context keys the catalog declares for this code, such as `repo`:
     /// the ones its localized messages may name.
-    pub fn context_keys(self) -> &'static [&'static str] {
-        self.entry().context_keys
+    pub const fn context_keys(self) -> &'static [&'static str] {
+        self.0.context_keys
     }
 
     /// The gRPC status code the catalog maps this code to.
-    pub fn grpc_code(self) -> tonic::Code {
-        self.entry().grpc_code
+    pub const fn grpc_code(self) -> tonic::Code {
+        self.0.grpc_code
     }
 
     /// The HTTP status: the canonical mapping of [`ErrorCode::grpc_code`].
     pub fn http_status(self) -> http::StatusCode {
         // The build accepts only the canonical statuses, all valid.
-        http::StatusCode::from_u16(self.entry().http_status)
+        http::StatusCode::from_u16(self.0.http_status)
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
     }
 
-    /// Every code of the catalog, in catalog order (by module, then number).
-    pub fn iter() -> Codes {
-        Codes {
-            range: 0..ENTRIES.len() as u16,
-        }
-    }
-
-    /// Parses a code string such as `GIT-ERR-8` of this build's catalog.
-    /// See [`UnknownCode::from_code_str`](crate::UnknownCode::from_code_str)
-    /// for one it may lack.
-    pub fn from_code_str(text: &str) -> Option<ErrorCode> {
-        let (module, number) = super::unknown_code::parse_code_str(text)?;
-        ErrorCode::from_parts(module, number)
-    }
-
-    /// The catalog code with this name, such as `gitAuthFailed`.
-    pub fn from_name(name: &str) -> Option<ErrorCode> {
-        search(&BY_NAME, name, |entry| entry.name)
-    }
-
-    /// The catalog code with this AIP-193 reason, such as `GIT_AUTH_FAILED`.
-    pub fn from_reason(reason: &str) -> Option<ErrorCode> {
-        search(&BY_REASON, reason, |entry| entry.reason)
+    /// The order key: the catalog's domain, then the catalog's order.
+    fn order_key(self) -> (&'static str, u16) {
+        (self.domain(), self.0.index)
     }
 }
 
-/// A perfect-hash table generated by `build.rs`: each slot holds an entry
-/// index + 1, or 0.
-pub(crate) struct LookupTable {
-    seed: u64,
-    slots: &'static [u8],
+/// What a lookup answers for an entry without messages, which the build
+/// never makes.
+static NO_MESSAGE: Message = Message {
+    text: "",
+    detailed: None,
+    template: None,
+};
+
+impl PartialOrd for ErrorCode {
+    fn partial_cmp(&self, other: &ErrorCode) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
-/// The code whose name (or reason) is `key`: one hash, one comparison.
-fn search(table: &LookupTable, key: &str, text: fn(&Entry) -> &'static str) -> Option<ErrorCode> {
-    let slot = *table.slots.get(slot::slot(table.seed, key.as_bytes()))?;
-    let index = usize::from(slot).checked_sub(1)?;
-    (text(ENTRIES.get(index)?) == key).then_some(ErrorCode(u16::from(slot) - 1))
+impl Ord for ErrorCode {
+    /// By catalog (its domain), then in catalog order: by module, then
+    /// number.
+    fn cmp(&self, other: &ErrorCode) -> Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl Hash for ErrorCode {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.key.hash(state);
+    }
 }
 
 impl FromStr for ErrorCode {
     type Err = ParseCodeError;
 
     /// Accepts a code string (`GIT-ERR-8`), a name (`gitAuthFailed`) or a
-    /// reason (`GIT_AUTH_FAILED`) of this build's catalog, exactly.
+    /// reason (`GIT_AUTH_FAILED`) of CSGHub's catalog, exactly; see
+    /// [`Catalog::parse`](crate::Catalog::parse) for another catalog's.
     fn from_str(text: &str) -> Result<ErrorCode, ParseCodeError> {
-        // The three forms cannot be confused (the build checks it): names
-        // start with a lowercase letter, and of the rest only code strings
-        // have a '-'. So one table is searched.
-        let code = if text.starts_with(|c: char| c.is_ascii_lowercase()) {
-            ErrorCode::from_name(text)
-        } else if text.contains('-') {
-            ErrorCode::from_code_str(text)
-        } else {
-            ErrorCode::from_reason(text)
-        };
-        code.ok_or_else(|| ParseCodeError::new(text))
+        super::csghub::CATALOG.parse(text)
     }
 }
 
@@ -213,70 +224,5 @@ impl fmt::Debug for ErrorCode {
     /// `GIT_AUTH_FAILED (GIT-ERR-8)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.reason(), self.as_str())
-    }
-}
-
-/// An iterator over the catalog's codes, in catalog order. See
-/// [`ErrorCode::iter`].
-#[derive(Clone, Debug)]
-pub struct Codes {
-    range: std::ops::Range<u16>,
-}
-
-impl Iterator for Codes {
-    type Item = ErrorCode;
-
-    fn next(&mut self) -> Option<ErrorCode> {
-        self.range.next().map(ErrorCode)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.range.size_hint()
-    }
-}
-
-impl ExactSizeIterator for Codes {}
-
-impl DoubleEndedIterator for Codes {
-    fn next_back(&mut self) -> Option<ErrorCode> {
-        self.range.next_back().map(ErrorCode)
-    }
-}
-
-impl std::iter::FusedIterator for Codes {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_code_is_found_by_its_three_spellings() {
-        for code in ErrorCode::iter() {
-            assert_eq!(ErrorCode::from_name(code.name()), Some(code));
-            assert_eq!(ErrorCode::from_reason(code.reason()), Some(code));
-            assert_eq!(ErrorCode::from_code_str(code.as_str()), Some(code));
-            assert_eq!(
-                ErrorCode::from_parts(code.module(), code.number()),
-                Some(code)
-            );
-        }
-    }
-
-    #[test]
-    fn a_code_this_build_lacks_is_no_error_code() {
-        assert_eq!(ErrorCode::from_code_str("GIT-ERR-99"), None);
-        assert!("GIT-ERR-99".parse::<ErrorCode>().is_err());
-        assert_eq!(ErrorCode::from_parts(Module::GIT, 99), None);
-    }
-
-    #[test]
-    fn ordering_is_catalog_order() {
-        let codes: Vec<ErrorCode> = ErrorCode::iter().collect();
-        let mut sorted = codes.clone();
-        sorted.sort_by_key(|c| (c.module(), c.number()));
-        assert_eq!(codes, sorted);
-        let mut by_ord = codes.clone();
-        by_ord.sort();
-        assert_eq!(codes, by_ord);
     }
 }

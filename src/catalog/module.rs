@@ -2,150 +2,89 @@
 
 use std::fmt;
 
-use super::ErrorCode;
+use super::data::ModuleEntry;
 
-/// A module of the catalog: the `GIT` in `GIT-ERR-8`.
+/// A module of a catalog: the `GIT` in `GIT-ERR-8`. A small `Copy` handle
+/// to a static entry, like [`ErrorCode`](crate::ErrorCode); CSGHub's are
+/// associated constants (`Module::GIT`), a catalog of your own has them in
+/// its generated module's `modules`.
 ///
-/// A small `Copy` value, like [`ErrorCode`]. It keeps the proto enum number of
-/// `csghub.errorx.v1.Module`, so a module that a newer peer sends and this
-/// build does not know is still representable (and [`Module::is_known`] is
-/// `false`).
+/// A module a newer peer sends that a build does not know is no `Module`:
+/// an [`UnknownCode`](crate::UnknownCode) keeps its number.
 ///
 /// ```
-/// use csghub_errorx::Module;
+/// use csghub_errorx::{csghub, Module};
 ///
-/// assert_eq!(Module::GIT.prefix(), Some("GIT"));
-/// assert_eq!(Module::from_prefix("SYS"), Some(Module::SYSTEM));
+/// assert_eq!(Module::GIT.prefix(), "GIT");
+/// assert_eq!(csghub::CATALOG.module_by_prefix("SYS"), Some(Module::SYSTEM));
 /// assert_eq!(Module::GIT.to_string(), "GIT");
-/// assert!(!Module::from_i32(99).is_known());
+/// assert_eq!(csghub::CATALOG.module(99), None);
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Module(i32);
-
-/// What the catalog knows about one module.
-#[derive(Debug)]
-pub(crate) struct ModuleInfo {
-    pub(crate) module: Module,
-    pub(crate) prefix: &'static str,
-    pub(crate) title: &'static str,
-    pub(crate) proto_name: &'static str,
-}
-
-include!(concat!(env!("OUT_DIR"), "/module_table.rs"));
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Module(&'static ModuleEntry);
 
 impl Module {
-    /// `MODULE_UNSPECIFIED`: no module. Sent by peers that do not know it.
-    pub const UNSPECIFIED: Module = Module(0);
-
-    /// The module with this `csghub.errorx.v1.Module` number, known or not.
-    pub const fn from_i32(number: i32) -> Module {
-        Module(number)
+    /// The module of a generated entry. For generated catalog modules.
+    #[doc(hidden)]
+    pub const fn __from_entry(entry: &'static ModuleEntry) -> Module {
+        Module(entry)
     }
 
-    /// The `csghub.errorx.v1.Module` number.
-    pub const fn as_i32(self) -> i32 {
-        self.0
+    /// The module enum value's number: `4` for CSGHub's `MODULE_GIT`.
+    pub const fn number(self) -> i32 {
+        self.0.number
     }
 
-    /// Whether this build's catalog has this module.
-    pub const fn is_known(self) -> bool {
-        module_index(self.0).is_some()
+    /// The code prefix, `GIT`.
+    pub const fn prefix(self) -> &'static str {
+        self.0.prefix
     }
 
-    fn info(self) -> Option<&'static ModuleInfo> {
-        match module_index(self.0) {
-            Some(i) => Some(&MODULES[i]),
-            None => None,
-        }
+    /// The heading of the module in the catalog, `Git`.
+    pub const fn title(self) -> &'static str {
+        self.0.title
     }
 
-    /// The code prefix, `GIT` for [`Module::GIT`]; `None` for a module this
-    /// build does not know.
-    pub fn prefix(self) -> Option<&'static str> {
-        self.info().map(|info| info.prefix)
+    /// The module enum value's name, `MODULE_GIT`.
+    pub const fn proto_name(self) -> &'static str {
+        self.0.proto_name
     }
 
-    /// The heading of the module in the catalog document, `Git` for
-    /// [`Module::GIT`].
-    pub fn title(self) -> Option<&'static str> {
-        self.info().map(|info| info.title)
+    /// The domain of the module's catalog.
+    pub const fn domain(self) -> &'static str {
+        self.0.catalog.domain
     }
+}
 
-    /// The proto enum value name, `MODULE_GIT` for [`Module::GIT`].
-    pub fn proto_name(self) -> Option<&'static str> {
-        self.info().map(|info| info.proto_name)
+impl PartialOrd for Module {
+    fn partial_cmp(&self, other: &Module) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
+}
 
-    /// The module whose code prefix is `prefix` (`GIT`), if this build knows it.
-    pub fn from_prefix(prefix: &str) -> Option<Module> {
-        module_by_prefix(prefix)
+impl Ord for Module {
+    /// By catalog (its domain), then by number.
+    fn cmp(&self, other: &Module) -> std::cmp::Ordering {
+        (self.domain(), self.number()).cmp(&(other.domain(), other.number()))
     }
+}
 
-    /// Every module of the catalog, in catalog order.
-    pub fn iter() -> impl ExactSizeIterator<Item = Module> + Clone {
-        MODULES.iter().map(|info| info.module)
-    }
-
-    /// The codes of this module, in catalog order.
-    pub fn codes(self) -> impl Iterator<Item = ErrorCode> + Clone {
-        ErrorCode::iter().filter(move |code| code.module() == self)
+impl std::hash::Hash for Module {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.domain(), self.number()).hash(state);
     }
 }
 
 impl fmt::Display for Module {
-    /// The prefix (`GIT`), or `MODULE42` for a module this build does not know.
+    /// The prefix, `GIT`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.prefix() {
-            Some(prefix) => f.write_str(prefix),
-            None => write!(f, "MODULE{}", self.0),
-        }
+        f.write_str(self.prefix())
     }
 }
 
 impl fmt::Debug for Module {
+    /// `MODULE_GIT`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.proto_name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "Module({})", self.0),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ten_modules_in_catalog_order() {
-        let prefixes: Vec<_> = Module::iter().filter_map(Module::prefix).collect();
-        assert_eq!(
-            prefixes,
-            [
-                "ACT",
-                "AUTH",
-                "DAT",
-                "GIT",
-                "INVITATION",
-                "LICENSE",
-                "REQ",
-                "SYS",
-                "TASK",
-                "USER"
-            ]
-        );
-    }
-
-    #[test]
-    fn unknown_module_keeps_its_number() {
-        let module = Module::from_i32(42);
-        assert!(!module.is_known());
-        assert_eq!(module.as_i32(), 42);
-        assert_eq!(module.to_string(), "MODULE42");
-        assert_eq!(format!("{module:?}"), "Module(42)");
-    }
-
-    #[test]
-    fn unspecified_is_not_a_catalog_module() {
-        assert!(!Module::UNSPECIFIED.is_known());
+        f.write_str(self.proto_name())
     }
 }

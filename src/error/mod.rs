@@ -73,11 +73,13 @@ pub struct Error {
     details: Option<Box<Details>>,
     received: Option<Box<Received>>,
     source: Option<Source>,
-    /// Decoded with the catalog's domain: kept here rather than in
+    /// Decoded with its code's catalog's domain: kept here rather than in
     /// `received`, so the usual decoded error needs no box for it.
     catalog_domain: bool,
-    /// The locale of the reader it is sent to, for its `LocalizedMessage`.
-    user_locale: Option<crate::Locale>,
+    /// The locale of the reader it is sent to, for its `LocalizedMessage`:
+    /// its place among its code's catalog's locales, one byte where a
+    /// `Locale` takes thirteen, so that an `Error` stays small.
+    user_locale: Option<u8>,
 }
 
 impl fmt::Display for Error {
@@ -133,9 +135,12 @@ impl Error {
         }
     }
 
-    /// An error without a catalog code: for a failure the catalog has no
-    /// code for. It is sent with the gRPC code's name as its reason
-    /// (`NOT_FOUND`).
+    /// An error without a catalog code. It is sent with the gRPC code's
+    /// name as its reason (`NOT_FOUND`), and has no HTTP mapping of its
+    /// own, no localized message, no metric label: for a failure your
+    /// service has no code for, declare one in [your own
+    /// catalog](crate#your-own-catalog) instead, and your reason, messages
+    /// and docs travel with it.
     pub fn uncataloged(grpc_code: tonic::Code, message: impl Into<Cow<'static, str>>) -> Error {
         Error::bare(None, grpc_code, message.into())
     }
@@ -252,7 +257,7 @@ impl Error {
         let received = self.received.as_deref()?;
         match (received.unknown_code, &received.code_str) {
             // A code of a known module is said by its module and number.
-            (Some(code), _) if code.module().is_known() => Some(Cow::Owned(code.to_string())),
+            (Some(code), _) if code.module().is_some() => Some(Cow::Owned(code.to_string())),
             // The peer's string: for a module this build lacks, or a code
             // string the rest of the error disputes.
             (_, Some(text)) => Some(Cow::Borrowed(text)),
@@ -275,10 +280,15 @@ impl Error {
     }
 
     /// The `ErrorInfo` domain: the peer's for a decoded error, the one set
-    /// by [`Error::with_domain`], or `None` (the encoder's is used).
+    /// by [`Error::with_domain`], or `None`: then an encoder sends the
+    /// code's catalog's (see [`StatusEncoder`](crate::StatusEncoder)).
     pub fn domain(&self) -> Option<&str> {
         if self.catalog_domain {
-            return Some(crate::CATALOG_DOMAIN);
+            // Decoded with its code's catalog's domain.
+            return self
+                .code
+                .map(ErrorCode::domain)
+                .or_else(|| self.unknown_code().map(UnknownCode::domain));
         }
         self.received.as_ref()?.domain.as_deref()
     }
@@ -337,14 +347,24 @@ impl Error {
     /// `accept-language` ([`LogLayer::localize`](crate::layer::LogLayer::localize)).
     /// Costs nothing until encoded, and then no allocation for a message
     /// without context values.
+    ///
+    /// The locale is one of the code's catalog's: one it lacks is its
+    /// fallback, whose message it then gets. An error without a catalog
+    /// code has no catalog message, and no user locale.
     pub fn with_user_locale(mut self, locale: crate::Locale) -> Error {
-        self.user_locale = Some(locale);
+        self.user_locale = self.code.map(|code| {
+            let at = code.locales().iter().position(|&l| l == locale);
+            // A catalog has at most a few dozen locales.
+            at.and_then(|i| u8::try_from(i).ok()).unwrap_or(0)
+        });
         self
     }
 
-    /// The locale set by [`Error::with_user_locale`].
+    /// The locale of the reader, as set by [`Error::with_user_locale`]:
+    /// one of the code's catalog's locales.
     pub fn user_locale(&self) -> Option<crate::Locale> {
-        self.user_locale
+        let at = usize::from(self.user_locale?);
+        self.code?.locales().get(at).copied()
     }
 
     /// The cause, shared. The same as [`source`](std::error::Error::source).
@@ -415,7 +435,7 @@ impl fmt::Debug for Error {
         if let Some(received) = &self.received {
             debug.field("received", received);
         }
-        if let Some(locale) = &self.user_locale {
+        if let Some(locale) = &self.user_locale() {
             debug.field("user_locale", locale);
         }
         debug.field("source", &self.source).finish()

@@ -13,7 +13,7 @@ use crate::error::DecodedParts;
 use crate::status::recognize::{keep, recognize, GoogleFacts, TypedFacts};
 use crate::status::MAX_CODE_STR_LEN;
 use crate::truncate::truncate;
-use crate::{Context, DecodeProblem, Error, ErrorCode, StatusDecoder, UnknownCode};
+use crate::{Context, DecodeProblem, Error, ErrorCode, StatusDecoder};
 
 /// The longest body text kept as the message of a plain-text error.
 const MAX_TEXT_MESSAGE_LEN: usize = 256;
@@ -48,7 +48,7 @@ impl StatusDecoder {
         let mut decoded = match object.map(Shape::of) {
             Some(Shape::Google(status_json)) => self.google(status_json, true, status),
             Some(Shape::BareStatus) => self.google(object.unwrap_or(&Map::new()), false, status),
-            Some(Shape::Csghub) => csghub(object.unwrap_or(&Map::new()), status),
+            Some(Shape::Csghub) => self.csghub(object.unwrap_or(&Map::new()), status),
             Some(Shape::Problem) => self.problem(object.unwrap_or(&Map::new()), status),
             Some(Shape::Unknown) | None => unrecognized(status, headers, body),
         };
@@ -104,8 +104,10 @@ impl StatusDecoder {
         let reason = text("reason").unwrap_or_default();
         if reason.is_empty() {
             // No ErrorInfo members: the code string alone names the code.
-            if let Some((module, number)) = code_str.and_then(crate::catalog::parse_code_str) {
-                found.typed = Some((module, number));
+            if let Some((module, number)) =
+                code_str.and_then(|text| crate::csghub::CATALOG.parse_code_str(text))
+            {
+                found.typed = Some((module.number(), number));
             }
         } else {
             let mut metadata: Context = object
@@ -222,66 +224,74 @@ impl Shape<'_> {
     }
 }
 
-/// CSGHub's envelope: the code string, `msg` (`CODE: text`), and the
-/// context, whose values may be any JSON (non-strings keep their JSON
-/// text).
-fn csghub(object: &Map<String, Value>, status: StatusCode) -> DecodedParts {
-    let mut received = Received::default();
-    // Older CSGHub servers sent an integer code, which names nothing.
-    let code_str = object
-        .get("code")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let code = ErrorCode::from_code_str(code_str);
-    if code.is_none() {
-        received.unknown_code = UnknownCode::from_code_str(code_str);
-        if received.unknown_code.is_some() {
-            received.code_str = Some(keep(
-                code_str,
-                MAX_CODE_STR_LEN,
-                "code",
-                &mut received.problems,
-            ));
-        }
-    }
-    let msg = object
-        .get("msg")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let known = code.is_some() || received.unknown_code.is_some();
-    let message = match msg
-        .strip_prefix(code_str)
-        .map(|rest| rest.strip_prefix(": ").unwrap_or(rest))
-    {
-        Some(rest) if known => rest,
-        _ => msg,
-    };
-    let message = match (message, code) {
-        ("", Some(code)) => code.description().to_string(),
-        (message, _) => message.to_string(),
-    };
-    let mut context = Context::new();
-    if let Some(Value::Object(entries)) = object.get("context") {
-        for (key, value) in entries {
-            match value {
-                Value::String(text) => context.push_unsorted(key, text),
-                other => context.push_unsorted(key, &other.to_string()),
+impl StatusDecoder {
+    /// CSGHub's envelope: the code string, `msg` (`CODE: text`), and the
+    /// context, whose values may be any JSON (non-strings keep their JSON
+    /// text).
+    /// The envelope has no domain: its code string names a code of any of
+    /// the decoder's catalogs, by its module's prefix.
+    fn csghub(&self, object: &Map<String, Value>, status: StatusCode) -> DecodedParts {
+        let mut received = Received::default();
+        // Older CSGHub servers sent an integer code, which names nothing.
+        let code_str = object
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let code = self
+            .catalogs()
+            .find_map(|catalog| catalog.code_by_str(code_str));
+        if code.is_none() {
+            received.unknown_code = self
+                .catalogs()
+                .find_map(|catalog| catalog.unknown_code(code_str));
+            if received.unknown_code.is_some() {
+                received.code_str = Some(keep(
+                    code_str,
+                    MAX_CODE_STR_LEN,
+                    "code",
+                    &mut received.problems,
+                ));
             }
         }
-        context.sort();
-    }
-    let grpc_code = code.map_or_else(
-        || crate::grpc_code::from_http_status(status),
-        |c| c.grpc_code(),
-    );
-    DecodedParts {
-        code,
-        grpc_code,
-        message,
-        context,
-        details: None,
-        catalog_domain: false,
-        received,
+        let msg = object
+            .get("msg")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let known = code.is_some() || received.unknown_code.is_some();
+        let message = match msg
+            .strip_prefix(code_str)
+            .map(|rest| rest.strip_prefix(": ").unwrap_or(rest))
+        {
+            Some(rest) if known => rest,
+            _ => msg,
+        };
+        let message = match (message, code) {
+            ("", Some(code)) => code.description().to_string(),
+            (message, _) => message.to_string(),
+        };
+        let mut context = Context::new();
+        if let Some(Value::Object(entries)) = object.get("context") {
+            for (key, value) in entries {
+                match value {
+                    Value::String(text) => context.push_unsorted(key, text),
+                    other => context.push_unsorted(key, &other.to_string()),
+                }
+            }
+            context.sort();
+        }
+        let grpc_code = code.map_or_else(
+            || crate::grpc_code::from_http_status(status),
+            |c| c.grpc_code(),
+        );
+        DecodedParts {
+            code,
+            grpc_code,
+            message,
+            context,
+            details: None,
+            catalog_domain: false,
+            received,
+        }
     }
 }
 

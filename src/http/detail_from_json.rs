@@ -13,13 +13,14 @@ use crate::error::problems::Problems;
 use crate::status::slots::place_standard;
 use crate::status::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
 use crate::truncate::truncate;
-use crate::{Context, DecodeProblem, Module};
+use crate::{Context, DecodeProblem};
 
 /// What a list of details holds, sorted by kind.
 #[derive(Default)]
 pub(crate) struct FoundDetails {
     pub(crate) google: Option<GoogleInfo>,
-    pub(crate) typed: Option<(Module, u32)>,
+    /// CSGHub's module number and code number.
+    pub(crate) typed: Option<(i32, u32)>,
     pub(crate) details: Details,
     pub(crate) problems: Problems,
 }
@@ -133,17 +134,19 @@ fn value_form(object: &Map<String, Value>) -> Option<Vec<u8>> {
 
 /// `csghub.errorx.v1.ErrorInfo`: the module by name or number, and the
 /// number as a number or a string.
-fn read_typed(object: &Map<String, Value>) -> Result<(Module, u32), String> {
+fn read_typed(object: &Map<String, Value>) -> Result<(i32, u32), String> {
     let module = match object.get("module") {
-        Some(Value::String(name)) => Module::iter()
-            .find(|m| m.proto_name() == Some(name.as_str()))
+        Some(Value::String(name)) => crate::csghub::CATALOG
+            .modules()
+            .iter()
+            .find(|m| m.proto_name() == name)
+            .map(|m| m.number())
             .ok_or_else(|| format!("unknown module {:?}", truncate(name, 64)))?,
         Some(Value::Number(n)) => n
             .as_i64()
             .and_then(|n| i32::try_from(n).ok())
-            .map(Module::from_i32)
             .ok_or("module is not an int32")?,
-        None => Module::UNSPECIFIED,
+        None => 0,
         Some(_) => return Err("module is not a name or a number".into()),
     };
     let number = match object.get("number") {
@@ -152,7 +155,7 @@ fn read_typed(object: &Map<String, Value>) -> Result<(Module, u32), String> {
             .and_then(|n| u32::try_from(n).ok())
             .ok_or("number is not a uint32")?,
     };
-    if module == Module::UNSPECIFIED {
+    if module == 0 {
         return Err("module is unspecified".into());
     }
     Ok((module, number))

@@ -11,7 +11,7 @@ use crate::details::json::{string, DetailVisitor, ProtoJson};
 use crate::details::DetailKind;
 use crate::details::{LocalizedMessage, RawDetail};
 use crate::status::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
-use crate::{Context, Error, Module};
+use crate::{Context, Error};
 
 /// Which details of an error are written, and with what.
 pub(crate) struct DetailsJson<'a> {
@@ -44,19 +44,14 @@ impl DetailsJson<'_> {
                 GOOGLE_ERROR_INFO,
                 &GoogleErrorInfo {
                     reason: error.reason(),
-                    domain: error.domain().unwrap_or(self.domain),
+                    domain: error.wire_domain(self.domain),
                     metadata: MetadataJson {
                         code: code.as_deref(),
                         context: error.context(),
                     },
                 },
             )?;
-            let typed = match (error.code(), error.unknown_code()) {
-                (Some(code), _) => Some((code.module(), code.number())),
-                (None, Some(code)) => Some((code.module(), code.number())),
-                (None, None) => None,
-            };
-            if let Some((module, number)) = typed {
+            if let Some((module, number)) = error.typed_parts() {
                 out.detail(TYPED_ERROR_INFO, &TypedErrorInfo { module, number })?;
             }
         }
@@ -238,17 +233,15 @@ impl Serialize for MetadataJson<'_> {
 /// `csghub.errorx.v1.ErrorInfo`: the module by its enum name (its number
 /// when this build does not know it), and the number.
 struct TypedErrorInfo {
-    module: Module,
+    module: i32,
     number: u32,
 }
 
 impl ProtoJson for TypedErrorInfo {
     fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        match self.module.proto_name() {
-            Some(name) => map.serialize_entry("module", name)?,
-            None if self.module != Module::UNSPECIFIED => {
-                map.serialize_entry("module", &self.module.as_i32())?
-            }
+        match crate::csghub::CATALOG.module(self.module) {
+            Some(module) => map.serialize_entry("module", module.proto_name())?,
+            None if self.module != 0 => map.serialize_entry("module", &self.module)?,
             None => {}
         }
         if self.number != 0 {

@@ -71,26 +71,20 @@ pub struct HttpErrors {
     shape: JsonShape,
     /// The domain and the `DebugInfo` switch, shared with the gRPC side.
     encoder: StatusEncoder,
-    problem_type_base: Cow<'static, str>,
+    /// The base of problem `type` URIs; each code's catalog's by default.
+    problem_type_base: Option<Cow<'static, str>>,
     levels: LevelPolicy,
 }
 
 impl HttpErrors {
-    /// The base of problem `type` URIs unless set: a code's type is this
-    /// and its code string, `https://csghub.opencsg.com/errors/GIT-ERR-8`,
-    /// under the catalog's domain ([`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN)).
-    /// The URIs identify the problem types (RFC 9457 does not require
-    /// them to resolve); they stay the same across releases.
-    pub const DEFAULT_PROBLEM_TYPE_BASE: &'static str = crate::catalog::PROBLEM_TYPE_BASE;
-
     /// The Google AIP-193 shape, the default [`StatusEncoder`] (the
-    /// catalog's domain, no `DebugInfo`), the default problem type base,
-    /// and the default [`LevelPolicy`].
+    /// catalog's domain, no `DebugInfo`), problem `type` URIs under each
+    /// code's domain, and the default [`LevelPolicy`].
     pub fn new() -> HttpErrors {
         HttpErrors {
             shape: JsonShape::Google,
             encoder: StatusEncoder::new(),
-            problem_type_base: Cow::Borrowed(Self::DEFAULT_PROBLEM_TYPE_BASE),
+            problem_type_base: None,
             levels: LevelPolicy::default(),
         }
     }
@@ -125,7 +119,7 @@ impl HttpErrors {
     /// `https://docs.example.com/errors/`; a code's type is the base and
     /// its code string.
     pub fn problem_type_base(mut self, base: impl Into<Cow<'static, str>>) -> HttpErrors {
-        self.problem_type_base = base.into();
+        self.problem_type_base = Some(base.into());
         self
     }
 
@@ -147,11 +141,21 @@ impl HttpErrors {
     }
 
     /// The problem `type` URI of `error`: the base and its code string,
-    /// or `about:blank` for an error without a catalog code.
+    /// or `about:blank` for an error without a catalog code. Unless set
+    /// ([`HttpErrors::problem_type_base`]), the base is under the domain the
+    /// error is sent with: `https://csghub.opencsg.com/errors/GIT-ERR-8`
+    /// for CSGHub's codes, `https://errors.acme.example/errors/MODEL-ERR-0`
+    /// for a catalog of that domain. The URIs identify the problem types
+    /// (RFC 9457 does not require them to resolve, though `errorx site`
+    /// builds pages for them); they stay the same across releases.
     pub fn problem_type(&self, error: &Error) -> Cow<'static, str> {
-        match error.code_str() {
-            Some(code) => Cow::Owned(format!("{}{code}", self.problem_type_base)),
-            None => Cow::Borrowed("about:blank"),
+        match (error.code_str(), &self.problem_type_base) {
+            (Some(code), Some(base)) => Cow::Owned(format!("{base}{code}")),
+            (Some(code), None) => Cow::Owned(format!(
+                "https://{}/errors/{code}",
+                error.wire_domain(self.encoder.domain_name())
+            )),
+            (None, _) => Cow::Borrowed("about:blank"),
         }
     }
 
@@ -162,7 +166,7 @@ impl HttpErrors {
     pub fn render(&self, error: &Error, request_headers: &HeaderMap) -> Response<String> {
         let format = BodyFormat::choose(self.shape, prefers_problem_json(request_headers));
         let status = error.http_status();
-        let locale = requested_locale(request_headers);
+        let locale = requested_locale(request_headers, error);
         let (body, language) = self.render_body(error, status, format, None, locale);
         let mut response = Response::new(body);
         *response.status_mut() = status;
@@ -185,7 +189,9 @@ impl HttpErrors {
         // developer's); the others are for end users, in en-US by default.
         let body_locale = match format {
             BodyFormat::Google => locale,
-            BodyFormat::Csghub | BodyFormat::Problem => Some(locale.unwrap_or_default()),
+            BodyFormat::Csghub | BodyFormat::Problem => {
+                Some(locale.unwrap_or_else(|| fallback_locale(error)))
+            }
         };
         let user_message = body_locale.and_then(|l| error.user_message(l));
         let localized = match (format, body_locale, &user_message) {
@@ -235,11 +241,11 @@ impl HttpErrors {
                 &ProblemBody {
                     error,
                     status,
-                    type_base: &self.problem_type_base,
+                    type_uri: self.problem_type(error),
                     domain: self.encoder.domain_name(),
                     instance,
                     details,
-                    locale: body_locale.unwrap_or_default(),
+                    locale: body_locale.unwrap_or_else(|| fallback_locale(error)),
                 },
             ),
         };
@@ -278,11 +284,30 @@ fn fallback_body(status: StatusCode, format: BodyFormat) -> String {
     }
 }
 
-/// The locale a request's `Accept-Language` asks for, if it has one.
-pub(crate) fn requested_locale(request_headers: &HeaderMap) -> Option<Locale> {
+/// The locale a request's `Accept-Language` asks for, if it has one, of
+/// the locales of `error`'s catalog.
+pub(crate) fn requested_locale(request_headers: &HeaderMap, error: &Error) -> Option<Locale> {
     request_headers
         .get(ACCEPT_LANGUAGE)
-        .map(|value| Locale::negotiate(value.to_str().unwrap_or_default()))
+        .map(|value| negotiate_for(error, value.to_str().unwrap_or_default()))
+}
+
+/// The fallback locale of `error`'s catalog (CSGHub's for an error
+/// without a code).
+fn fallback_locale(error: &Error) -> Locale {
+    error
+        .code()
+        .and_then(|code| code.locales().first().copied())
+        .unwrap_or_default()
+}
+
+/// The locale of `error`'s catalog (CSGHub's for an error without a code)
+/// to answer an `Accept-Language` of `header` in.
+pub(crate) fn negotiate_for(error: &Error, header: &str) -> Locale {
+    match error.code() {
+        Some(code) => crate::locale::negotiate(header, code.locales()),
+        None => Locale::negotiate(header),
+    }
 }
 
 /// Sets the headers every error response has: `Content-Type`, `Vary`,
@@ -301,7 +326,10 @@ pub(crate) fn set_error_headers(
     );
     headers.insert(VARY, HeaderValue::from_static("accept, accept-language"));
     match language {
-        Some(locale) => headers.insert(CONTENT_LANGUAGE, HeaderValue::from_static(locale.as_str())),
+        Some(locale) => match HeaderValue::from_str(locale.as_str()) {
+            Ok(value) => headers.insert(CONTENT_LANGUAGE, value),
+            Err(_) => headers.remove(CONTENT_LANGUAGE),
+        },
         None => headers.remove(CONTENT_LANGUAGE),
     };
     if let Some(delay) = error.retry_delay() {
@@ -319,10 +347,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_problem_type_base_is_under_the_catalog_domain() {
+    fn the_default_problem_type_is_under_the_catalog_domain() {
+        let error = Error::new(crate::ErrorCode::GIT_AUTH_FAILED);
         assert_eq!(
-            HttpErrors::DEFAULT_PROBLEM_TYPE_BASE,
-            format!("https://{}/errors/", crate::CATALOG_DOMAIN)
+            HttpErrors::new().problem_type(&error),
+            format!("https://{}/errors/GIT-ERR-8", crate::CATALOG_DOMAIN)
         );
     }
 

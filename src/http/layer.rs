@@ -16,10 +16,10 @@ use tower_service::Service;
 use super::accept::prefers_problem_json;
 use super::error_body::ErrorBody;
 use super::event::{enabled, HttpEvent};
-use super::http_errors::set_error_headers;
+use super::http_errors::{negotiate_for, set_error_headers};
 use super::json_shape::BodyFormat;
 use super::HttpErrors;
-use crate::{Error, Locale};
+use crate::Error;
 
 /// A tower layer for HTTP services that finishes what `IntoResponse` for
 /// [`Error`] starts: a handler's error is rendered in the server's
@@ -216,7 +216,7 @@ where
                 let locale = facts
                     .accept_language
                     .as_ref()
-                    .map(|value| Locale::negotiate(value.to_str().unwrap_or_default()));
+                    .map(|value| negotiate_for(error, value.to_str().unwrap_or_default()));
                 let (text, language) =
                     errors.render_body(error, parts.status, format, Some(facts.uri.path()), locale);
                 set_error_headers(&mut parts.headers, error, parts.status, format, language);

@@ -14,8 +14,8 @@ pub(crate) struct ProblemBody<'a> {
     pub(crate) error: &'a Error,
     /// The HTTP status of the response: RFC 9457's `status` must repeat it.
     pub(crate) status: StatusCode,
-    /// The `type` URI base, such as `https://csghub.opencsg.com/errors/`.
-    pub(crate) type_base: &'a str,
+    /// The `type` URI, such as `https://csghub.opencsg.com/errors/GIT-ERR-8`.
+    pub(crate) type_uri: std::borrow::Cow<'static, str>,
     /// The `ErrorInfo.domain` unless the error has its own.
     pub(crate) domain: &'a str,
     /// The request's path, the occurrence's `instance`.
@@ -31,15 +31,9 @@ impl Serialize for ProblemBody<'_> {
         let error = self.error;
         let code = error.code_str();
         let mut map = serializer.serialize_map(None)?;
-        match &code {
-            Some(code) => map.serialize_entry(
-                "type",
-                &format_args!("{}{code}", self.type_base).to_string(),
-            )?,
-            // RFC 9457: a problem with no type of its own is `about:blank`,
-            // titled with the status's reason phrase.
-            None => map.serialize_entry("type", "about:blank")?,
-        }
+        // RFC 9457: a problem with no type of its own is `about:blank`,
+        // titled with the status's reason phrase.
+        map.serialize_entry("type", &self.type_uri)?;
         // Localized (RFC 9457 allows it of `title`): the code's message for
         // end users, the same for every occurrence; `detail` shows this
         // occurrence's context.
@@ -65,7 +59,7 @@ impl Serialize for ProblemBody<'_> {
             map.serialize_entry("code", code)?;
         }
         map.serialize_entry("reason", error.reason())?;
-        map.serialize_entry("domain", error.domain().unwrap_or(self.domain))?;
+        map.serialize_entry("domain", error.wire_domain(self.domain))?;
         let metadata = MetadataJson {
             code: code.as_deref(),
             context: error.context(),

@@ -178,10 +178,10 @@ fn failed(side: Side, code: tonic::Code) -> bool {
 /// this build lacks; `None` for an error without a catalog code.
 fn catalog_labels(error: &Error) -> Option<(&'static str, &'static str)> {
     if let Some(code) = error.code() {
-        return Some((code.as_str(), code.module().prefix().unwrap_or(OTHER)));
+        return Some((code.as_str(), code.module().prefix()));
     }
     let unknown = error.unknown_code()?;
-    Some((OTHER, unknown.module().prefix().unwrap_or(OTHER)))
+    Some((OTHER, unknown.module().map_or(OTHER, |m| m.prefix())))
 }
 
 #[cfg(test)]

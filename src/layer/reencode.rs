@@ -4,7 +4,7 @@
 use tonic::Status;
 
 use super::shared::Shared;
-use crate::{Error, Locale, StatusEncoder};
+use crate::{Error, StatusEncoder};
 
 /// The status to send for `error` instead of the one it was encoded into,
 /// or `None` to keep that one: encoded again with the layer's encoder, and
@@ -17,11 +17,16 @@ pub(crate) fn reencode(
     accept_language: Option<&http::HeaderValue>,
     error: &Error,
 ) -> Option<Status> {
+    // Each code's catalog has its own locales.
     let locale = accept_language
-        .filter(|_| shared.localize)
-        .filter(|_| error.code().is_some() && error.localized_message().is_none())
-        .and_then(|header| header.to_str().ok())
-        .map(Locale::negotiate);
+        .filter(|_| shared.localize && error.localized_message().is_none())
+        .zip(error.code())
+        .and_then(|(header, code)| {
+            Some(crate::locale::negotiate(
+                header.to_str().ok()?,
+                code.locales(),
+            ))
+        });
     const DEFAULT: StatusEncoder = StatusEncoder::new();
     let encoder = match (&shared.encoder, locale) {
         (None, None) => return None,

@@ -8,22 +8,26 @@ use crate::truncate::truncate;
 /// truncation marker, so a message stays a message.
 const MAX_VALUE_LEN: usize = 256;
 
-/// A piece of a message template, as the build script generated it.
-#[derive(Debug)]
-pub(crate) enum Piece {
+/// A piece of a message template, as the build generated it.
+#[doc(hidden)]
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// Text shown as it is.
     Text(&'static str),
+    /// The value of this context key.
     Key(&'static str),
 }
 
-/// One code's message in one locale.
-#[derive(Debug)]
-pub(crate) struct Message {
+/// One code's message in one locale: data of a catalog, generated.
+#[doc(hidden)]
+#[derive(Debug, PartialEq, Eq)]
+pub struct Message {
     /// Always correct: no placeholders.
-    pub(crate) text: &'static str,
+    pub text: &'static str,
     /// With context values; used when every key it names has a value.
-    pub(crate) detailed: Option<&'static [Piece]>,
+    pub detailed: Option<&'static [Piece]>,
     /// `detailed` as written: `{key}` placeholders, `{{` and `}}` braces.
-    pub(crate) template: Option<&'static str>,
+    pub template: Option<&'static str>,
 }
 
 impl Message {
@@ -58,8 +62,7 @@ impl Message {
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Key(key) => {
-                    let value = value(key).unwrap_or_default();
-                    out.push_str(&truncate(value, MAX_VALUE_LEN));
+                    out.push_str(&truncate(value(key).unwrap_or_default(), MAX_VALUE_LEN));
                 }
             }
         }

@@ -1,16 +1,15 @@
-//! Localized, user-facing messages for every code: [`Locale`], the
-//! `Accept-Language` negotiation, and the rendering of a message with an
-//! error's context.
-//!
-//! The messages are declared beside the catalog, one file per locale in
-//! `proto/csghub/errorx/v1/messages/` (`en-US.toml`, `zh-CN.toml`,
-//! `zh-HK.toml`), and compiled into static tables: nothing is read at run
-//! time, and looking a message up allocates nothing.
+//! Messages for end users: [`Locale`], a message template and its
+//! rendering with an error's context, and the `Accept-Language`
+//! negotiation. Each catalog holds its codes' messages in its own locales
+//! (CSGHub's are en-US, zh-CN and zh-HK, declared in
+//! `proto/csghub/errorx/v1/messages/`), compiled into static tables:
+//! nothing is read at run time, and looking a message up allocates
+//! nothing.
 //!
 //! ```
-//! use csghub_errorx::{Error, ErrorCode, Locale};
+//! use csghub_errorx::{csghub, Error, ErrorCode, Locale};
 //!
-//! let locale = Locale::negotiate("zh-TW,zh;q=0.8,en;q=0.5");
+//! let locale = csghub::CATALOG.negotiate("zh-TW,zh;q=0.8,en;q=0.5");
 //! assert_eq!(locale, Locale::ZH_HK);
 //!
 //! let error = Error::new(ErrorCode::GIT_REPO_NOT_FOUND).with_context("repo", "ns/name");
@@ -29,4 +28,5 @@ mod message;
 mod negotiate;
 
 pub use locale_value::{Locale, UnknownLocale};
-pub(crate) use message::Message;
+pub use message::{Message, Piece};
+pub(crate) use negotiate::negotiate;

@@ -12,42 +12,36 @@ use super::Locale;
 /// peer can ask for.
 const MAX_RANGES: usize = 32;
 
-impl Locale {
-    /// The locale to answer a request whose `Accept-Language` is `header`
-    /// (RFC 9110 §12.5.4): its language ranges in order of preference
-    /// (`q` values, ties in header order, `q=0` excluded), each matched by
-    ///
-    /// 1. the same tag (`zh-HK`);
-    /// 2. for Chinese, the same script, which the region implies when the
-    ///    tag has none: `zh-TW`, `zh-MO`, `zh-Hant`, `zh-Hant-TW` → `zh-HK`;
-    ///    `zh`, `zh-SG`, `zh-Hans`, `zh-Hans-CN` → `zh-CN`;
-    /// 3. the same language (`en-GB` → `en-US`);
-    /// 4. `*`: the fallback.
-    ///
-    /// No match, an empty or malformed header: `en-US`. Never an error.
-    ///
-    /// ```
-    /// use csghub_errorx::Locale;
-    ///
-    /// assert_eq!(Locale::negotiate("zh-Hant-TW"), Locale::ZH_HK);
-    /// assert_eq!(Locale::negotiate("fr-CH, en-GB;q=0.8"), Locale::EN_US);
-    /// assert_eq!(Locale::negotiate("en;q=0.5, zh-SG"), Locale::ZH_CN);
-    /// assert_eq!(Locale::negotiate("\u{0}garbage;q=x"), Locale::EN_US);
-    /// ```
-    pub fn negotiate(header: &str) -> Locale {
-        let mut ranges: Vec<(u16, &str)> = header
-            .split(',')
-            .take(MAX_RANGES)
-            .filter_map(parse_range)
-            .filter(|&(q, _)| q > 0)
-            .collect();
-        // Stable: equal weights keep the header's order.
-        ranges.sort_by_key(|&(q, _)| std::cmp::Reverse(q));
-        ranges
-            .iter()
-            .find_map(|&(_, range)| best_match(range))
-            .unwrap_or(Locale::FALLBACK)
-    }
+/// The locale of `available` (the fallback first) to answer a request
+/// whose `Accept-Language` is `header` (RFC 9110 §12.5.4): its language
+/// ranges in order of preference (`q` values, ties in header order, `q=0`
+/// excluded), each matched by
+///
+/// 1. the same tag (`zh-HK`);
+/// 2. for Chinese, the same script, which the region implies when the
+///    tag has none: `zh-TW`, `zh-MO`, `zh-Hant`, `zh-Hant-TW` → `zh-HK`;
+///    `zh`, `zh-SG`, `zh-Hans`, `zh-Hans-CN` → `zh-CN`;
+/// 3. the same language (`en-GB` → `en-US`);
+/// 4. `*`: the fallback.
+///
+/// No match, an empty or malformed header: the fallback. Never an error.
+/// `Catalog::negotiate` answers from a catalog's locales.
+pub(crate) fn negotiate(header: &str, available: &[Locale]) -> Locale {
+    let Some(&fallback) = available.first() else {
+        return Locale::EN_US;
+    };
+    let mut ranges: Vec<(u16, &str)> = header
+        .split(',')
+        .take(MAX_RANGES)
+        .filter_map(parse_range)
+        .filter(|&(q, _)| q > 0)
+        .collect();
+    // Stable: equal weights keep the header's order.
+    ranges.sort_by_key(|&(q, _)| std::cmp::Reverse(q));
+    ranges
+        .iter()
+        .find_map(|&(_, range)| best_match(range, available))
+        .unwrap_or(fallback)
 }
 
 /// One `range;q=value` element: the weight in thousandths and the range.
@@ -137,16 +131,19 @@ impl<'a> Tag<'a> {
     }
 }
 
-/// The locale that best serves one language range, if any.
-fn best_match(range: &str) -> Option<Locale> {
+/// The locale of `available` that best serves one language range, if any.
+fn best_match(range: &str, available: &[Locale]) -> Option<Locale> {
     if range == "*" {
-        return Some(Locale::FALLBACK);
+        return available.first().copied();
     }
-    if let Some(locale) = Locale::from_tag(range) {
+    if let Some(&locale) = available
+        .iter()
+        .find(|locale| locale.as_str().eq_ignore_ascii_case(range))
+    {
         return Some(locale);
     }
     let wanted = Tag::parse(range);
-    let same_language = Locale::iter().filter(|locale| {
+    let same_language = available.iter().copied().filter(|locale| {
         Tag::parse(locale.as_str())
             .language
             .eq_ignore_ascii_case(wanted.language)

@@ -61,5 +61,5 @@ pub(crate) fn module_field(error: &Error) -> Option<crate::Module> {
     error
         .code()
         .map(|c| c.module())
-        .or_else(|| error.unknown_code().map(|c| c.module()))
+        .or_else(|| error.unknown_code().and_then(|c| c.module()))
 }

@@ -8,6 +8,7 @@ use tonic::Status;
 use super::recognize::{recognize, GoogleFacts, TypedFacts};
 use super::slots::place_standard;
 use super::{GOOGLE_ERROR_INFO, TYPED_ERROR_INFO};
+use crate::catalog::csghub;
 use crate::details::RawDetail;
 use crate::details::{DetailKind, Details};
 use crate::error::problems::Problems;
@@ -15,17 +16,19 @@ use crate::error::received::Received;
 use crate::error::DecodedParts;
 use crate::truncate::truncate;
 use crate::wire::{map_entry_bytes, FieldReader, FieldValue, Utf8Message, WireError};
-use crate::{Context, DecodeProblem, Error, Module, CATALOG_DOMAIN};
+use crate::{Catalog, Context, DecodeProblem, Error};
 
 /// Decodes statuses into [`Error`]s. [`Error::from_status`] uses the
-/// default one; hold your own to recognize more domains.
+/// default one, which knows CSGHub's catalog; hold your own to recognize
+/// the codes of more catalogs ([`StatusDecoder::catalog`]) or domains.
 ///
 /// A status maps onto the catalog
 /// - by its typed `csghub.errorx.v1.ErrorInfo` (module and number), sent by
 ///   every server that uses this catalog, whatever its domain; else
 /// - by its `google.rpc.ErrorInfo` metadata `code` (`"GIT-ERR-8"`, checked
 ///   against the reason), when the domain is the catalog's
-///   ([`CATALOG_DOMAIN`]) or one given to [`StatusDecoder::accept_domain`]:
+///   ([`CATALOG_DOMAIN`](crate::CATALOG_DOMAIN)), one given to
+///   [`StatusDecoder::accept_domain`], or a given catalog's:
 ///   what a peer with only the standard `google.rpc` types sends, such as a
 ///   Go service using `errdetails`. A code string of a known module that
 ///   this build lacks (`GIT-ERR-99`) is an
@@ -52,28 +55,60 @@ use crate::{Context, DecodeProblem, Error, Module, CATALOG_DOMAIN};
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatusDecoder {
+    /// The catalogs given besides CSGHub's, which is always known.
+    catalogs: Vec<&'static Catalog>,
     domains: Vec<Cow<'static, str>>,
 }
 
 impl StatusDecoder {
-    /// A decoder that recognizes the catalog's domain.
+    /// A decoder that recognizes CSGHub's catalog ([`csghub::CATALOG`](crate::csghub::CATALOG)).
     pub const fn new() -> StatusDecoder {
         StatusDecoder {
+            catalogs: Vec::new(),
             domains: Vec::new(),
         }
     }
 
-    /// Also maps `google.rpc.ErrorInfo` reasons of `domain` onto the
-    /// catalog: for servers that send the catalog's reasons under a domain
-    /// of their own.
+    /// Also recognizes the codes of `catalog`, by its domain: a catalog of
+    /// your own (`errors::CATALOG`), or another team's. A status of a
+    /// catalog no decoder was given stays uncataloged, with everything it
+    /// carried; nothing is registered anywhere else.
+    ///
+    /// ```ignore
+    /// let decoder = StatusDecoder::new().catalog(&acme::errors::CATALOG);
+    /// ```
+    pub fn catalog(mut self, catalog: &'static Catalog) -> StatusDecoder {
+        if !self.catalogs.contains(&catalog) && *catalog != csghub::CATALOG {
+            self.catalogs.push(catalog);
+        }
+        self
+    }
+
+    /// Also maps `google.rpc.ErrorInfo`s of `domain` onto CSGHub's catalog:
+    /// for servers that send its codes under a domain of their own
+    /// (`StatusEncoder::domain`).
     pub fn accept_domain(mut self, domain: impl Into<Cow<'static, str>>) -> StatusDecoder {
         self.domains.push(domain.into());
         self
     }
 
-    /// Whether reasons of `domain` map onto the catalog.
+    /// Whether `google.rpc.ErrorInfo`s of `domain` map onto a catalog of
+    /// this decoder.
     pub fn accepts(&self, domain: &str) -> bool {
-        domain == CATALOG_DOMAIN || self.domains.iter().any(|d| d == domain)
+        self.catalog_of(domain).is_some()
+    }
+
+    /// Every catalog of the decoder, CSGHub's first.
+    pub(crate) fn catalogs(&self) -> impl Iterator<Item = &'static Catalog> + '_ {
+        std::iter::once(&csghub::CATALOG).chain(self.catalogs.iter().copied())
+    }
+
+    /// The catalog whose codes an ErrorInfo of `domain` names, if any.
+    pub(crate) fn catalog_of(&self, domain: &str) -> Option<&'static Catalog> {
+        if domain == csghub::DOMAIN || self.domains.iter().any(|d| d == domain) {
+            return Some(&csghub::CATALOG);
+        }
+        self.catalogs.iter().copied().find(|c| c.domain() == domain)
     }
 
     /// Decodes `status`. Never fails and never panics: what cannot be
@@ -108,7 +143,7 @@ impl StatusDecoder {
         let mut typed_context = None;
         if let Some(bytes) = found.typed {
             match read_typed(bytes) {
-                Ok(read) if read.module != Module::UNSPECIFIED => {
+                Ok(read) if read.module != 0 => {
                     typed = Some(TypedFacts {
                         module: read.module,
                         number: read.number,
@@ -323,7 +358,8 @@ fn take_once<'a>(
 
 /// The typed `csghub.errorx.v1.ErrorInfo`, in either form.
 struct Typed<'a> {
-    module: Module,
+    /// The `csghub.errorx.v1.Module` number; 0 is unspecified.
+    module: i32,
     number: u32,
     /// Sent by csghub-errorx 0.1 only.
     code_str: &'a str,
@@ -334,7 +370,7 @@ struct Typed<'a> {
 
 fn read_typed(bytes: &[u8]) -> Result<Typed<'_>, WireError> {
     let mut typed = Typed {
-        module: Module::UNSPECIFIED,
+        module: 0,
         number: 0,
         code_str: "",
         context: None,
@@ -344,7 +380,7 @@ fn read_typed(bytes: &[u8]) -> Result<Typed<'_>, WireError> {
     let text = Utf8Message::new(bytes);
     for field in FieldReader::new(bytes) {
         match field? {
-            (1, FieldValue::Varint(value)) => typed.module = Module::from_i32(value as i32),
+            (1, FieldValue::Varint(value)) => typed.module = value as i32,
             (2, FieldValue::Varint(value)) => {
                 typed.number = u32::try_from(value)
                     .map_err(|_| WireError::Malformed("number is not a uint32"))?

@@ -165,7 +165,7 @@ impl StatusEncoder {
             .filter(|_| error.localized_message().is_none())
             .and_then(|locale| {
                 Some(LocalizedView {
-                    locale: locale.as_str(),
+                    locale,
                     message: error.user_message(locale)?,
                 })
             });

@@ -83,6 +83,40 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The `google.rpc.ErrorInfo.domain` the error is sent with: its own
+    /// (set, or its peer's), else its code's catalog's for a catalog other
+    /// than CSGHub's, else `encoder_domain` (the domain this server sends
+    /// CSGHub's catalog and uncataloged errors under).
+    pub(crate) fn wire_domain<'a>(&'a self, encoder_domain: &'a str) -> &'a str {
+        if let Some(domain) = self.domain() {
+            return domain;
+        }
+        let catalog_domain = self
+            .code()
+            .map(crate::ErrorCode::domain)
+            .or_else(|| self.unknown_code().map(crate::UnknownCode::domain));
+        match catalog_domain {
+            Some(domain) if domain != crate::csghub::DOMAIN => domain,
+            _ => encoder_domain,
+        }
+    }
+
+    /// The module number and number the typed `csghub.errorx.v1.ErrorInfo`
+    /// carries: for a code of CSGHub's catalog only, whose modules it names.
+    /// A code of another catalog travels as its `google.rpc.ErrorInfo`
+    /// alone: its domain, reason and code string say it.
+    pub(crate) fn typed_parts(&self) -> Option<(i32, u32)> {
+        match (self.code(), self.unknown_code()) {
+            (Some(code), _) => (code.domain() == crate::csghub::DOMAIN)
+                .then(|| (code.module().number(), code.number())),
+            (None, Some(code)) => (code.domain() == crate::csghub::DOMAIN)
+                .then(|| (code.module_number(), code.number())),
+            (None, None) => None,
+        }
+    }
+}
+
 impl From<&Status> for Error {
     fn from(status: &Status) -> Error {
         Error::from_status(status)

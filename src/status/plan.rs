@@ -11,7 +11,7 @@ use crate::wire::{
     any_len, delimited_len, map_entry_len, str_len, varint_len, write_any, write_delimited_header,
     write_map_entry, write_str, write_varint, WireMessage,
 };
-use crate::{Error, Module};
+use crate::Error;
 
 /// Context value caps tried in turn when a status is over budget.
 const VALUE_CAPS: [usize; 4] = [1024, 256, 64, 16];
@@ -29,8 +29,8 @@ pub(crate) struct Plan<'a> {
     /// The code string the `google.rpc.ErrorInfo` metadata carries under
     /// `code`, for peers with only the standard types; it always survives.
     code_str: Option<Cow<'a, str>>,
-    /// The catalog code's module and number, known or not.
-    typed: Option<(Module, u32)>,
+    /// CSGHub's catalog code's module number and number, known or not.
+    typed: Option<(i32, u32)>,
     /// A `LocalizedMessage` the encoder adds, over the error's own.
     localized: Option<&'a LocalizedView<'a>>,
     /// A bit per [`DetailKind`] sent.
@@ -74,11 +74,7 @@ impl<'a> Plan<'a> {
         if localized.is_some() {
             sent |= bit(DetailKind::LocalizedMessage);
         }
-        let typed = match (error.code(), error.unknown_code()) {
-            (Some(code), _) => Some((code.module(), code.number())),
-            (None, Some(code)) => Some((code.module(), code.number())),
-            (None, None) => None,
-        };
+        let typed = error.typed_parts();
         let code_str = error.code_str().map(|code| match code {
             Cow::Borrowed(code) => Cow::Borrowed(bounded(code, super::MAX_CODE_STR_LEN)),
             Cow::Owned(code) => Cow::Owned(bounded(&code, super::MAX_CODE_STR_LEN).to_string()),
@@ -87,10 +83,7 @@ impl<'a> Plan<'a> {
             error,
             code_str,
             reason: bounded(error.reason(), super::MAX_REASON_LEN),
-            domain: bounded(
-                error.domain().unwrap_or(default_domain),
-                super::MAX_DOMAIN_LEN,
-            ),
+            domain: bounded(error.wire_domain(default_domain), super::MAX_DOMAIN_LEN),
             typed,
             localized,
             sent,
@@ -284,17 +277,17 @@ fn raw_any_len(raw: &crate::details::RawDetail) -> usize {
 /// messages are `'static`, so only a message showing context values was
 /// allocated.
 pub(crate) struct LocalizedView<'a> {
-    pub(crate) locale: &'a str,
+    pub(crate) locale: crate::Locale,
     pub(crate) message: Cow<'a, str>,
 }
 
 impl WireMessage for LocalizedView<'_> {
     fn encoded_len(&self) -> usize {
-        str_len(1, self.locale.len()) + str_len(2, self.message.len())
+        str_len(1, self.locale.as_str().len()) + str_len(2, self.message.len())
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
-        write_str(1, self.locale, buf);
+        write_str(1, self.locale.as_str(), buf);
         write_str(2, &self.message, buf);
     }
 }
@@ -357,14 +350,14 @@ impl WireMessage for GoogleErrorInfo<'_, '_> {
 
 /// `csghub.errorx.v1.ErrorInfo`: the code's module and number.
 struct TypedErrorInfo {
-    module: Module,
+    module: i32,
     number: u32,
 }
 
 /// The length of a typed ErrorInfo. Module numbers are proto enum values:
 /// negative ones take ten bytes, as int32 varints do.
-fn typed_len(module: Module, number: u32) -> usize {
-    varint_len(1, module.as_i32() as i64 as u64) + varint_len(2, u64::from(number))
+fn typed_len(module: i32, number: u32) -> usize {
+    varint_len(1, module as i64 as u64) + varint_len(2, u64::from(number))
 }
 
 impl WireMessage for TypedErrorInfo {
@@ -373,7 +366,7 @@ impl WireMessage for TypedErrorInfo {
     }
 
     fn encode_raw(&self, buf: &mut Vec<u8>) {
-        write_varint(1, self.module.as_i32() as i64 as u64, buf);
+        write_varint(1, self.module as i64 as u64, buf);
         write_varint(2, u64::from(self.number), buf);
     }
 }

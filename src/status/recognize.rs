@@ -8,7 +8,8 @@
 //! reason. The rule:
 //!
 //! 1. A typed ErrorInfo names the code, whatever the domain; a metadata
-//!    `code` beside it must name the same one.
+//!    `code` beside it must name the same one (one that is no code string
+//!    of the catalog is reported and ignored, as in rule 2).
 //! 2. Else, in a domain the decoder accepts, the metadata `code` names it,
 //!    and the reason must be that code's (a code this build lacks, such as
 //!    `GIT-ERR-99`, is an [`UnknownCode`]; its reason must be no other
@@ -25,16 +26,17 @@
 use std::borrow::Cow;
 
 use super::{StatusDecoder, MAX_CODE_STR_LEN, MAX_DOMAIN_LEN, MAX_REASON_LEN};
-use crate::catalog::parse_code_str;
+use crate::catalog::csghub;
 use crate::error::problems::Problems;
 use crate::error::received::Received;
 use crate::truncate::{floor_char_boundary, truncate};
-use crate::{DecodeProblem, ErrorCode, Module, UnknownCode, CATALOG_DOMAIN};
+use crate::{DecodeProblem, ErrorCode, UnknownCode};
 
 /// What a typed `csghub.errorx.v1.ErrorInfo` says.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TypedFacts<'a> {
-    pub(crate) module: Module,
+    /// The `csghub.errorx.v1.Module` number.
+    pub(crate) module: i32,
     pub(crate) number: u32,
     /// The code string csghub-errorx 0.1 also sent; empty from newer peers.
     pub(crate) code_str: &'a str,
@@ -56,7 +58,7 @@ pub(crate) struct GoogleFacts<'a> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Recognized {
     pub(crate) code: Option<ErrorCode>,
-    /// The ErrorInfo's domain is the catalog's own.
+    /// The ErrorInfo's domain is its code's catalog's own.
     pub(crate) catalog_domain: bool,
     /// The error is a catalog error (its code known, unknown, or disputed):
     /// the metadata `code` and `module` are its code.
@@ -80,22 +82,31 @@ pub(crate) fn recognize(
     let mut code_str = None;
     let mut catalog_error = false;
     if let Some(typed) = typed {
+        // The typed ErrorInfo names CSGHub's modules.
+        let catalog = &csghub::CATALOG;
         catalog_error = true;
-        code = ErrorCode::from_parts(typed.module, typed.number);
-        unknown = UnknownCode::new(typed.module, typed.number);
+        code = catalog.code_by_parts(typed.module, typed.number);
+        unknown = UnknownCode::in_catalog(catalog, typed.module, typed.number);
         if unknown.is_some() && !typed.code_str.is_empty() {
             code_str = Some(typed.code_str);
         }
         if let Some(text) = metadata_code {
-            let agrees = match parse_code_str(text) {
-                Some(parts) => parts == (typed.module, typed.number),
+            let agrees = match catalog.parse_code_str(text) {
+                Some((module, number)) => (module.number(), number) == (typed.module, typed.number),
                 // A module this build does not know: its code string cannot
                 // be checked, and is the best name the error has.
-                None if !typed.module.is_known() => {
+                None if catalog.module(typed.module).is_none() => {
                     code_str = code_str.or(Some(text));
                     true
                 }
-                None => false,
+                // Not a code string of the catalog at all (`ns/name`): it
+                // names no other code, so the typed one stands, as the
+                // reason does beside such a string in rule 2; forwarding
+                // the error then keeps its code.
+                None => {
+                    problems.push_with(|| DecodeProblem::NotACodeString { code: cut(text) });
+                    true
+                }
             };
             if !agrees {
                 let named = match (code, unknown) {
@@ -110,17 +121,21 @@ pub(crate) fn recognize(
                 (code, unknown, code_str) = (None, None, Some(text));
             }
         }
-    } else if let Some(google) = google.filter(|g| decoder.accepts(g.domain)) {
+    } else if let Some((google, catalog)) =
+        google.and_then(|g| Some((g, decoder.catalog_of(g.domain)?)))
+    {
         catalog_error = true;
         match google.code {
-            Some(text) => match parse_code_str(text) {
+            Some(text) => match catalog.parse_code_str(text) {
                 Some((module, number)) => {
                     // Reasons are unique and never reused: a newer code's
                     // reason is no code's of this build.
-                    let by_reason = ErrorCode::from_reason(google.reason);
-                    match ErrorCode::from_parts(module, number) {
+                    let by_reason = catalog.code_by_reason(google.reason);
+                    match catalog.code_by_parts(module.number(), number) {
                         Some(known) if known.reason() == google.reason => code = Some(known),
-                        None if by_reason.is_none() => unknown = UnknownCode::new(module, number),
+                        None if by_reason.is_none() => {
+                            unknown = UnknownCode::in_catalog(catalog, module.number(), number)
+                        }
                         _ => {
                             problems.push_with(|| DecodeProblem::CodeReasonMismatch {
                                 code: cut(text),
@@ -132,19 +147,19 @@ pub(crate) fn recognize(
                 }
                 None => {
                     problems.push_with(|| DecodeProblem::NotACodeString { code: cut(text) });
-                    code = ErrorCode::from_reason(google.reason);
+                    code = catalog.code_by_reason(google.reason);
                     if code.is_none() {
                         code_str = Some(text);
                     }
                 }
             },
-            None => code = ErrorCode::from_reason(google.reason),
+            None => code = catalog.code_by_reason(google.reason),
         }
     }
     if let Some(module) = google.and_then(|g| g.module).filter(|_| catalog_error) {
         let prefix = match (code, unknown) {
-            (Some(code), _) => code.module().prefix(),
-            (None, Some(unknown)) => unknown.module().prefix(),
+            (Some(code), _) => Some(code.module().prefix()),
+            (None, Some(unknown)) => unknown.module().map(|m| m.prefix()),
             (None, None) => None,
         };
         if prefix.is_some_and(|prefix| prefix != module) {
@@ -179,7 +194,9 @@ pub(crate) fn recognize(
                 problems,
             ));
         }
-        if google.domain == CATALOG_DOMAIN {
+        // The usual domain is the code's catalog's, said without a copy.
+        let own = code.map(|c| c.domain()).or(unknown.map(|u| u.domain()));
+        if own == Some(google.domain) {
             catalog_domain = true;
         } else {
             received.domain = Some(Cow::Owned(keep(

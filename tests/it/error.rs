@@ -24,7 +24,7 @@ fn display_is_code_name_and_message_without_the_source() {
 /// A status from a newer server, with a code this build lacks.
 fn newer_servers_status(module: Module, number: u32, message: &str) -> tonic::Status {
     let typed = csghub_errorx::proto::v1::ErrorInfo {
-        module: module.as_i32(),
+        module: module.number(),
         number,
         ..Default::default()
     };
@@ -71,7 +71,7 @@ fn is_ignores_message_context_and_source() {
 
 #[test]
 fn the_default_message_is_the_catalog_description() {
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         assert_eq!(Error::new(code).message(), code.description());
         assert_eq!(Error::from(code).grpc_code(), code.grpc_code());
     }

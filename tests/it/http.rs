@@ -8,7 +8,7 @@ use common::http::{HttpFixture, SMALL_BODY_LIMIT};
 use common::logs::capture;
 
 use csghub_errorx::http::{HttpErrors, JsonShape, PROBLEM_JSON};
-use csghub_errorx::{Error, ErrorCode, Locale, Module};
+use csghub_errorx::{Error, ErrorCode, Locale};
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -33,7 +33,7 @@ fn detail_types(body: &Value) -> Vec<String> {
 #[tokio::test]
 async fn every_code_renders_in_the_google_shape_with_its_status_and_decodes_back() {
     let server = HttpFixture::start(google()).await;
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         let reply = server
             .fail(code.as_str(), json!({"repo": "ns/x"}), None)
             .await;
@@ -51,13 +51,18 @@ async fn every_code_renders_in_the_google_shape_with_its_status_and_decodes_back
         assert_eq!(info["@type"], "type.googleapis.com/google.rpc.ErrorInfo");
         assert_eq!(info["reason"], code.reason());
         assert_eq!(info["domain"], csghub_errorx::CATALOG_DOMAIN);
-        assert_eq!(info["metadata"]["repo"], "ns/x");
+        // What a browser reads with no generated types (issue 18).
+        assert_eq!(
+            info["metadata"],
+            json!({"code": code.as_str(), "repo": "ns/x"}),
+            "{code:?}"
+        );
         let typed = &error["details"][1];
         assert_eq!(
             typed["@type"],
             "type.googleapis.com/csghub.errorx.v1.ErrorInfo"
         );
-        assert_eq!(typed["module"], code.module().proto_name().unwrap());
+        assert_eq!(typed["module"], code.module().proto_name());
         // proto3 JSON leaves a zero out.
         match code.number() {
             0 => assert!(typed.get("number").is_none()),
@@ -73,7 +78,7 @@ async fn every_code_renders_in_the_google_shape_with_its_status_and_decodes_back
 #[tokio::test]
 async fn every_code_renders_in_the_csghub_envelope_exactly() {
     let server = HttpFixture::start(csghub()).await;
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         let reply = server
             .fail(code.as_str(), json!({"repo": "ns/x"}), None)
             .await;
@@ -103,7 +108,7 @@ async fn every_code_renders_in_the_csghub_envelope_exactly() {
 async fn every_code_renders_as_problem_details_when_accept_prefers_them_in_either_shape() {
     for errors in [google(), csghub()] {
         let server = HttpFixture::start(errors).await;
-        for code in ErrorCode::iter() {
+        for code in csghub_errorx::csghub::CATALOG.codes() {
             let reply = server
                 .fail(code.as_str(), json!({"repo": "ns/x"}), Some(PROBLEM_JSON))
                 .await;
@@ -127,7 +132,11 @@ async fn every_code_renders_as_problem_details_when_accept_prefers_them_in_eithe
             assert_eq!(body["code"], code.as_str());
             assert_eq!(body["reason"], code.reason());
             assert_eq!(body["domain"], csghub_errorx::CATALOG_DOMAIN);
-            assert_eq!(body["metadata"]["repo"], "ns/x");
+            assert_eq!(
+                body["metadata"],
+                json!({"code": code.as_str(), "repo": "ns/x"}),
+                "{code:?}"
+            );
             let decoded = reply.decode();
             assert!(decoded.is(code), "{code:?}");
             assert_eq!(decoded.context().get("repo"), Some("ns/x"));
@@ -514,7 +523,9 @@ async fn a_code_of_an_unknown_module_is_req_err_6_with_a_bad_request() {
     );
     assert_eq!(
         ErrorCode::ERR_REQ_PARAM_INVALID.module(),
-        Module::from_prefix("REQ").unwrap()
+        csghub_errorx::csghub::CATALOG
+            .module_by_prefix("REQ")
+            .unwrap()
     );
 }
 

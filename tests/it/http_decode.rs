@@ -415,3 +415,59 @@ proptest! {
         }
     }
 }
+
+/// A google-only AIP-193 body, as a service with no generated types writes
+/// it: the metadata `code` names the code.
+fn google_only_body(reason: &str, code: &str) -> serde_json::Value {
+    json!({"error": {
+        "code": 401,
+        "message": "authentication failed",
+        "status": "UNAUTHENTICATED",
+        "details": [{
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": reason,
+            "domain": "csghub.opencsg.com",
+            "metadata": {"code": code, "module": "GIT", "remote": "origin"}
+        }]
+    }})
+}
+
+#[test]
+fn a_google_only_json_body_names_its_code_by_the_metadata_code() {
+    let error = decode(401, &google_only_body("GIT_AUTH_FAILED", "GIT-ERR-8"));
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED));
+    assert!(
+        error.decode_problems().is_empty(),
+        "{:?}",
+        error.decode_problems()
+    );
+    // The reserved keys are the code, never the context.
+    let context: Vec<(&str, &str)> = error.context().iter().collect();
+    assert_eq!(context, [("remote", "origin")]);
+}
+
+#[test]
+fn a_google_only_json_body_with_a_newer_code_string_keeps_it_as_unknown() {
+    let error = decode(401, &google_only_body("GIT_TOKEN_ROTATED", "GIT-ERR-99"));
+    assert_eq!(error.code(), None);
+    let unknown = error.unknown_code().expect("an unknown code");
+    assert_eq!(
+        (unknown.module(), unknown.number()),
+        (Some(csghub_errorx::Module::GIT), 99)
+    );
+    assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
+    assert_eq!(error.context().get("code"), None);
+}
+
+#[test]
+fn a_google_only_json_body_whose_code_string_and_reason_disagree_names_no_code() {
+    let error = decode(401, &google_only_body("GIT_AUTH_FAILED", "GIT-ERR-9"));
+    assert_eq!(error.code(), None);
+    assert_eq!(
+        error.decode_problems(),
+        [DecodeProblem::CodeReasonMismatch {
+            code: "GIT-ERR-9".into(),
+            reason: "GIT_AUTH_FAILED".into()
+        }]
+    );
+}

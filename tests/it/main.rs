@@ -13,6 +13,7 @@ mod catalog;
 mod error;
 mod examples;
 mod forged_logs;
+mod generated;
 mod go_interop;
 mod hostile_clients;
 mod hostile_servers;
@@ -21,9 +22,9 @@ mod http_decode;
 mod layer_stacks;
 mod layers;
 mod locale;
-mod messages_build;
 #[cfg(feature = "metrics")]
 mod metrics;
+mod own_catalog;
 mod python_interop;
 mod status_encoding;
 mod status_wire;

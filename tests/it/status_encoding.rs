@@ -4,9 +4,7 @@ use std::collections::HashSet;
 use std::io::Write as _;
 use std::time::Duration;
 
-use csghub_errorx::{
-    DecodeProblem, Error, ErrorCode, Module, StatusDecoder, StatusEncoder, UnknownCode,
-};
+use csghub_errorx::{DecodeProblem, Error, ErrorCode, Module, StatusDecoder, StatusEncoder};
 use proptest::prelude::*;
 use prost::Message;
 use tonic::Status;
@@ -52,7 +50,12 @@ fn is_aip193_metadata_key(key: &str) -> bool {
 }
 
 fn all_codes() -> impl Strategy<Value = ErrorCode> {
-    (0..100usize).prop_map(|i| ErrorCode::iter().nth(i).expect("100 codes"))
+    (0..100usize).prop_map(|i| {
+        csghub_errorx::csghub::CATALOG
+            .codes()
+            .nth(i)
+            .expect("100 codes")
+    })
 }
 
 proptest! {
@@ -134,7 +137,7 @@ proptest! {
 
 #[test]
 fn the_inner_status_repeats_the_outer_code_and_message() {
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         for error in [
             Error::new(code),
             Error::new(code)
@@ -168,7 +171,7 @@ fn typed_error_info(status: &Status) -> csghub_errorx::proto::v1::ErrorInfo {
 
 #[test]
 fn error_info_has_reason_domain_code_and_context_and_the_typed_one_the_numbers() {
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         let status = Status::from(Error::new(code).with_context("repoName", "x"));
         let info = google_error_info(&status);
         assert_eq!(info.reason, code.reason());
@@ -187,7 +190,7 @@ fn error_info_has_reason_domain_code_and_context_and_the_typed_one_the_numbers()
         let typed = typed_error_info(&status);
         assert_eq!(
             (typed.module, typed.number),
-            (code.module().as_i32(), code.number())
+            (code.module().number(), code.number())
         );
         #[allow(deprecated)]
         let old_fields = (
@@ -203,7 +206,7 @@ fn error_info_has_reason_domain_code_and_context_and_the_typed_one_the_numbers()
 fn an_older_peers_full_typed_error_info_still_decodes() {
     #[allow(deprecated)]
     let typed = csghub_errorx::proto::v1::ErrorInfo {
-        module: Module::GIT.as_i32(),
+        module: Module::GIT.number(),
         number: 8,
         code: "GIT-ERR-8".into(),
         name: "gitAuthFailed".into(),
@@ -500,8 +503,8 @@ fn unknown_details_and_unknown_codes_survive_and_are_forwarded() {
     assert_eq!(error.code(), None);
     let unknown = error.unknown_code().expect("an unknown code");
     assert_eq!(
-        (unknown.module(), unknown.number()),
-        (Module::from_i32(42), 7)
+        (unknown.module(), unknown.module_number(), unknown.number()),
+        (None, 42, 7)
     );
     assert_eq!(error.code_str().as_deref(), Some("MODULE42-ERR-7"));
     assert_eq!(error.reason(), "QUOTA_GONE");
@@ -539,7 +542,7 @@ fn an_older_peers_code_string_names_an_unknown_module() {
     assert_eq!(error.code_str().as_deref(), Some("QUOTA-ERR-7"));
     assert_eq!(
         error.unknown_code(),
-        UnknownCode::new(Module::from_i32(42), 7)
+        csghub_errorx::csghub::CATALOG.unknown_code_by_parts(42, 7)
     );
 }
 
@@ -869,6 +872,26 @@ fn google_only(
 }
 
 #[test]
+fn a_code_string_in_an_accepted_domain_names_its_code_and_only_there() {
+    let status = google_only(
+        tonic::Code::Unauthenticated,
+        "GIT_AUTH_FAILED",
+        "git.example.com",
+        &[("code", "GIT-ERR-8"), ("remote", "origin")],
+    );
+    let accepting = StatusDecoder::new().accept_domain("git.example.com");
+    let error = accepting.decode(&status);
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED));
+    assert_eq!(error.domain(), Some("git.example.com"));
+    let context: Vec<(&str, &str)> = error.context().iter().collect();
+    assert_eq!(context, [("remote", "origin")]);
+    // A decoder that does not accept the domain keeps it all as context.
+    let error = StatusDecoder::new().decode(&status);
+    assert_eq!(error.code(), None);
+    assert_eq!(error.context().get("code"), Some("GIT-ERR-8"));
+}
+
+#[test]
 fn a_google_only_status_with_a_code_string_is_its_code_with_only_the_real_context() {
     let status = google_only(
         tonic::Code::Unauthenticated,
@@ -909,7 +932,7 @@ fn a_newer_code_string_from_a_google_only_peer_is_an_unknown_code() {
     assert_eq!(error.code(), None);
     assert_eq!(
         error.unknown_code(),
-        UnknownCode::from_code_str("GIT-ERR-99")
+        csghub_errorx::csghub::CATALOG.unknown_code("GIT-ERR-99")
     );
     assert_eq!(error.code_str().as_deref(), Some("GIT-ERR-99"));
     assert_eq!(error.reason(), "GIT_LFS_OBJECT_GONE");
@@ -961,7 +984,7 @@ fn a_code_string_that_is_not_its_reasons_code_is_reported_and_not_picked() {
 #[test]
 fn a_typed_error_info_and_a_code_string_that_disagree_name_no_code() {
     let typed = csghub_errorx::proto::v1::ErrorInfo {
-        module: Module::GIT.as_i32(),
+        module: Module::GIT.number(),
         number: 8,
         ..Default::default()
     };
@@ -982,6 +1005,40 @@ fn a_typed_error_info_and_a_code_string_that_disagree_name_no_code() {
             typed: "GIT-ERR-8".into(),
             metadata: "GIT-ERR-9".into()
         }]
+    );
+}
+
+/// Found by the `decode_status` fuzzer: the error lost its code, and
+/// forwarded (where the reason then named the code) it had one again.
+#[test]
+fn a_metadata_code_that_is_no_code_string_beside_a_typed_error_info_is_reported_and_the_typed_code_kept(
+) {
+    let typed = csghub_errorx::proto::v1::ErrorInfo {
+        module: Module::GIT.number(),
+        number: 22,
+        ..Default::default()
+    };
+    let google = pb::ErrorInfo {
+        reason: "GIT_GET_LFS_POINTERS_FAILED".into(),
+        domain: csghub_errorx::CATALOG_DOMAIN.into(),
+        metadata: [("code".to_string(), "ns/name".to_string())].into(),
+    };
+    let error = Error::from_status(&inner_to_status(pb::Status {
+        code: tonic::Code::Internal as i32,
+        message: "m".into(),
+        details: vec![google_any(&google), typed_any(&typed)],
+    }));
+    assert_eq!(error.code(), Some(ErrorCode::GIT_GET_LFS_POINTERS_FAILED));
+    assert_eq!(
+        error.decode_problems(),
+        [DecodeProblem::NotACodeString {
+            code: "ns/name".into()
+        }]
+    );
+    let forwarded = Error::from_status(&tonic::Status::from(error));
+    assert_eq!(
+        forwarded.code(),
+        Some(ErrorCode::GIT_GET_LFS_POINTERS_FAILED)
     );
 }
 
@@ -1079,7 +1136,7 @@ fn a_context_entry_named_code_is_escaped_and_the_code_string_stays() {
 fn the_google_metadata_is_the_context_even_beside_an_older_typed_one() {
     #[allow(deprecated)]
     let typed = csghub_errorx::proto::v1::ErrorInfo {
-        module: Module::GIT.as_i32(),
+        module: Module::GIT.number(),
         number: 8,
         code: "GIT-ERR-8".into(),
         context: [("stale".to_string(), "typed".to_string())].into(),

@@ -13,7 +13,7 @@ use tokio_stream::StreamExt;
 async fn every_catalog_code_round_trips_unary() {
     let server = DemoFixture::start().await;
     let mut client = server.client().await;
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         let status = client
             .fail(request(
                 code.as_str(),
@@ -43,7 +43,7 @@ async fn every_catalog_code_round_trips_unary() {
 async fn every_catalog_code_round_trips_in_stream_trailers() {
     let server = DemoFixture::start().await;
     let mut client = server.client().await;
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         let mut stream = client
             .fail_stream(request(code.reason(), &[("task", "t-1")], 2))
             .await

@@ -64,7 +64,8 @@ impl Drop for Fixtures {
 
 impl Fixtures {
     fn write() -> Fixtures {
-        let codes: Vec<serde_json::Value> = ErrorCode::iter()
+        let codes: Vec<serde_json::Value> = csghub_errorx::csghub::CATALOG
+            .codes()
             .map(|code| fixture(Error::new(code).with_context("repo", "ns/name")))
             .collect();
         let newer_code = fixture(Error::from_status(&newer_servers_status()));
@@ -112,7 +113,7 @@ fn fixture(error: Error) -> serde_json::Value {
         .into_body();
     serde_json::json!({
         "httpBody": http_body,
-        "module": code.map(|c| c.module().as_i32()),
+        "module": code.map(|c| c.module().number()),
         "number": code.map(|c| c.number()),
         "reason": code.map(|c| c.reason()),
         "name": code.map(|c| c.name()),
@@ -129,7 +130,7 @@ fn fixture(error: Error) -> serde_json::Value {
 /// lacks; the Rust side decodes it and re-encodes it, as a proxy would.
 fn newer_servers_status() -> tonic::Status {
     let typed = csghub_errorx::proto::v1::ErrorInfo {
-        module: Module::GIT.as_i32(),
+        module: Module::GIT.number(),
         number: 99,
         ..Default::default()
     };

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine as _;
-use csghub_errorx::{DecodeProblem, Error};
+use csghub_errorx::{DecodeProblem, StatusDecoder};
 use details_input::{details_value, Found};
 use prost::Message as _;
 
@@ -53,6 +53,23 @@ struct StatusHead {
 /// assert!(message.starts_with("no grpc-status-details-bin value found"), "{message}");
 /// ```
 pub fn decode_input(input: &str) -> Result<String, String> {
+    decode_input_with(&StatusDecoder::new(), input)
+}
+
+/// [`decode_input`] with `decoder`'s catalogs: what `errorx --catalog FILE
+/// decode` runs, so that a user catalog's codes are recognized.
+///
+/// ```
+/// use base64::Engine as _;
+/// use csghub_errorx::{csghub, Error, ErrorCode, StatusDecoder};
+///
+/// let status = tonic::Status::from(Error::new(ErrorCode::GIT_AUTH_FAILED));
+/// let value = base64::engine::general_purpose::STANDARD.encode(status.details());
+/// let decoder = StatusDecoder::new().catalog(&csghub::CATALOG);
+/// let report = csghub_errorx_cli::decode_input_with(&decoder, &value).unwrap();
+/// assert!(report.contains("code:        GIT-ERR-8"));
+/// ```
+pub fn decode_input_with(decoder: &StatusDecoder, input: &str) -> Result<String, String> {
     let (value, source) = match details_value(input) {
         Found::AfterKey { key, value } if value.is_empty() => {
             return Err(format!("the {key} value is empty"))
@@ -94,7 +111,7 @@ pub fn decode_input(input: &str) -> Result<String, String> {
         String::from_utf8_lossy(&head.message),
         bytes.into(),
     );
-    let error = Error::from_status(&status);
+    let error = decoder.decode(&status);
     if let Some(DecodeProblem::MalformedStatus { reason }) = error
         .decode_problems()
         .iter()

@@ -1,6 +1,6 @@
 //! Finding the code a person means, however they typed it.
 
-use csghub_errorx::{ErrorCode, Module, UnknownCode};
+use csghub_errorx::{Catalog, ErrorCode, Module, UnknownCode};
 
 /// What a query names.
 #[derive(Debug, PartialEq, Eq)]
@@ -18,27 +18,31 @@ const MAX_SUGGESTIONS: usize = 3;
 
 /// Looks `query` up as a code string, a name, a reason or a module and
 /// number, ignoring case and separators: `GIT-ERR-8`, `git-err-8`,
-/// `gitauthfailed`, `GIT_AUTH_FAILED`, `GIT 8`, `git8`.
-pub fn lookup(query: &str) -> Lookup {
+/// `gitauthfailed`, `GIT_AUTH_FAILED`, `GIT 8`, `git8`, in `catalog`.
+pub fn lookup(catalog: &Catalog, query: &str) -> Lookup {
     let query = query.trim();
-    if let Ok(code) = query.parse::<ErrorCode>() {
+    if let Ok(code) = catalog.parse(query) {
         return Lookup::Found(code);
     }
     let key = squash(query);
     if key.is_empty() {
         return Lookup::Suggestions(Vec::new());
     }
-    if let Some(code) = ErrorCode::iter().find(|&code| spellings(code).any(|s| squash(s) == key)) {
+    if let Some(code) = catalog
+        .codes()
+        .find(|&code| spellings(code).any(|s| squash(s) == key))
+    {
         return Lookup::Found(code);
     }
-    if let Some((module, number)) = module_and_number(query) {
-        return match ErrorCode::from_parts(module, number) {
+    if let Some((module, number)) = module_and_number(catalog, query) {
+        return match catalog.code_by_parts(module, number) {
             Some(code) => Lookup::Found(code),
-            None => UnknownCode::new(module, number)
+            None => catalog
+                .unknown_code_by_parts(module, number)
                 .map_or(Lookup::Suggestions(Vec::new()), Lookup::NotInCatalog),
         };
     }
-    Lookup::Suggestions(closest(&key))
+    Lookup::Suggestions(closest(catalog, &key))
 }
 
 /// The ways a code is written: code string, name and reason.
@@ -56,30 +60,33 @@ fn squash(text: &str) -> String {
 }
 
 /// `GIT 8`, `git-8`, `GIT-ERR-99`, `git_err_99`, `MODULE42-ERR-7`: a
-/// module this build knows (by prefix, or by number as `MODULE42`) and a
-/// number.
-fn module_and_number(query: &str) -> Option<(Module, u32)> {
+/// module number (a prefix `catalog` knows, or `MODULE42`) and a number.
+fn module_and_number(catalog: &Catalog, query: &str) -> Option<(i32, u32)> {
     let key = squash(query);
     let digits_at = key.rfind(|c: char| !c.is_ascii_digit())? + 1;
     let (name, number) = key.split_at(digits_at);
     let number: u32 = number.parse().ok()?;
     let name = name.strip_suffix("err").unwrap_or(name);
     if let Some(numbered) = name.strip_prefix("module") {
-        return Some((Module::from_i32(numbered.parse().ok()?), number));
+        return Some((numbered.parse().ok()?, number));
     }
-    let module =
-        Module::iter().find(|m| m.prefix().is_some_and(|p| p.eq_ignore_ascii_case(name)))?;
-    Some((module, number))
+    let module = catalog
+        .modules()
+        .iter()
+        .copied()
+        .find(|m: &Module| m.prefix().eq_ignore_ascii_case(name))?;
+    Some((module.number(), number))
 }
 
 /// The codes whose spellings are nearest `key` by edit distance, within
 /// a third of its length (at least 2 edits).
-fn closest(key: &str) -> Vec<ErrorCode> {
+fn closest(catalog: &Catalog, key: &str) -> Vec<ErrorCode> {
     let limit = (key.len() / 3).max(2);
     // Edit distance is at least the difference in length: a key longer
     // than every spelling by more than the limit has no suggestion, and is
     // not compared (a pasted megabyte would take minutes).
-    let longest = ErrorCode::iter()
+    let longest = catalog
+        .codes()
         .flat_map(spellings)
         .map(str::len)
         .max()
@@ -87,7 +94,8 @@ fn closest(key: &str) -> Vec<ErrorCode> {
     if key.len() > longest + limit {
         return Vec::new();
     }
-    let mut ranked: Vec<(usize, ErrorCode)> = ErrorCode::iter()
+    let mut ranked: Vec<(usize, ErrorCode)> = catalog
+        .codes()
         .filter_map(|code| {
             let distance = spellings(code)
                 .map(|s| strsim::levenshtein(&squash(s), key))
@@ -106,6 +114,11 @@ fn closest(key: &str) -> Vec<ErrorCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use csghub_errorx::csghub::CATALOG;
+
+    fn lookup(query: &str) -> Lookup {
+        super::lookup(&CATALOG, query)
+    }
 
     #[test]
     fn every_spelling_a_person_types_finds_the_code() {
@@ -133,11 +146,12 @@ mod tests {
         let Lookup::NotInCatalog(code) = lookup("GIT-ERR-99") else {
             panic!("{:?}", lookup("GIT-ERR-99"));
         };
-        assert_eq!(
-            (code.module(), code.number()),
-            (Module::from_prefix("GIT").unwrap(), 99)
-        );
+        assert_eq!((code.module(), code.number()), (Some(Module::GIT), 99));
         assert!(matches!(lookup("git 99"), Lookup::NotInCatalog(_)));
+        let Lookup::NotInCatalog(code) = lookup("MODULE42-ERR-7") else {
+            panic!("{:?}", lookup("MODULE42-ERR-7"));
+        };
+        assert_eq!((code.module_number(), code.number()), (42, 7));
     }
 
     #[test]

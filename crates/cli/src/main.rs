@@ -1,20 +1,32 @@
-//! `errorx`: list, explain and document the catalog, and decode
+//! `errorx`: list, explain and document a catalog (CSGHub's, or any
+//! catalog proto given with `--catalog`), and decode
 //! `grpc-status-details-bin` values copied from logs.
 
+mod catalog_file;
 mod lookup;
 
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use csghub_errorx::{grpc_code, ErrorCode, Locale, Module};
-use csghub_errorx_cli::{decode_input, quoted};
+use csghub_errorx::{grpc_code, Catalog, ErrorCode, Locale, Module, StatusDecoder};
+use csghub_errorx_cli::{decode_input_with, quoted};
 
-/// The CSGHub error catalog.
+/// The CSGHub error catalog, or any catalog declared with csghub-errorx's
+/// proto options.
 #[derive(Parser)]
 #[command(name = "errorx", version, about)]
 struct Cli {
+    /// Work on the catalog this proto declares (compiled now, its
+    /// messages read from `messages/` beside it) instead of CSGHub's.
+    #[arg(long, global = true, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// A directory the catalog proto's imports are found in, besides its
+    /// own root (inferred from its package); repeatable.
+    #[arg(short = 'I', long = "include", global = true, value_name = "DIR")]
+    include: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -60,7 +72,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse().command) {
+    let cli = Cli::parse();
+    let catalog = match &cli.catalog {
+        None => Ok(&csghub_errorx::csghub::CATALOG),
+        Some(proto) => catalog_file::read(proto, &cli.include),
+    };
+    match catalog.and_then(|catalog| run(catalog, cli.command)) {
         Ok(text) => {
             // A closed pipe (`errorx docs | head`) is not an error worth a panic.
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
@@ -74,16 +91,17 @@ fn main() -> ExitCode {
 }
 
 /// Runs one subcommand and returns what it prints.
-fn run(command: Command) -> Result<String, String> {
+fn run(catalog: &'static Catalog, command: Command) -> Result<String, String> {
     let mut out = String::new();
     match command {
         Command::List { json, module } => {
-            let module = module.map(|m| parse_module(&m)).transpose()?;
-            let codes: Vec<ErrorCode> = ErrorCode::iter()
+            let module = module.map(|m| parse_module(catalog, &m)).transpose()?;
+            let codes: Vec<ErrorCode> = catalog
+                .codes()
                 .filter(|c| module.is_none_or(|m| c.module() == m))
                 .collect();
             if json {
-                let rows: Vec<_> = codes.iter().map(|&c| code_json(c)).collect();
+                let rows: Vec<_> = codes.iter().map(|&c| code_json(catalog, c)).collect();
                 out = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())? + "\n";
             } else {
                 let row = |out: &mut String, cells: [&str; 5]| {
@@ -110,16 +128,18 @@ fn run(command: Command) -> Result<String, String> {
         }
         Command::Explain { code, lang } => {
             let query = code.join(" ");
-            let code = match lookup::lookup(&query) {
+            let code = match lookup::lookup(catalog, &query) {
                 lookup::Lookup::Found(code) => code,
                 lookup::Lookup::NotInCatalog(code) => {
-                    let module = code.module();
+                    let module = code.module().map_or_else(
+                        || format!("#{}", code.module_number()),
+                        |m| m.prefix().to_string(),
+                    );
                     let _ = writeln!(
                         out,
-                        "{code}  not in this catalog (module {}, number {})\n\n  A peer with a newer catalog sent it; this build of errorx\n  ({}) does not know its name or meaning.",
-                        module.prefix().map_or_else(|| format!("#{}", module.as_i32()), str::to_string),
+                        "{code}  not in this catalog (module {module}, number {})\n\n  A peer with a newer catalog sent it; this catalog ({}) does\n  not know its name or meaning.",
                         code.number(),
-                        env!("CARGO_PKG_VERSION"),
+                        catalog_name(catalog),
                     );
                     return Ok(out);
                 }
@@ -142,23 +162,25 @@ fn run(command: Command) -> Result<String, String> {
                 code.name(),
                 code.description(),
                 code.module(),
-                code.module().title().unwrap_or(""),
+                code.module().title(),
                 code.reason(),
                 grpc_code::name(code.grpc_code()),
                 code.grpc_code() as i32,
                 code.http_status()
             );
-            if let Some(locale) = lang.as_deref().map(Locale::negotiate) {
+            if let Some(locale) = lang.as_deref().map(|tag| catalog.negotiate(tag)) {
                 let _ = writeln!(out, "  message ({locale}): {}", code.user_message(locale));
             }
         }
-        Command::Docs { lang } => out = docs(lang.as_deref().map(Locale::negotiate)),
+        Command::Docs { lang } => {
+            out = docs(catalog, lang.as_deref().map(|tag| catalog.negotiate(tag)))
+        }
         Command::Decode { input } => {
             let input = match input.as_deref() {
                 None | Some("-") => read_stdin()?,
                 Some(text) => text.to_string(),
             };
-            out = decode_input(&input)?;
+            out = decode_input_with(&StatusDecoder::new().catalog(catalog), &input)?;
         }
     }
     Ok(out)
@@ -176,16 +198,33 @@ fn read_stdin() -> Result<String, String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn parse_module(text: &str) -> Result<Module, String> {
-    Module::iter()
-        .find(|m| {
-            m.prefix().is_some_and(|p| p.eq_ignore_ascii_case(text))
-                || m.title().is_some_and(|t| t.eq_ignore_ascii_case(text))
-        })
-        .ok_or_else(|| format!("{} is not a module; try one of ACT AUTH DAT GIT INVITATION LICENSE REQ SYS TASK USER", quoted(text)))
+/// CSGHub's catalog by its crate version, a user's by its package.
+fn catalog_name(catalog: &Catalog) -> String {
+    if *catalog == csghub_errorx::csghub::CATALOG {
+        format!("csghub-errorx {}", env!("CARGO_PKG_VERSION"))
+    } else {
+        catalog.package().to_string()
+    }
 }
 
-fn code_json(code: ErrorCode) -> serde_json::Value {
+fn parse_module(catalog: &Catalog, text: &str) -> Result<Module, String> {
+    catalog
+        .modules()
+        .iter()
+        .copied()
+        .find(|m| m.prefix().eq_ignore_ascii_case(text) || m.title().eq_ignore_ascii_case(text))
+        .ok_or_else(|| {
+            let mut prefixes: Vec<&str> = catalog.modules().iter().map(|m| m.prefix()).collect();
+            prefixes.sort_unstable();
+            format!(
+                "{} is not a module; try one of {}",
+                quoted(text),
+                prefixes.join(" ")
+            )
+        })
+}
+
+fn code_json(catalog: &Catalog, code: ErrorCode) -> serde_json::Value {
     serde_json::json!({
         "code": code.as_str(),
         "module": code.module().prefix(),
@@ -196,12 +235,12 @@ fn code_json(code: ErrorCode) -> serde_json::Value {
         "grpc_code": grpc_code::name(code.grpc_code()),
         "http_status": code.http_status().as_u16(),
         "context_keys": code.context_keys(),
-        "messages": Locale::iter()
+        "messages": catalog.locales().iter().copied()
             .map(|locale| (locale.as_str().to_string(), code.user_message(locale).into()))
             .collect::<serde_json::Map<_, _>>(),
         // The same with `{key}` placeholders for the context keys, where the
         // code has one: a frontend can localize from the listing alone.
-        "detailed": Locale::iter()
+        "detailed": catalog.locales().iter().copied()
             .filter_map(|locale| Some((locale.as_str().to_string(), code.user_message_template(locale)?.into())))
             .collect::<serde_json::Map<_, _>>(),
     })
@@ -209,13 +248,13 @@ fn code_json(code: ErrorCode) -> serde_json::Value {
 
 /// The catalog in Markdown, laid out like the source document, with each
 /// code's message for end users in `locale` if one is given.
-fn docs(locale: Option<Locale>) -> String {
+fn docs(catalog: &Catalog, locale: Option<Locale>) -> String {
     let mut out = String::from(
         "# Error Codes\n\nThis document lists all the custom error codes defined in the project, categorized by module.\n",
     );
-    for module in Module::iter() {
-        let _ = write!(out, "\n## {} Errors\n", module.title().unwrap_or_default());
-        for code in module.codes() {
+    for module in catalog.modules().iter().copied() {
+        let _ = write!(out, "\n## {} Errors\n", module.title());
+        for code in catalog.module_codes(module) {
             let _ = write!(
                 out,
                 "\n### {code}\n\n- Error Code: {code}\n- Error Name: {}\n- Description: {}\n- Reason (AIP-193): {}\n- gRPC Code: {}\n- HTTP Status: {}\n",

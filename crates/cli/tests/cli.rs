@@ -145,7 +145,7 @@ fn docs_render_every_module_and_code_like_the_source_document() {
             "{heading}"
         );
     }
-    for code in ErrorCode::iter() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
         let block = format!(
             "### {0}\n\n- Error Code: {0}\n- Error Name: {1}\n- Description: {2}\n",
             code.as_str(),
@@ -252,7 +252,7 @@ fn list_json_has_every_codes_message_in_every_locale() {
         serde_json::from_str(&stdout(&["list", "--json"])).expect("JSON");
     for row in &rows {
         let code: csghub_errorx::ErrorCode = row["code"].as_str().unwrap().parse().unwrap();
-        for locale in csghub_errorx::Locale::iter() {
+        for locale in csghub_errorx::csghub::CATALOG.locales().iter().copied() {
             assert_eq!(
                 row["messages"][locale.as_str()],
                 code.user_message(locale),
@@ -271,7 +271,7 @@ fn list_json_has_every_detailed_template_with_its_placeholders() {
     let mut templates = 0;
     for row in &rows {
         let code: csghub_errorx::ErrorCode = row["code"].as_str().unwrap().parse().unwrap();
-        for locale in csghub_errorx::Locale::iter() {
+        for locale in csghub_errorx::csghub::CATALOG.locales().iter().copied() {
             let listed = row["detailed"]
                 .get(locale.as_str())
                 .and_then(|t| t.as_str());
@@ -412,8 +412,10 @@ fn the_readme_commands_run_as_shown() {
             if args[1] == "install" || command.contains("--path") {
                 continue;
             }
+            // Paths in READMEs are from the repository's root.
             let mut child = Command::new(env!("CARGO_BIN_EXE_errorx"))
                 .args(&args[1..])
+                .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -606,4 +608,142 @@ fn list_escapes_and_bounds_a_module_it_does_not_know() {
     assert!(!output.status.success());
     assert_clean(&output.stderr, 1024);
     assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+}
+
+/// The catalog of `examples/own-catalog`, as a user passes it.
+fn own_catalog() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/own-catalog/proto/acme/errors/v1/catalog.proto"
+    )
+    .to_string()
+}
+
+#[test]
+fn list_json_of_another_catalog_has_the_built_in_catalogs_shape() {
+    let catalog = own_catalog();
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&["--catalog", &catalog, "list", "--json"])).expect("JSON");
+    assert_eq!(rows.len(), 10);
+    let builtin: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&["list", "--json"])).expect("JSON");
+    let keys = |row: &serde_json::Value| -> Vec<String> {
+        row.as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect()
+    };
+    for row in &rows {
+        assert_eq!(keys(row), keys(&builtin[0]), "{row}");
+    }
+    let oom = rows
+        .iter()
+        .find(|r| r["code"] == "GPU-ERR-0")
+        .expect("GPU-ERR-0");
+    assert_eq!(oom["module"], "GPU");
+    assert_eq!(oom["name"], "gpuOutOfMemory");
+    assert_eq!(oom["reason"], "GPU_OUT_OF_MEMORY");
+    assert_eq!(oom["grpc_code"], "RESOURCE_EXHAUSTED");
+    assert_eq!(oom["http_status"], 429);
+    assert_eq!(
+        oom["context_keys"],
+        serde_json::json!(["requiredMib", "freeMib"])
+    );
+    assert_eq!(
+        oom["messages"]["zh-CN"],
+        "请求所需的显存超过可用显存，请尝试更小的请求。"
+    );
+}
+
+#[test]
+fn explain_finds_another_catalogs_codes_by_any_spelling() {
+    let catalog = own_catalog();
+    for query in [
+        "MODEL-ERR-0",
+        "model-err-0",
+        "modelNotLoaded",
+        "MODEL_NOT_LOADED",
+    ] {
+        let text = stdout(&["--catalog", &catalog, "explain", query]);
+        assert!(text.starts_with("MODEL-ERR-0 "), "{query}: {text}");
+        assert!(text.contains("UNAVAILABLE"), "{text}");
+    }
+    // A CSGHub code is no code of Acme's catalog.
+    assert!(!errorx(&["--catalog", &catalog, "explain", "GIT-ERR-8"])
+        .status
+        .success());
+    let newer = stdout(&["--catalog", &catalog, "explain", "GPU-ERR-9"]);
+    assert!(
+        newer.starts_with("GPU-ERR-9  not in this catalog (module GPU, number 9)"),
+        "{newer}"
+    );
+}
+
+#[test]
+fn decode_names_another_catalogs_code() {
+    // What an Acme server sends, with the standard types only.
+    let details = tonic_types::ErrorDetails::with_error_info(
+        "GPU_OUT_OF_MEMORY",
+        "errors.acme.example",
+        [
+            ("code".to_string(), "GPU-ERR-0".to_string()),
+            ("freeMib".to_string(), "1024".to_string()),
+        ],
+    );
+    let status = <tonic::Status as tonic_types::StatusExt>::with_error_details(
+        tonic::Code::ResourceExhausted,
+        "out of GPU memory",
+        details,
+    );
+    let value = base64::engine::general_purpose::STANDARD_NO_PAD.encode(status.details());
+    let catalog = own_catalog();
+    let text = stdout(&["--catalog", &catalog, "decode", &value]);
+    assert!(text.contains("GPU-ERR-0"), "{text}");
+    assert!(text.contains("gpuOutOfMemory"), "{text}");
+    assert!(text.contains("freeMib"), "{text}");
+    // Without the catalog, the code string is still shown, uncataloged.
+    let plain = stdout(&["decode", &value]);
+    assert!(!plain.contains("gpuOutOfMemory"), "{plain}");
+}
+
+#[test]
+fn a_catalog_that_does_not_check_is_reported_at_its_line() {
+    let dir = std::env::temp_dir().join(format!("errorx-cli-bad-{}", std::process::id()));
+    let proto_dir = dir.join("acme/errors/v1");
+    std::fs::create_dir_all(proto_dir.join("messages")).expect("dirs");
+    let source = std::fs::read_to_string(own_catalog())
+        .expect("the catalog")
+        .replace("http_status: 404", "http_status: 400");
+    std::fs::write(proto_dir.join("catalog.proto"), &source).expect("write");
+    for locale in ["en-US", "zh-CN"] {
+        let messages = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/own-catalog/proto/acme/errors/v1/messages/"
+        );
+        std::fs::copy(
+            format!("{messages}{locale}.toml"),
+            proto_dir.join(format!("messages/{locale}.toml")),
+        )
+        .expect("copy");
+    }
+    let output = errorx(&[
+        "--catalog",
+        proto_dir.join("catalog.proto").to_str().expect("UTF-8"),
+        "list",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The place is the code's enum value.
+    let line = source
+        .lines()
+        .position(|l| l.contains("MODEL_NOT_FOUND = 1"))
+        .expect("the line")
+        + 1;
+    assert!(
+        stderr.contains(&format!("catalog.proto:{line}:"))
+            && stderr.contains("http_status 400 contradicts grpc_code NOT_FOUND"),
+        "{stderr}"
+    );
 }

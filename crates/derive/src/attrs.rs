@@ -5,7 +5,7 @@
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, ExprLit, ExprPath, Ident, Lit, LitStr, Meta, Token};
+use syn::{Attribute, Expr, ExprLit, ExprPath, Ident, Lit, LitStr, Meta, Path, Token};
 
 use crate::error_list::ErrorList;
 
@@ -97,8 +97,8 @@ impl Key {
 /// an item where it is not allowed is reported and left out.
 #[derive(Default)]
 pub(crate) struct CatalogAttrs {
-    /// `code = NAME`: the name of an `ErrorCode` constant.
-    pub(crate) code: Option<Ident>,
+    /// `code = NAME` or `code = path::NAME`: an `ErrorCode` constant.
+    pub(crate) code: Option<Path>,
     /// `enrich = path`: a `fn(&Self, Error) -> Error`.
     pub(crate) enrich: Option<ExprPath>,
     /// Whether a `code` was written but is not a constant name: no
@@ -224,28 +224,17 @@ fn or_list(keys: &[Key]) -> String {
 }
 
 const CODE_FORM: &str =
-    "expected the name of an ErrorCode constant, such as code = GIT_REPO_NOT_FOUND";
+    "expected an ErrorCode constant, such as code = GIT_REPO_NOT_FOUND or code = errors::MODEL_NOT_LOADED";
 
-/// `code = NAME`, the bare name of an `ErrorCode` constant.
-fn parse_code(entry: &Meta) -> syn::Result<Ident> {
+/// `code = NAME` (a constant of CSGHub's catalog, associated with
+/// `ErrorCode`) or `code = path::NAME` (a constant of a generated catalog
+/// module, such as `errors::MODEL_NOT_LOADED`).
+fn parse_code(entry: &Meta) -> syn::Result<Path> {
     let Meta::NameValue(name_value) = entry else {
         return Err(syn::Error::new(entry.span(), CODE_FORM));
     };
     match &name_value.value {
-        Expr::Path(path) if path.qself.is_none() => match path.path.get_ident() {
-            Some(ident) => Ok(ident.clone()),
-            // `ErrorCode::GIT_REPO_NOT_FOUND`: one form keeps every use alike.
-            None => Err(syn::Error::new(
-                path.span(),
-                match path.path.segments.last() {
-                    Some(last) => format!(
-                        "write the constant's name alone, as in code = {}",
-                        last.ident
-                    ),
-                    None => CODE_FORM.to_owned(),
-                },
-            )),
-        },
+        Expr::Path(path) if path.qself.is_none() => Ok(path.path.clone()),
         Expr::Lit(ExprLit {
             lit: Lit::Str(string),
             ..

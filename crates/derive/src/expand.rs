@@ -68,9 +68,15 @@ fn code_fn(input: &Input) -> TokenStream {
         let path = &case.path;
         match &case.mapping {
             Mapping::Code { code, .. } => {
-                // Spanned at the user's name: an unknown one is reported by
-                // rustc ("no associated item named ...") at the attribute.
-                let constant = quote_spanned!(code.span()=> ::csghub_errorx::ErrorCode::#code);
+                // A bare name is one of CSGHub's constants, associated with
+                // `ErrorCode`; a path (`errors::MODEL_NOT_LOADED`) names a
+                // generated catalog module's constant as the user's scope
+                // sees it. Spanned at the user's name: an unknown one is
+                // reported by rustc at the attribute.
+                let constant = match code.get_ident() {
+                    Some(name) => quote_spanned!(name.span()=> ::csghub_errorx::ErrorCode::#name),
+                    None => quote_spanned!(code.span()=> #code),
+                };
                 quote!(#path { .. } => #constant,)
             }
             Mapping::Transparent(inner) => {

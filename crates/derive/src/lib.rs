@@ -59,7 +59,9 @@ use syn::{parse_macro_input, DeriveInput};
 /// On the **enum** or the **struct**:
 /// - `#[catalog(code = NAME)]`: the catalog code, named by its `ErrorCode`
 ///   constant (`GIT_REPO_NOT_FOUND`, not `"GIT-ERR-9"`, so that rustc checks
-///   it). On an enum, the default for variants without their own.
+///   it). A bare name is one of CSGHub's codes; a path names a code of your
+///   own catalog's generated module (`code = errors::MODEL_NOT_LOADED`).
+///   On an enum, the default for variants without their own.
 /// - `#[catalog(enrich = path)]`: a `fn(&Self, Error) -> Error` that adds
 ///   standard details (a retry delay, a field violation) or replaces the
 ///   public message of the error built from the code and the context.

@@ -6,7 +6,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, ExprPath, Fields, Generics, Ident, Member, Type};
+use syn::{Data, DeriveInput, ExprPath, Fields, Generics, Ident, Member, Path, Type};
 
 use crate::attrs::{parse_catalog_attrs, CatalogAttrs, Position};
 use crate::error_list::ErrorList;
@@ -39,7 +39,7 @@ pub(crate) enum Mapping<'a> {
     /// `#[catalog(context)]`.
     Code {
         /// The `ErrorCode` constant's name, spanned where the user wrote it.
-        code: Ident,
+        code: Path,
         /// The fields sent as context.
         context: Vec<ContextField<'a>>,
     },
@@ -156,7 +156,7 @@ struct CaseInput<'a, 'attrs> {
     /// The `#[catalog(...)]` on the struct or the variant itself.
     own: &'attrs CatalogAttrs,
     /// The enum's `#[catalog(code = ...)]`, for variants without their own.
-    default_code: Option<&'attrs Ident>,
+    default_code: Option<&'attrs Path>,
 }
 
 impl<'a> CaseInput<'a, '_> {

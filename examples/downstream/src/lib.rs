@@ -91,7 +91,7 @@ impl ModelHub for Hub {
                     response.failures.push(ItemFailure {
                         name: name.clone(),
                         error: Some(csghub_errorx::proto::v1::ErrorInfo {
-                            module: code.module().as_i32(),
+                            module: code.module().number(),
                             number: code.number(),
                             ..Default::default()
                         }),
@@ -106,7 +106,7 @@ impl ModelHub for Hub {
 /// The catalog code of one failure of a batch, if this build knows it.
 pub fn failure_code(failure: &ItemFailure) -> Option<ErrorCode> {
     let info = failure.error.as_ref()?;
-    ErrorCode::from_parts(csghub_errorx::Module::from_i32(info.module), info.number)
+    csghub_errorx::csghub::CATALOG.code_by_parts(info.module, info.number)
 }
 
 /// What a client makes of a failed call.

@@ -122,7 +122,7 @@ pub fn skip(why: &str) {
 /// The name of the generated catalog enum of `module`: `GitError` for
 /// [`Module::GIT`](csghub_errorx::Module::GIT).
 pub fn catalog_enum_name(module: csghub_errorx::Module) -> String {
-    format!("{}Error", module.title().expect("a known module"))
+    format!("{}Error", module.title())
 }
 
 /// Reads a `FailStream` to its error: the indexes of the replies before it,

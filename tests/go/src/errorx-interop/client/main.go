@@ -93,6 +93,7 @@ func decode(err error, r *result) {
 
 func main() {
 	addr := flag.String("addr", "", "the Demo server, host:port")
+	blob := flag.Int("blob", 0, "adds a context entry \"blob\" of this many bytes to every request")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -113,6 +114,9 @@ func main() {
 			continue
 		}
 		request := &demov1.FailRequest{Code: code, Context: map[string]string{"repo": "ns/name", "caller": "go"}}
+		if *blob > 0 {
+			request.Context["blob"] = strings.Repeat("x", *blob)
+		}
 
 		unary := result{Code: code, Mode: "unary"}
 		if _, err := demo.Fail(ctx, request); err != nil {

@@ -1,8 +1,10 @@
 //! The canonical gRPC status codes of `google/rpc/code.proto`, declared
-//! once: shared by `build.rs`, which checks the catalog's `grpc_code` and
-//! `http_status` options against them, and by `src/grpc_code.rs`.
+//! once, here: the checks hold each code's `grpc_code` and `http_status`
+//! against them, and the library's own table (`src/grpc_code/table.rs` of
+//! csghub-errorx) is generated from them.
 
 /// One canonical gRPC code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GrpcCode {
     /// The canonical upper-case name, `NOT_FOUND`.
     pub name: &'static str,
