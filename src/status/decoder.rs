@@ -98,7 +98,9 @@ impl StatusDecoder {
         self.catalog_of(domain).is_some()
     }
 
-    /// Every catalog of the decoder, CSGHub's first.
+    /// Every catalog of the decoder, CSGHub's first: the JSON decoder
+    /// looks for a problem+json `type`'s code in each.
+    #[cfg(feature = "json")]
     pub(crate) fn catalogs(&self) -> impl Iterator<Item = &'static Catalog> + '_ {
         std::iter::once(&csghub::CATALOG).chain(self.catalogs.iter().copied())
     }
