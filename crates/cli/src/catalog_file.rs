@@ -22,13 +22,19 @@ use csghub_errorx_build::slot::{fnv1a, perfect_hash};
 ///
 /// `Err` is the build crate's report: every problem, at its proto line.
 pub fn read(proto: &Path, includes: &[PathBuf]) -> Result<&'static Catalog, String> {
+    leak(&read_model(proto, includes)?)
+}
+
+/// Reads and validates the catalog declared in `proto` as the build
+/// crate's plain data: with what the library's catalog leaves out, such as
+/// the reserved numbers and names.
+pub fn read_model(proto: &Path, includes: &[PathBuf]) -> Result<model::Catalog, String> {
     let builder = includes
         .iter()
         .fold(csghub_errorx_build::Builder::new(), |builder, dir| {
             builder.include(dir)
         });
-    let catalog = builder.read(proto).map_err(|e| e.to_string())?;
-    leak(&catalog)
+    builder.read(proto).map_err(|e| e.to_string())
 }
 
 /// The library's catalog of `catalog`, every table built as the generator

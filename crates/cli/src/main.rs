@@ -3,6 +3,7 @@
 //! `grpc-status-details-bin` values copied from logs.
 
 mod catalog_file;
+mod check;
 mod lookup;
 
 use std::fmt::Write as _;
@@ -69,10 +70,44 @@ enum Command {
         /// The value or line; `-` or nothing reads stdin.
         input: Option<String>,
     },
+    /// Report every change of the catalog since OLD, by severity:
+    /// breaking for clients, risky, or fine. Exits 1 if one is breaking.
+    ///
+    /// The catalog is `--catalog FILE`, or CSGHub's in the repository of
+    /// the current directory (proto/csghub/errorx/v1/catalog.proto).
+    Check {
+        /// The old catalog: a proto file, a directory with the same proto
+        /// root (the catalog at its import path), or a git revision of the
+        /// catalog's repository (HEAD~1, main, v0.2.0).
+        #[arg(long, value_name = "OLD")]
+        against: String,
+        /// Print a JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Check { against, json } = &cli.command {
+        // The catalogs are read as the build crate's data (with their
+        // reserved numbers and names), not as the library's.
+        return match check::check(against, cli.catalog.as_deref(), &cli.include, *json) {
+            Ok(report) => {
+                let _ = std::io::stdout().lock().write_all(report.text.as_bytes());
+                if report.breaking {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(message) => {
+                eprintln!("errorx: {message}");
+                // 2, not 1: the catalogs could not be compared at all.
+                ExitCode::from(2)
+            }
+        };
+    }
     let catalog = match &cli.catalog {
         None => Ok(&csghub_errorx::csghub::CATALOG),
         Some(proto) => catalog_file::read(proto, &cli.include),
@@ -182,6 +217,7 @@ fn run(catalog: &'static Catalog, command: Command) -> Result<String, String> {
             };
             out = decode_input_with(&StatusDecoder::new().catalog(catalog), &input)?;
         }
+        Command::Check { .. } => unreachable!("main runs check"),
     }
     Ok(out)
 }
