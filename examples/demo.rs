@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use csghub_errorx::http::HttpErrors;
-use csghub_errorx::layer::LogLayer;
+use csghub_errorx::layer::{CatchPanicLayer, LogLayer};
 use csghub_errorx::Error;
 use csghub_errorx_demo::{
     DemoClient, DemoServer, DemoService, FailRequest, GetFileRequest, RepoService, ReposClient,
@@ -42,6 +42,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .prepare()
         .into_axum_router()
         .reset_fallback()
+        // A handler that panics costs its RPC (SYS-ERR-0), not the server;
+        // inside the log layer, which logs the panic as the cause.
+        .layer(CatchPanicLayer::new())
         // The layer passes the router's own (infallible) error through.
         .layer(LogLayer::server());
     let rest = csghub_errorx_demo::http::router()
@@ -59,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut demo = DemoClient::new(channel.clone());
     let mut repos = ReposClient::new(channel);
 
-    let calls: [(&str, &str, Context); 4] = [
+    let calls: [(&str, &str, Context); 5] = [
         (
             "an authentication failure",
             "GIT-ERR-8",
@@ -78,6 +81,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             "a 1 MiB context value, cut to fit the header budget",
             "GIT_LFS_ERROR",
+            &[],
+        ),
+        (
+            "a handler that panics: SYS-ERR-0, the panic logged as the cause, never sent",
+            csghub_errorx_demo::PANIC,
             &[],
         ),
     ];

@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use clap::{Parser, ValueEnum};
 use csghub_errorx::auth::{invalid_token, AuthInterceptor};
 use csghub_errorx::http::{HttpErrors, JsonShape};
-use csghub_errorx::layer::LogLayer;
+use csghub_errorx::layer::{CatchPanicLayer, LogLayer};
 use csghub_errorx::Error;
 use csghub_errorx_demo::{DemoServer, DemoService, RepoService, ReposServer};
 use tokio::net::TcpListener;
@@ -98,6 +98,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The HTTP side's fallback answers gRPC requests for unknown methods
     // too; a merged router may have only one.
     .reset_fallback()
+    // A handler that panics costs its RPC (SYS-ERR-0), not the server;
+    // inside the log layer, which logs the panic as the cause.
+    .layer(CatchPanicLayer::new())
     // The layer passes the router's own (infallible) error through.
     .layer(LogLayer::server());
 

@@ -111,6 +111,7 @@ pub(crate) use inner_service_accessors;
 
 mod base64_check;
 mod body;
+mod catch_panic;
 mod deadline;
 mod event;
 mod headers;
@@ -129,6 +130,9 @@ use std::sync::Arc;
 use tower_layer::Layer;
 
 pub use body::LoggedBody;
+pub use catch_panic::{
+    CatchPanicBody, CatchPanicFuture, CatchPanicLayer, CatchPanicService, Panicked,
+};
 pub use metrics::{CounterKey, CountingMetrics, RpcMetrics, RpcRecord, Side};
 #[cfg(feature = "metrics")]
 pub use metrics_facade::FacadeMetrics;

@@ -25,6 +25,7 @@ mod locale;
 #[cfg(feature = "metrics")]
 mod metrics;
 mod own_catalog;
+mod panics;
 mod python_interop;
 mod status_encoding;
 mod status_wire;

@@ -548,3 +548,67 @@ async fn a_python_client_asking_for_zh_tw_gets_one_zh_hk_localized_message() {
         );
     }
 }
+
+/// A grpcio client of a server whose handler panics (the demo's `PANIC`,
+/// unary and after two stream messages) gets `SYS-ERR-0` with no panic
+/// text, and its next calls on the same channel are answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_client_gets_internal_server_error_for_a_panic_and_its_channel_goes_on() {
+    use csghub_errorx::layer::CatchPanicLayer;
+    use csghub_errorx_demo::{DemoServer, DemoService, PANIC, PANIC_SECRET};
+
+    let server = DemoFixture::spawn(|incoming| async move {
+        let _ = tonic::transport::Server::builder()
+            .layer(LogLayer::server())
+            .layer(CatchPanicLayer::new())
+            .add_service(DemoServer::new(DemoService::new()))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await;
+    let mut command = python::command("interop_client.py");
+    command.arg(server.addr.to_string());
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{PANIC}\nGIT-ERR-8\n").as_bytes())
+            .expect("send codes");
+        child.wait_with_output().expect("python ends")
+    })
+    .await
+    .expect("join");
+    assert!(
+        output.status.success(),
+        "python failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(!stdout.contains(PANIC_SECRET), "{stdout}");
+    let results: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect();
+    assert_eq!(results.len(), 4, "{stdout}");
+    for result in &results[..2] {
+        assert_eq!(result.get("error"), None, "{result}");
+        assert_eq!(
+            result["grpc_code"],
+            tonic::Code::Internal as i32,
+            "{result}"
+        );
+        assert_eq!(result["code_string"], "SYS-ERR-0", "{result}");
+        assert_eq!(result["reason"], "INTERNAL_SERVER_ERROR", "{result}");
+    }
+    assert_eq!(results[1]["replies"], serde_json::json!([0, 1]));
+    for result in &results[2..] {
+        assert_eq!(result["code_string"], "GIT-ERR-8", "{result}");
+    }
+}

@@ -15,6 +15,17 @@ use csghub_errorx::{Error, ErrorCode, StatusEncoder};
 /// on the work a caller can request.
 pub const MAX_MESSAGES_BEFORE_ERROR: u32 = 1000;
 
+/// The code a request names to make the handler panic (`Fail`) or its
+/// stream panic after the requested replies (`FailStream`): what a bug in
+/// a handler looks like. With `CatchPanicLayer` the peer gets `SYS-ERR-0`
+/// (`INTERNAL`) and the connection goes on; the panic message, which names
+/// [`PANIC_SECRET`], is never sent.
+pub const PANIC: &str = "PANIC";
+
+/// A text the panic message carries, so that tests can look for it on the
+/// wire (it must not be there) and in the log line (it must be there).
+pub const PANIC_SECRET: &str = "the demo panics with db-password=hunter2";
+
 /// The `Demo` service.
 #[derive(Clone, Debug, Default)]
 pub struct DemoService {
@@ -69,6 +80,9 @@ type ReplyStream = Pin<Box<dyn Stream<Item = Result<FailReply, Status>> + Send>>
 #[tonic::async_trait]
 impl Demo for DemoService {
     async fn fail(&self, request: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
+        if request.get_ref().code == PANIC {
+            panic!("{PANIC_SECRET}");
+        }
         Err(self.encoder.into_status(requested_error(request.get_ref())))
     }
 
@@ -80,9 +94,54 @@ impl Demo for DemoService {
     ) -> Result<Response<ReplyStream>, Status> {
         let request = request.into_inner();
         let count = request.messages_before_error.min(MAX_MESSAGES_BEFORE_ERROR);
-        let status = self.encoder.into_status(requested_error(&request));
+        if request.code == PANIC {
+            return Ok(Response::new(Box::pin(PanickingReplies::new(count))));
+        }
         let replies = (0..count).map(|index| Ok(FailReply { index }));
+        let status = self.encoder.into_status(requested_error(&request));
         let stream = tokio_stream::iter(replies.chain(std::iter::once(Err(status))));
         Ok(Response::new(Box::pin(stream)))
+    }
+}
+
+/// `count` replies, each after a moment (as a real stream awaits its
+/// source between items, so tonic sends each before the next), then a
+/// panic, as a bug in a stream would.
+struct PanickingReplies {
+    sent: u32,
+    count: u32,
+    waited: bool,
+}
+
+impl PanickingReplies {
+    fn new(count: u32) -> PanickingReplies {
+        PanickingReplies {
+            sent: 0,
+            count,
+            waited: false,
+        }
+    }
+}
+
+impl Stream for PanickingReplies {
+    type Item = Result<FailReply, Status>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if !self.waited {
+            self.waited = true;
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        self.waited = false;
+        if self.sent == self.count {
+            panic!("{PANIC_SECRET}");
+        }
+        self.sent += 1;
+        std::task::Poll::Ready(Some(Ok(FailReply {
+            index: self.sent - 1,
+        })))
     }
 }

@@ -39,7 +39,7 @@ pub mod http;
 mod repo_error;
 mod repos;
 
-pub use fail::{requested_error, DemoService, MAX_MESSAGES_BEFORE_ERROR};
+pub use fail::{requested_error, DemoService, MAX_MESSAGES_BEFORE_ERROR, PANIC, PANIC_SECRET};
 pub use repo_error::RepoError;
 pub use repos::RepoService;
 
