@@ -14,7 +14,7 @@ pub enum Lookup {
 }
 
 /// The most suggestions shown for a typo.
-const MAX_SUGGESTIONS: usize = 3;
+pub const MAX_SUGGESTIONS: usize = 3;
 
 /// Looks `query` up as a code string, a name, a reason or a module and
 /// number, ignoring case and separators: `GIT-ERR-8`, `git-err-8`,
@@ -46,13 +46,13 @@ pub fn lookup(catalog: &Catalog, query: &str) -> Lookup {
 }
 
 /// The ways a code is written: code string, name and reason.
-fn spellings(code: ErrorCode) -> impl Iterator<Item = &'static str> {
+pub fn spellings(code: ErrorCode) -> impl Iterator<Item = &'static str> {
     [code.as_str(), code.name(), code.reason()].into_iter()
 }
 
 /// Lowercase letters and digits only: `GIT_AUTH_FAILED` and
 /// `gitAuthFailed` are both `gitauthfailed`, `GIT-ERR-8` is `giterr8`.
-fn squash(text: &str) -> String {
+pub fn squash(text: &str) -> String {
     text.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())

@@ -5,6 +5,7 @@
 mod catalog_file;
 mod check;
 mod lookup;
+mod site;
 
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
@@ -69,6 +70,20 @@ enum Command {
     Decode {
         /// The value or line; `-` or nothing reads stdin.
         input: Option<String>,
+    },
+    /// Write the catalog as a static reference site: an index, a page per
+    /// module and one per code at `errors/<CODE>/index.html` (where a
+    /// problem+json `type` points), in every locale, with search.
+    Site {
+        /// The directory to write (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Where the site is served, such as https://csghub.opencsg.com:
+        /// the problem `type` URIs shown are `<URL>/errors/<CODE>`, and
+        /// pages link to their canonical URL. By default the types are
+        /// under the catalog's domain, as servers send them.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Report every change of the catalog since OLD, by severity:
     /// breaking for clients, risky, or fine. Exits 1 if one is breaking.
@@ -216,6 +231,9 @@ fn run(catalog: &'static Catalog, command: Command) -> Result<String, String> {
                 Some(text) => text.to_string(),
             };
             out = decode_input_with(&StatusDecoder::new().catalog(catalog), &input)?;
+        }
+        Command::Site { out: dir, base_url } => {
+            out = site::build(catalog, &dir, base_url.as_deref())?;
         }
         Command::Check { .. } => unreachable!("main runs check"),
     }
