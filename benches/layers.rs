@@ -27,6 +27,7 @@ use tokio_stream::StreamExt;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Server};
 use tower::ServiceBuilder;
+use tracing::Instrument as _;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::reload;
@@ -42,6 +43,12 @@ enum Layers {
     /// Logging, and `FacadeMetrics`.
     #[cfg(feature = "metrics")]
     LoggingAndMetrics,
+    /// Logging, each RPC in a span on both sides, not recorded on it.
+    #[cfg(feature = "otel")]
+    InSpansOtelOff,
+    /// Logging, each RPC in a span on both sides, recorded on it.
+    #[cfg(feature = "otel")]
+    InSpansOtelOn,
 }
 
 impl Layers {
@@ -53,7 +60,19 @@ impl Layers {
             Layers::LoggingAndMetrics => {
                 Some(LogLayer::server().metrics(csghub_errorx::layer::FacadeMetrics::new()))
             }
+            #[cfg(feature = "otel")]
+            Layers::InSpansOtelOff => Some(LogLayer::server().otel(None)),
+            #[cfg(feature = "otel")]
+            Layers::InSpansOtelOn => Some(LogLayer::server()),
         }
+    }
+
+    /// Whether each RPC runs in a span on both sides.
+    fn in_spans(self) -> bool {
+        #[cfg(feature = "otel")]
+        return matches!(self, Layers::InSpansOtelOff | Layers::InSpansOtelOn);
+        #[cfg(not(feature = "otel"))]
+        return false;
     }
 
     fn client(self) -> LogLayer {
@@ -62,6 +81,8 @@ impl Layers {
             Layers::LoggingAndMetrics => {
                 LogLayer::client().metrics(csghub_errorx::layer::FacadeMetrics::new())
             }
+            #[cfg(feature = "otel")]
+            Layers::InSpansOtelOff => LogLayer::client().otel(None),
             _ => LogLayer::client(),
         }
     }
@@ -76,11 +97,12 @@ async fn serve(layers: Layers) -> SocketAddr {
     let addr = incoming.local_addr().expect("addr");
     let demo = DemoServer::new(DemoService::new());
     let repos = ReposServer::new(RepoService::with_sample_data());
+    let mut builder = Server::builder();
+    if layers.in_spans() {
+        builder = builder.trace_fn(|_| tracing::info_span!("grpc.server", otel.kind = "server"));
+    }
     if let Some(layer) = layers.server() {
-        let router = Server::builder()
-            .layer(layer)
-            .add_service(demo)
-            .add_service(repos);
+        let router = builder.layer(layer).add_service(demo).add_service(repos);
         tokio::spawn(router.serve_with_incoming(incoming));
     } else {
         let router = Server::builder().add_service(demo).add_service(repos);
@@ -102,6 +124,11 @@ async fn channel(addr: SocketAddr) -> Channel {
 enum Clients {
     Plain(DemoClient<Channel>, ReposClient<Channel>),
     Layered(
+        DemoClient<LogService<Channel>>,
+        ReposClient<LogService<Channel>>,
+    ),
+    /// Layered, each call in a client span.
+    InSpans(
         DemoClient<LogService<Channel>>,
         ReposClient<LogService<Channel>>,
     ),
@@ -147,6 +174,10 @@ impl Clients {
         match self {
             Clients::Plain(demo, repos) => run!(demo, repos),
             Clients::Layered(demo, repos) => run!(demo, repos),
+            Clients::InSpans(demo, repos) => {
+                let span = tracing::info_span!("grpc.client", otel.kind = "client");
+                async { run!(demo, repos) }.instrument(span).await
+            }
         }
     }
 }
@@ -213,10 +244,15 @@ fn layers(c: &mut Criterion) {
         let layered_channel = ServiceBuilder::new()
             .layer(layers.client())
             .service(channel(serve(layers).await).await);
-        Clients::Layered(
+        let (demo, repos) = (
             DemoClient::new(layered_channel.clone()),
             ReposClient::new(layered_channel),
-        )
+        );
+        if layers.in_spans() {
+            Clients::InSpans(demo, repos)
+        } else {
+            Clients::Layered(demo, repos)
+        }
     };
     let (plain, layered) = rt.block_on(async {
         let plain_channel = channel(serve(Layers::None).await).await;
@@ -236,6 +272,29 @@ fn layers(c: &mut Criterion) {
             .build_recorder();
         metrics::set_global_recorder(recorder).expect("the only recorder");
         rt.block_on(layered_clients(Layers::LoggingAndMetrics))
+    };
+    // The `otel` feature's cost: both sides' RPCs in spans that
+    // tracing-opentelemetry records (into an SDK tracer that exports
+    // nothing), the layers recording on them or not; the log lines are at
+    // their levels, as with OpenTelemetry they would be.
+    #[cfg(feature = "otel")]
+    let (otel_dispatch, otel_off, otel_on) = {
+        use opentelemetry::trace::TracerProvider as _;
+        let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+        let dispatch = tracing::Dispatch::new(
+            tracing_subscriber::registry()
+                .with(LevelFilter::INFO)
+                .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("bench"))),
+        );
+        let (off, on) = tracing::dispatcher::with_default(&dispatch, || {
+            rt.block_on(async {
+                (
+                    layered_clients(Layers::InSpansOtelOff).await,
+                    layered_clients(Layers::InSpansOtelOn).await,
+                )
+            })
+        });
+        (dispatch, off, on)
     };
     for (name, call) in [
         ("unary_error", Call::FailUnary),
@@ -258,6 +317,23 @@ fn layers(c: &mut Criterion) {
         group.bench_function("both_layers_events_off_metrics_on", |b| {
             b.iter_custom(|iters| run_paired(&rt, &with_metrics, &plain, call, iters))
         });
+        #[cfg(feature = "otel")]
+        {
+            group.bench_function("in_otel_spans_layers_otel_off", |b| {
+                b.iter_custom(|iters| {
+                    tracing::dispatcher::with_default(&otel_dispatch, || {
+                        run_paired(&rt, &otel_off, &otel_on, call, iters)
+                    })
+                })
+            });
+            group.bench_function("in_otel_spans_layers_otel_on", |b| {
+                b.iter_custom(|iters| {
+                    tracing::dispatcher::with_default(&otel_dispatch, || {
+                        run_paired(&rt, &otel_on, &otel_off, call, iters)
+                    })
+                })
+            });
+        }
         group.finish();
     }
 }

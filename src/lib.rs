@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! csghub-errorx = "0.2"   # features: derive (default); transport, metrics, serde, json, axum
+//! csghub-errorx = "0.2"   # features: derive (default); transport, metrics, otel, serde, json, axum
 //! ```
 //!
 //! **Server**: return an [`Error`], or your own error type deriving
@@ -74,6 +74,9 @@
 //! - `metrics`: `layer::FacadeMetrics`, RPC durations and error counts in
 //!   the [`metrics`](https://docs.rs/metrics) facade, named after the
 //!   OpenTelemetry RPC conventions.
+//! - `otel`: the layers record each RPC on its OpenTelemetry span by the
+//!   RPC semantic conventions (`layer::OtelSpans`), through
+//!   `tracing-opentelemetry`.
 //!
 //! # Modules
 //! - [`layer`]: the tower layers that log and count every RPC.

@@ -58,8 +58,9 @@ pub(crate) struct InFlight {
     /// The span the RPC runs in, entered again for events logged outside
     /// it (from the body, or on a drop).
     span: Option<tracing::Span>,
-    /// Whether an event can be logged: checked once, at the start.
-    may_log: bool,
+    /// Whether the span is wanted: an event can be logged (checked once,
+    /// at the start), or the RPC is recorded on its span.
+    keeps_span: bool,
     /// The in-process error a failing stream dropped, until its trailers.
     /// Boxed: rare, and an `InFlight` is moved with every future and body
     /// that holds it.
@@ -85,7 +86,7 @@ impl InFlight {
                 .get(&GRPC_TIMEOUT)
                 .and_then(|value| parse_grpc_timeout(value.as_bytes())),
             span: None,
-            may_log: shared.may_log(side),
+            keeps_span: shared.may_log(side) || shared.records_spans(),
             dropped_error: None,
             // A cheap clone of shared bytes; negotiated only if an error
             // is encoded again.
@@ -105,7 +106,7 @@ impl InFlight {
     /// not at all when no event of this layer can be logged, so a layer
     /// whose events are off does not touch the span registry.
     pub(crate) fn remember_span(&mut self) {
-        if self.may_log && self.span.is_none() {
+        if self.keeps_span && self.span.is_none() {
             self.span = Some(tracing::Span::current());
         }
     }
@@ -143,7 +144,7 @@ impl InFlight {
         let grpc_code = self.grpc_code(&ending, latency);
         let level = self.shared.levels.level(grpc_code);
         let log = enabled(self.side, level);
-        if !log && self.shared.metrics.is_none() {
+        if !log && self.shared.metrics.is_none() && !self.records_on_span() {
             return;
         }
 
@@ -213,11 +214,21 @@ impl InFlight {
                 _ => fields.emit(self.side, level),
             }
         }
+        #[cfg(feature = "otel")]
+        if let (Some(spans), Some(span)) = (&self.shared.otel, &self.span) {
+            spans.record(span, self.side, grpc_code, &outcome);
+        }
         if let Some(metrics) = &self.shared.metrics {
             metrics.record(&RpcRecord::new(
                 self.side, method, grpc_code, error, latency,
             ));
         }
+    }
+
+    /// Whether the RPC is recorded on its span: the layer records spans,
+    /// and the RPC ran in one.
+    fn records_on_span(&self) -> bool {
+        self.shared.records_spans() && self.span.as_ref().is_some_and(|span| !span.is_none())
     }
 
     /// The gRPC code an ending stands for, cheaply.

@@ -119,6 +119,8 @@ mod in_flight;
 mod metrics;
 #[cfg(feature = "metrics")]
 mod metrics_facade;
+#[cfg(feature = "otel")]
+mod otel;
 mod outcome;
 mod reencode;
 mod service;
@@ -136,6 +138,8 @@ pub use catch_panic::{
 pub use metrics::{CounterKey, CountingMetrics, RpcMetrics, RpcRecord, Side};
 #[cfg(feature = "metrics")]
 pub use metrics_facade::FacadeMetrics;
+#[cfg(feature = "otel")]
+pub use otel::OtelSpans;
 pub use service::{LogFuture, LogService};
 use shared::Shared;
 
@@ -177,6 +181,8 @@ impl LogLayer {
                 encoder: None,
                 decoder: StatusDecoder::new(),
                 localize: true,
+                #[cfg(feature = "otel")]
+                otel: Some(OtelSpans::new()),
             }),
         }
     }
@@ -250,6 +256,22 @@ impl LogLayer {
     /// ```
     pub fn decoder(mut self, decoder: StatusDecoder) -> LogLayer {
         Arc::make_mut(&mut self.shared).decoder = decoder;
+        self
+    }
+
+    /// How the layer records each RPC on the span it runs in, for
+    /// OpenTelemetry (feature `otel`): [`OtelSpans::new`] unless set;
+    /// `None` records nothing.
+    ///
+    /// ```
+    /// use csghub_errorx::layer::{LogLayer, OtelSpans};
+    ///
+    /// let layer = LogLayer::client().otel(OtelSpans::new().legacy_status_code(true));
+    /// let quiet = LogLayer::server().otel(None);
+    /// ```
+    #[cfg(feature = "otel")]
+    pub fn otel(mut self, spans: impl Into<Option<OtelSpans>>) -> LogLayer {
+        Arc::make_mut(&mut self.shared).otel = spans.into();
         self
     }
 }

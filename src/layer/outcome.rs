@@ -71,6 +71,17 @@ impl Outcome<'_> {
         }
     }
 
+    /// The text of a failure without a status: a body or service (transport)
+    /// error.
+    #[cfg(feature = "otel")]
+    pub(crate) fn transport_failure(&self) -> Option<&str> {
+        match self {
+            Outcome::BodyError(text) => Some(text),
+            Outcome::ServiceError(text) => Some(text),
+            _ => None,
+        }
+    }
+
     /// The `detail` field: what went wrong besides the status.
     pub(crate) fn detail(&self) -> Option<Cow<'_, str>> {
         match self {

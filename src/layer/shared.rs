@@ -22,6 +22,9 @@ pub(crate) struct Shared {
     /// Whether the server answers a request with `accept-language` with a
     /// `LocalizedMessage` in its locale.
     pub(crate) localize: bool,
+    /// How each RPC is recorded on its OpenTelemetry span, if it is.
+    #[cfg(feature = "otel")]
+    pub(crate) otel: Option<super::OtelSpans>,
 }
 
 impl Shared {
@@ -30,6 +33,14 @@ impl Shared {
     /// nested: a target on at `INFO` is on at `ERROR`).
     pub(crate) fn may_log(&self, side: Side) -> bool {
         enabled(side, self.levels.least_verbose())
+    }
+
+    /// Whether each RPC is recorded on its span, besides any log line.
+    pub(crate) fn records_spans(&self) -> bool {
+        #[cfg(feature = "otel")]
+        return self.otel.is_some();
+        #[cfg(not(feature = "otel"))]
+        return false;
     }
 }
 

@@ -5,6 +5,8 @@
 mod fields;
 mod levels;
 
+#[cfg(feature = "otel")]
+pub(crate) use fields::MAX_LOGGED_VALUE_LEN;
 pub(crate) use fields::{
     context_field, module_field, source_field, DEFAULT_LOGGED_CONTEXT_ENTRIES, MAX_LOGGED_TEXT_LEN,
 };

@@ -416,3 +416,47 @@ async fn the_client_over_http_shows_a_hostile_servers_headers_and_body_escaped_a
     assert_clean("stdout", &out.stdout);
     assert_clean("stderr", &out.stderr);
 }
+
+#[cfg(feature = "otel")]
+#[test]
+fn the_otel_example_prints_each_rpcs_spans_by_the_conventions() {
+    let out = output(Command::new(example("otel")).env_remove("RUST_LOG"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Three RPCs, a span on each side.
+    let spans: Vec<&str> = stdout
+        .split("\n\n")
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    assert_eq!(spans.len(), 6, "{stdout}");
+    let server_not_found = spans
+        .iter()
+        .find(|s| s.starts_with("grpc.server") && s.contains("error.code = GIT-ERR-9"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        server_not_found.contains("status=Unset"),
+        "{server_not_found}"
+    );
+    assert!(server_not_found.contains("error.context.repo = opencsg/csghub"));
+    let client_not_found = spans
+        .iter()
+        .find(|s| s.starts_with("grpc.client") && s.contains("error.code = GIT-ERR-9"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        client_not_found.contains("status=Error"),
+        "{client_not_found}"
+    );
+    let panicked = spans
+        .iter()
+        .find(|s| s.starts_with("grpc.server") && s.contains("error.code = SYS-ERR-0"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        panicked.contains("event rpc.server.call.exception"),
+        "{panicked}"
+    );
+    assert!(panicked.contains("exception.type = panic"), "{panicked}");
+}

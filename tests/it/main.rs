@@ -24,6 +24,8 @@ mod layers;
 mod locale;
 #[cfg(feature = "metrics")]
 mod metrics;
+#[cfg(feature = "otel")]
+mod otel;
 mod own_catalog;
 mod panics;
 mod python_interop;
