@@ -142,21 +142,29 @@ impl HttpErrors {
 
     /// The problem `type` URI of `error`: the base and its code string,
     /// or `about:blank` for an error without a catalog code. Unless set
-    /// ([`HttpErrors::problem_type_base`]), the base is under the domain the
+    /// ([`HttpErrors::problem_type_base`]), it is the reference page the
+    /// encoder links ([`StatusEncoder::reference_base`](crate::StatusEncoder::reference_base)),
+    /// or else the base is under the domain the
     /// error is sent with: `https://csghub.opencsg.com/errors/GIT-ERR-8`
     /// for CSGHub's codes, `https://errors.acme.example/errors/MODEL-ERR-0`
     /// for a catalog of that domain. The URIs identify the problem types
     /// (RFC 9457 does not require them to resolve, though `errorx site`
     /// builds pages for them); they stay the same across releases.
     pub fn problem_type(&self, error: &Error) -> Cow<'static, str> {
-        match (error.code_str(), &self.problem_type_base) {
-            (Some(code), Some(base)) => Cow::Owned(format!("{base}{code}")),
-            (Some(code), None) => Cow::Owned(format!(
-                "https://{}/errors/{code}",
-                error.wire_domain(self.encoder.domain_name())
-            )),
-            (None, _) => Cow::Borrowed("about:blank"),
+        let Some(code) = error.code_str() else {
+            return Cow::Borrowed("about:blank");
+        };
+        if let Some(base) = &self.problem_type_base {
+            return Cow::Owned(format!("{base}{code}"));
         }
+        // The encoder links the code's reference page: the type is it.
+        if let Some(url) = self.encoder.reference_url(error) {
+            return Cow::Owned(url);
+        }
+        Cow::Owned(format!(
+            "https://{}/errors/{code}",
+            error.wire_domain(self.encoder.domain_name())
+        ))
     }
 
     /// The response for `error` to a request with `request_headers`: its
@@ -185,6 +193,9 @@ impl HttpErrors {
         instance: Option<&str>,
         locale: Option<Locale>,
     ) -> (String, Option<Locale>) {
+        // The reference link the encoder adds on gRPC, here too.
+        let referenced = self.encoder.with_reference(error);
+        let error = referenced.as_ref().unwrap_or(error);
         // The Google shape localizes only on request (its `message` is the
         // developer's); the others are for end users, in en-US by default.
         let body_locale = match format {

@@ -70,6 +70,7 @@ pub struct StatusEncoder {
     domain: Cow<'static, str>,
     budget: usize,
     include_debug_info: bool,
+    reference_base: Option<Cow<'static, str>>,
 }
 
 impl StatusEncoder {
@@ -92,7 +93,51 @@ impl StatusEncoder {
             domain: Cow::Borrowed(crate::CATALOG_DOMAIN),
             budget: Self::DEFAULT_BUDGET,
             include_debug_info: false,
+            reference_base: None,
         }
+    }
+
+    /// Links each error with a catalog code to its page in the catalog's
+    /// reference site, as `errorx site --base-url BASE` builds it: a
+    /// `google.rpc.Help` link to `BASE/errors/GIT-ERR-8`, unless the error
+    /// has a Help link of its own. The HTTP side's problem+json `type` then
+    /// uses the same URL (unless `HttpErrors::problem_type_base` says
+    /// otherwise). Off by default: the link costs about 80 bytes an error,
+    /// and is the first detail dropped over the header budget.
+    ///
+    /// ```
+    /// use csghub_errorx::{Error, ErrorCode, StatusEncoder};
+    ///
+    /// let encoder = StatusEncoder::new().reference_base("https://errors.example.com");
+    /// let status = encoder.encode(&Error::new(ErrorCode::GIT_AUTH_FAILED));
+    /// let help = Error::from_status(&status).help().cloned().unwrap();
+    /// assert_eq!(help.links()[0].url(), "https://errors.example.com/errors/GIT-ERR-8");
+    /// ```
+    pub fn reference_base(mut self, base: impl Into<Cow<'static, str>>) -> StatusEncoder {
+        let base = base.into();
+        self.reference_base = Some(match base.strip_suffix('/') {
+            Some(trimmed) => Cow::Owned(trimmed.to_string()),
+            None => base,
+        });
+        self
+    }
+
+    /// The reference page of `error`'s code, if the encoder links one
+    /// ([`StatusEncoder::reference_base`]).
+    pub fn reference_url(&self, error: &Error) -> Option<String> {
+        let base = self.reference_base.as_deref()?;
+        Some(format!("{base}/errors/{}", error.code_str()?))
+    }
+
+    /// `error` with its reference link, when the encoder adds one: a copy,
+    /// made only then.
+    pub(crate) fn with_reference(&self, error: &Error) -> Option<Error> {
+        if error.help().is_some() {
+            return None;
+        }
+        let url = self.reference_url(error)?;
+        let description = format!("{} in the error reference", error.code_str()?);
+        Some(error.clone().add_help_link(description, url))
     }
 
     /// Sets the `ErrorInfo.domain`, such as `hub.example.com`.
@@ -160,6 +205,8 @@ impl StatusEncoder {
     /// assert_eq!(status.message(), ErrorCode::GIT_REPO_NOT_FOUND.description());
     /// ```
     pub fn encode(&self, error: &Error) -> Status {
+        let referenced = self.with_reference(error);
+        let error = referenced.as_ref().unwrap_or(error);
         let localized = error
             .user_locale()
             .filter(|_| error.localized_message().is_none())

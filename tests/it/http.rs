@@ -625,3 +625,35 @@ async fn problem_details_localize_their_title_and_detail() {
         "找不到儲存庫 ns/x，請檢查儲存庫名稱及存取權限。"
     );
 }
+
+#[test]
+fn the_encoders_reference_base_is_the_problem_type_and_a_help_link_in_every_shape() {
+    let encoder = csghub_errorx::StatusEncoder::new().reference_base("https://errors.example.com/");
+    let errors = HttpErrors::new().encoder(encoder.clone());
+    let error = Error::new(ErrorCode::GIT_AUTH_FAILED);
+    let url = "https://errors.example.com/errors/GIT-ERR-8";
+    let mut problem = http::HeaderMap::new();
+    problem.insert(http::header::ACCEPT, PROBLEM_JSON.parse().unwrap());
+    let body: serde_json::Value =
+        serde_json::from_str(errors.render(&error, &problem).body()).unwrap();
+    assert_eq!(body["type"], url);
+    let body: serde_json::Value =
+        serde_json::from_str(errors.render(&error, &http::HeaderMap::new()).body()).unwrap();
+    let help = body["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["@type"] == "type.googleapis.com/google.rpc.Help")
+        .unwrap_or_else(|| panic!("a Help link in {body}"));
+    assert_eq!(help["links"][0]["url"], url);
+    // And on gRPC, from the same encoder; an error's own Help link wins.
+    let status = encoder.encode(&error);
+    let decoded = Error::from_status(&status);
+    assert_eq!(decoded.help().unwrap().links()[0].url(), url);
+    let own = error.add_help_link("runbook", "https://runbooks.example.com/git-auth");
+    let decoded = Error::from_status(&encoder.encode(&own));
+    assert_eq!(decoded.help().unwrap().links().len(), 1);
+    // Without it, nothing is added: the wire stays as it was.
+    let plain = Error::from_status(&tonic::Status::from(Error::new(ErrorCode::GIT_AUTH_FAILED)));
+    assert!(plain.help().is_none());
+}
