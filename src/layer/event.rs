@@ -29,6 +29,9 @@ pub(crate) struct Fields<'a> {
     pub(crate) status_details: Option<&'a [u8]>,
     pub(crate) latency: Duration,
     pub(crate) max_context_entries: usize,
+    /// How many attempts the call made, when a retry layer made more
+    /// than one.
+    pub(crate) attempts: Option<u32>,
 }
 
 impl Fields<'_> {
@@ -80,6 +83,7 @@ impl Fields<'_> {
                     context = context.as_deref(),
                     error.source = source.as_deref(),
                     outcome = %self.outcome.label(),
+                    rpc.attempts = self.attempts,
                     detail = detail.as_deref(),
                     grpc.status_details_bin = status_details.as_deref(),
                     grpc.status_details_bin_omitted_len = status_details_omitted,

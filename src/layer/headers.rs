@@ -21,6 +21,22 @@ const GRPC_MESSAGE: HeaderName = HeaderName::from_static("grpc-message");
 pub(crate) const GRPC_STATUS_DETAILS: HeaderName =
     HeaderName::from_static("grpc-status-details-bin");
 pub(crate) const GRPC_TIMEOUT: HeaderName = HeaderName::from_static("grpc-timeout");
+/// How many attempts came before this one (gRPC's retry design, A6): on a
+/// retried request, and on the final response the retry layer hands on.
+pub(crate) const PREVIOUS_ATTEMPTS: HeaderName =
+    HeaderName::from_static("grpc-previous-rpc-attempts");
+
+/// The attempts an RPC made, from the `grpc-previous-rpc-attempts` of its
+/// final headers or trailers; `None` for one attempt.
+pub(crate) fn attempts_in(headers: &HeaderMap) -> Option<u32> {
+    let previous: u32 = headers
+        .get(&PREVIOUS_ATTEMPTS)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()?;
+    (previous > 0).then(|| previous.saturating_add(1))
+}
 const DETAILS_REMOVED: HeaderName = HeaderName::from_static(crate::status::DETAILS_REMOVED_KEY);
 
 /// The base64 tonic decodes details with: standard alphabet, padding

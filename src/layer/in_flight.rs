@@ -8,7 +8,7 @@ use tonic::Status;
 
 use super::deadline::{near_deadline, parse_grpc_timeout};
 use super::event::{details_wanted, enabled, Fields};
-use super::headers::{status_from_headers, GRPC_STATUS, GRPC_TIMEOUT};
+use super::headers::{attempts_in, status_from_headers, GRPC_STATUS, GRPC_TIMEOUT};
 use super::outcome::Outcome;
 use super::service_error::ServiceError;
 use super::shared::Shared;
@@ -148,6 +148,12 @@ impl InFlight {
             return;
         }
 
+        // What the retry layer inside says of the attempts made.
+        let attempts = match &ending {
+            Ending::Headers { headers, .. } => attempts_in(headers),
+            Ending::Status { status, .. } => attempts_in(status.metadata().as_ref()),
+            _ => None,
+        };
         let parsed;
         let ending = match ending {
             // The client layer sanitized its headers and trailers already.
@@ -208,6 +214,7 @@ impl InFlight {
                     .filter(|_| details_wanted(self.side)),
                 latency,
                 max_context_entries: self.shared.max_context_entries,
+                attempts,
             };
             match &self.span {
                 Some(span) if !span.is_none() => span.in_scope(|| fields.emit(self.side, level)),

@@ -123,6 +123,8 @@ mod metrics_facade;
 mod otel;
 mod outcome;
 mod reencode;
+#[cfg(feature = "retry")]
+mod retry;
 mod service;
 mod service_error;
 mod shared;
@@ -140,6 +142,11 @@ pub use metrics::{CounterKey, CountingMetrics, RpcMetrics, RpcRecord, Side};
 pub use metrics_facade::FacadeMetrics;
 #[cfg(feature = "otel")]
 pub use otel::OtelSpans;
+#[cfg(feature = "retry")]
+pub use retry::{
+    attempts, RetryBody, RetryClass, RetryFuture, RetryLayer, RetryPolicy, RetryService,
+    ThrottleConfig, MAX_ATTEMPTS, PREVIOUS_ATTEMPTS, RETRY_PUSHBACK,
+};
 pub use service::{LogFuture, LogService};
 use shared::Shared;
 

@@ -29,6 +29,8 @@ mod otel;
 mod own_catalog;
 mod panics;
 mod python_interop;
+#[cfg(feature = "retry")]
+mod retry;
 mod status_encoding;
 mod status_wire;
 // Its fixtures include the HTTP/JSON body.

@@ -1,0 +1,343 @@
+//! The client retry layer against a real tonic server on loopback that
+//! fails on purpose, counting the attempts it sees, their requests and
+//! their spacing.
+
+use crate::common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::logs::capture;
+use common::{replies_then_error, request, DemoFixture};
+use csghub_errorx::layer::{attempts, LogLayer, RetryLayer, RetryPolicy, RETRY_PUSHBACK};
+use csghub_errorx::{Error, ErrorCode};
+use csghub_errorx_demo::{Demo, DemoClient, DemoServer, FailReply, FailRequest};
+use tonic::transport::{Channel, Server};
+use tonic::{Request, Response, Status};
+use tower::ServiceBuilder;
+
+const FAIL: &str = "/csghub.errorx.demo.v1.Demo/Fail";
+const FAIL_STREAM: &str = "/csghub.errorx.demo.v1.Demo/FailStream";
+
+/// How the flaky server answers the attempts of a call.
+#[derive(Clone, Copy)]
+enum Script {
+    /// `TASK-ERR-5` with a RetryInfo of `delay` for the first `failures`
+    /// attempts, then success.
+    UnavailableThenOk { failures: usize, delay: Duration },
+    /// Always this code, with a RetryInfo of `delay` and this pushback.
+    Always {
+        code: ErrorCode,
+        delay: Duration,
+        pushback: Option<&'static str>,
+    },
+}
+
+/// A Demo server that follows a script and records each attempt.
+#[derive(Clone)]
+struct Flaky {
+    script: Script,
+    seen: Arc<Mutex<Vec<(Instant, FailRequest)>>>,
+}
+
+impl Flaky {
+    fn answer(&self, request: FailRequest) -> Result<(), Status> {
+        let mut seen = self.seen.lock().unwrap();
+        seen.push((Instant::now(), request));
+        let (code, delay, pushback) = match self.script {
+            Script::UnavailableThenOk { failures, .. } if seen.len() > failures => return Ok(()),
+            Script::UnavailableThenOk { delay, .. } => {
+                (ErrorCode::CLUSTER_UNAVAILABLE, delay, None)
+            }
+            Script::Always {
+                code,
+                delay,
+                pushback,
+            } => (code, delay, pushback),
+        };
+        let mut status = Status::from(Error::new(code).with_retry_delay(delay));
+        if let Some(pushback) = pushback {
+            status
+                .metadata_mut()
+                .insert(RETRY_PUSHBACK, pushback.parse().unwrap());
+        }
+        Err(status)
+    }
+}
+
+#[tonic::async_trait]
+impl Demo for Flaky {
+    async fn fail(&self, request: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
+        self.answer(request.into_inner())
+            .map(|()| Response::new(FailReply { index: 0 }))
+    }
+
+    type FailStreamStream = <csghub_errorx_demo::DemoService as Demo>::FailStreamStream;
+
+    /// `messages_before_error` replies, then the script's answer; with no
+    /// replies, the stream fails before its first message.
+    async fn fail_stream(
+        &self,
+        request: Request<FailRequest>,
+    ) -> Result<Response<Self::FailStreamStream>, Status> {
+        let request = request.into_inner();
+        let count = request.messages_before_error;
+        let end = self.answer(request).err();
+        let replies = (0..count).map(|index| Ok(FailReply { index }));
+        Ok(Response::new(Box::pin(tokio_stream::iter(
+            replies.chain(end.map(Err)),
+        ))))
+    }
+}
+
+struct Fixture {
+    seen: Arc<Mutex<Vec<(Instant, FailRequest)>>>,
+    _server: DemoFixture,
+    client:
+        DemoClient<csghub_errorx::layer::LogService<csghub_errorx::layer::RetryService<Channel>>>,
+}
+
+impl Fixture {
+    async fn start(script: Script, policy: RetryPolicy) -> Fixture {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let flaky = Flaky {
+            script,
+            seen: Arc::clone(&seen),
+        };
+        let server = DemoFixture::spawn(move |incoming| async move {
+            let _ = Server::builder()
+                .add_service(DemoServer::new(flaky))
+                .serve_with_incoming(incoming)
+                .await;
+        })
+        .await;
+        let channel = Channel::from_shared(format!("http://{}", server.addr))
+            .unwrap()
+            .connect()
+            .await
+            .expect("connect");
+        let client = DemoClient::new(
+            ServiceBuilder::new()
+                .layer(LogLayer::client())
+                .layer(RetryLayer::new(policy))
+                .service(channel),
+        );
+        Fixture {
+            seen,
+            _server: server,
+            client,
+        }
+    }
+
+    fn attempts(&self) -> Vec<(Instant, FailRequest)> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn idempotent() -> RetryPolicy {
+    RetryPolicy::new().idempotent([FAIL, FAIL_STREAM])
+}
+
+#[tokio::test]
+async fn an_unavailable_call_succeeds_on_the_third_attempt_after_the_servers_delays() {
+    let delay = Duration::from_millis(200);
+    let mut fixture = Fixture::start(
+        Script::UnavailableThenOk { failures: 2, delay },
+        idempotent(),
+    )
+    .await;
+    let started = Instant::now();
+    let request = request("ANY", &[("repo", "ns/x")], 0);
+    fixture
+        .client
+        .fail(request.clone())
+        .await
+        .expect("the third attempt succeeds");
+    assert!(started.elapsed() >= 2 * delay, "{:?}", started.elapsed());
+    let seen = fixture.attempts();
+    assert_eq!(seen.len(), 3);
+    assert!(
+        seen.iter().all(|(_, sent)| *sent == request),
+        "identical bodies"
+    );
+    for pair in seen.windows(2) {
+        assert!(pair[1].0 - pair[0].0 >= delay, "waited the RetryInfo delay");
+    }
+}
+
+#[tokio::test]
+async fn an_auth_error_is_not_retried() {
+    let script = Script::Always {
+        code: ErrorCode::INVALID_JWT,
+        delay: Duration::ZERO,
+        pushback: None,
+    };
+    let mut fixture = Fixture::start(script, idempotent().all_idempotent()).await;
+    let status = fixture.client.fail(request("x", &[], 0)).await.unwrap_err();
+    assert!(Error::from_status(&status).is(ErrorCode::INVALID_JWT));
+    assert_eq!(fixture.attempts().len(), 1);
+    assert_eq!(attempts(status.metadata()), 1);
+}
+
+#[tokio::test]
+async fn a_negative_pushback_forbids_the_retry() {
+    let script = Script::Always {
+        code: ErrorCode::CLUSTER_UNAVAILABLE,
+        delay: Duration::from_millis(10),
+        pushback: Some("-1"),
+    };
+    let mut fixture = Fixture::start(script, idempotent()).await;
+    fixture.client.fail(request("x", &[], 0)).await.unwrap_err();
+    assert_eq!(fixture.attempts().len(), 1);
+}
+
+#[tokio::test]
+async fn the_pushback_overrides_the_retry_info_delay() {
+    let script = Script::Always {
+        code: ErrorCode::CLUSTER_UNAVAILABLE,
+        delay: Duration::from_secs(10),
+        pushback: Some("50"),
+    };
+    let mut fixture = Fixture::start(script, idempotent().max_attempts(2)).await;
+    let status = fixture.client.fail(request("x", &[], 0)).await.unwrap_err();
+    let seen = fixture.attempts();
+    assert_eq!(seen.len(), 2);
+    let gap = seen[1].0 - seen[0].0;
+    assert!(
+        gap >= Duration::from_millis(50) && gap < Duration::from_secs(5),
+        "{gap:?}"
+    );
+    // The application's error is the last attempt's, and says how many.
+    assert!(Error::from_status(&status).is(ErrorCode::CLUSTER_UNAVAILABLE));
+    assert_eq!(attempts(status.metadata()), 2);
+}
+
+#[tokio::test]
+async fn no_retry_waits_past_the_deadline() {
+    let script = Script::Always {
+        code: ErrorCode::CLUSTER_UNAVAILABLE,
+        delay: Duration::from_secs(1),
+        pushback: None,
+    };
+    let mut fixture = Fixture::start(script, idempotent()).await;
+    let mut call = tonic::Request::new(request("x", &[], 0));
+    call.set_timeout(Duration::from_millis(300));
+    let started = Instant::now();
+    let status = fixture.client.fail(call).await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(status.code(), tonic::Code::Unavailable);
+    assert_eq!(fixture.attempts().len(), 1);
+}
+
+#[tokio::test]
+async fn a_stream_that_failed_after_a_message_is_not_retried_and_one_that_failed_before_is() {
+    let script = Script::Always {
+        code: ErrorCode::CLUSTER_UNAVAILABLE,
+        delay: Duration::from_millis(10),
+        pushback: None,
+    };
+    let mut fixture = Fixture::start(script, idempotent().max_attempts(2)).await;
+    let mut stream = fixture
+        .client
+        .fail_stream(request("x", &[], 1))
+        .await
+        .expect("the stream starts")
+        .into_inner();
+    let (replies, status) = replies_then_error(&mut stream).await;
+    assert_eq!(
+        (replies, status.code()),
+        (vec![0], tonic::Code::Unavailable)
+    );
+    assert_eq!(
+        fixture.attempts().len(),
+        1,
+        "a message reached the application"
+    );
+
+    let status = match fixture.client.fail_stream(request("x", &[], 0)).await {
+        Ok(response) => {
+            let (replies, status) = replies_then_error(&mut response.into_inner()).await;
+            assert!(replies.is_empty());
+            status
+        }
+        Err(status) => status,
+    };
+    assert_eq!(status.code(), tonic::Code::Unavailable);
+    assert_eq!(
+        fixture.attempts().len(),
+        3,
+        "failed before any message: retried once"
+    );
+    assert_eq!(attempts(status.metadata()), 2);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_request_over_the_buffer_bound_is_sent_once_and_the_log_says_why() {
+    let (logs, _guard) = capture();
+    let script = Script::Always {
+        code: ErrorCode::CLUSTER_UNAVAILABLE,
+        delay: Duration::from_millis(10),
+        pushback: None,
+    };
+    let mut fixture = Fixture::start(script, idempotent().max_buffered_request(1024)).await;
+    let big = "x".repeat(4096);
+    fixture
+        .client
+        .fail(request("x", &[("blob", &big)], 0))
+        .await
+        .unwrap_err();
+    assert_eq!(fixture.attempts().len(), 1);
+    let events = logs.all();
+    assert!(
+        events.iter().any(|e| e.target == "csghub_errorx::client"
+            && e.field("message")
+                .is_some_and(|m| m.contains("larger than the retry buffer"))),
+        "{events:#?}"
+    );
+}
+
+#[tokio::test]
+async fn throttling_bounds_the_extra_load_on_a_server_that_always_fails() {
+    let script = Script::Always {
+        code: ErrorCode::CLUSTER_UNAVAILABLE,
+        delay: Duration::ZERO,
+        pushback: Some("0"),
+    };
+    let mut fixture = Fixture::start(script, idempotent()).await;
+    for _ in 0..200 {
+        fixture.client.fail(request("x", &[], 0)).await.unwrap_err();
+    }
+    // A6's bucket of 10 tokens, 1 per failed attempt, retries only above 5:
+    // the first call makes 3 attempts (10 → 7), the second 2 (→ 5), every
+    // other one 1. Without throttling, 600.
+    assert_eq!(fixture.attempts().len(), 203);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_client_logs_one_line_per_call_with_its_attempts_and_a_debug_event_per_retry() {
+    let (logs, _guard) = capture();
+    let script = Script::Always {
+        code: ErrorCode::CLUSTER_UNAVAILABLE,
+        delay: Duration::from_millis(1),
+        pushback: None,
+    };
+    let mut fixture = Fixture::start(script, idempotent()).await;
+    fixture.client.fail(request("x", &[], 0)).await.unwrap_err();
+    let lines = logs.side("client");
+    let rpc_lines: Vec<_> = lines
+        .iter()
+        .filter(|e| e.field("message") == Some("rpc failed"))
+        .collect();
+    assert_eq!(rpc_lines.len(), 1, "{lines:#?}");
+    assert_eq!(rpc_lines[0].field("rpc.attempts"), Some("3"));
+    assert_eq!(rpc_lines[0].field("code"), Some("TASK-ERR-5"));
+    let retries = lines
+        .iter()
+        .filter(|e| e.field("message") == Some("retrying"))
+        .count();
+    assert_eq!(retries, 2);
+}
