@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! csghub-errorx = "0.2"   # features: derive (default); transport, metrics, otel, serde, json, axum
+//! csghub-errorx = "0.2"   # features: derive (default); transport, metrics, otel, retry, serde, json, axum
 //! ```
 //!
 //! **Server**: return an [`Error`], or your own error type deriving
@@ -77,6 +77,8 @@
 //! - `otel`: the layers record each RPC on its OpenTelemetry span by the
 //!   RPC semantic conventions (`layer::OtelSpans`), through
 //!   `tracing-opentelemetry`.
+//! - `retry`: `layer::RetryLayer`, client retries by the error's code, the
+//!   server's pushback and `RetryInfo`, as gRPC's retry design (A6) says.
 //!
 //! # Modules
 //! - [`layer`]: the tower layers that log and count every RPC.
