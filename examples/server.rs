@@ -1,8 +1,9 @@
-//! Serves `Demo` and `Repos` over gRPC, and `Demo.Fail` over HTTP/JSON, on
-//! one port:
+//! Serves `Demo` and `Repos` over gRPC and gRPC-Web, and `Demo.Fail` over
+//! HTTP/JSON, on one port ([`OnePort`]):
 //!
 //! ```sh
-//! cargo run --example server -- --addr 127.0.0.1:50051 [--auth-token TOKEN] [--json-shape google|csghub]
+//! cargo run --example server -- --addr 127.0.0.1:50051 [--auth-token TOKEN] \
+//!     [--json-shape google|csghub|connect] [--cors-origin http://localhost:8080]
 //! ```
 //!
 //! Prints `listening on ADDR` once ready, then one log line per call, with
@@ -19,7 +20,13 @@
 //! With `--auth-token`, every call, gRPC or HTTP, needs
 //! `authorization: Bearer TOKEN`, and the caller is `alice`.
 //!
+//! A browser page calls it over gRPC-Web (connect-es' `createGrpcWebTransport`
+//! with `baseUrl` the server); from another origin, name that origin with
+//! `--cors-origin`, which turns on the CORS preset that exposes
+//! `grpc-status-details-bin`.
+//!
 //! [`HttpErrorLayer`]: csghub_errorx::http::HttpErrorLayer
+//! [`OnePort`]: csghub_errorx::http::OnePort
 
 use std::net::SocketAddr;
 
@@ -28,10 +35,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clap::{Parser, ValueEnum};
 use csghub_errorx::auth::{invalid_token, AuthInterceptor};
-use csghub_errorx::http::{HttpErrors, JsonShape};
-use csghub_errorx::layer::{CatchPanicLayer, LogLayer};
+use csghub_errorx::http::{grpc_web_cors, HttpErrors, JsonShape, OnePort};
+use csghub_errorx::layer::LogLayer;
 use csghub_errorx::Error;
 use csghub_errorx_demo::{DemoServer, DemoService, RepoService, ReposServer};
+use http::HeaderValue;
 use tokio::net::TcpListener;
 use tonic::service::{Interceptor, Routes};
 
@@ -47,6 +55,10 @@ struct Args {
     /// The JSON shape of HTTP error bodies.
     #[arg(long, value_enum, default_value_t = Shape::Google)]
     json_shape: Shape,
+    /// Let pages of this origin (`http://localhost:8080`) call the server
+    /// from a browser: the CORS preset `grpc_web_cors`. Repeatable.
+    #[arg(long)]
+    cors_origin: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -55,6 +67,8 @@ enum Shape {
     Google,
     /// CSGHub's `{"code","msg","context"}` envelope.
     Csghub,
+    /// The Connect protocol's `{"code":"not_found","message","details"}`.
+    Connect,
 }
 
 #[tokio::main]
@@ -82,9 +96,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => Ok(request),
     };
 
-    // gRPC: tonic's routes, as an axum router, behind the server log layer.
-    // The log layer's error type is `BoxError`, which axum wants handled;
-    // the routes never fail, so the handler is never called.
+    // HTTP/JSON: the REST Fail, the same auth, errors in the chosen shape.
+    let shape = match args.json_shape {
+        Shape::Google => JsonShape::Google,
+        Shape::Csghub => JsonShape::Csghub,
+        Shape::Connect => JsonShape::Connect,
+    };
+    let rest = csghub_errorx_demo::http::router().layer(axum::middleware::from_fn(
+        move |request: Request, next: Next| {
+            let auth = auth.clone();
+            async move { check_bearer(auth.as_ref(), request, next).await }
+        },
+    ));
+
+    // gRPC, gRPC-Web and the REST routes on one port: each RPC logged once
+    // by the server log layer, each REST request by the HTTP error layer,
+    // unknown routes answered with the catalog's 404 and logged.
     let grpc = Routes::new(DemoServer::with_interceptor(
         DemoService::new(),
         interceptor.clone(),
@@ -92,36 +119,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .add_service(ReposServer::with_interceptor(
         RepoService::with_sample_data(),
         interceptor,
-    ))
-    .prepare()
-    .into_axum_router()
-    // The HTTP side's fallback answers gRPC requests for unknown methods
-    // too; a merged router may have only one.
-    .reset_fallback()
-    // A handler that panics costs its RPC (SYS-ERR-0), not the server;
-    // inside the log layer, which logs the panic as the cause.
-    .layer(CatchPanicLayer::new())
-    // The layer passes the router's own (infallible) error through.
-    .layer(LogLayer::server());
-
-    // HTTP/JSON: the REST Fail, the same auth, errors in the chosen shape.
-    let shape = match args.json_shape {
-        Shape::Google => JsonShape::Google,
-        Shape::Csghub => JsonShape::Csghub,
-    };
-    let rest = csghub_errorx_demo::http::router()
-        .layer(axum::middleware::from_fn(
-            move |request: Request, next: Next| {
-                let auth = auth.clone();
-                async move { check_bearer(auth.as_ref(), request, next).await }
-            },
-        ))
-        .fallback(csghub_errorx::http::fallback)
-        .layer(HttpErrors::new().shape(shape).into_layer());
+    ));
+    let mut app = OnePort::new(grpc)
+        .rest(rest)
+        .http_errors(HttpErrors::new().shape(shape))
+        .log_layer(LogLayer::server());
+    if !args.cors_origin.is_empty() {
+        let origins = args
+            .cors_origin
+            .iter()
+            .map(|origin| HeaderValue::from_str(origin))
+            .collect::<Result<Vec<_>, _>>()?;
+        app = app.cors(grpc_web_cors(origins));
+    }
 
     let listener = TcpListener::bind(args.addr).await?;
     println!("listening on {}", listener.local_addr()?);
-    axum::serve(listener, grpc.merge(rest))
+    axum::serve(listener, app.into_router())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -380,6 +380,23 @@ impl Error {
         self.details.get_or_insert_with(Box::default)
     }
 
+    /// Records what an HTTP response adds to an error decoded from the
+    /// status it carried (the Connect protocol's JSON): the response's
+    /// HTTP status, and the problems found reading the body, before the
+    /// status's own.
+    #[cfg(feature = "json")]
+    pub(crate) fn received_over_http(
+        mut self,
+        status: http::StatusCode,
+        mut problems: problems::Problems,
+    ) -> Error {
+        let received = self.received.get_or_insert_with(Box::default);
+        received.http_status = Some(status);
+        problems.append(std::mem::take(&mut received.problems));
+        received.problems = problems;
+        self
+    }
+
     pub(crate) fn from_parts(parts: DecodedParts) -> Error {
         Error {
             code: parts.code,

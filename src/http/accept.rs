@@ -1,4 +1,5 @@
-//! Whether a request's `Accept` prefers `application/problem+json`.
+//! Whether a request's `Accept` prefers `application/problem+json`, and
+//! whether it is a Connect client's.
 //!
 //! Written here rather than taken from a crate: the `mime` crate parses one
 //! media type but not a weighted list, and `headers` 0.4 dropped `Accept`;
@@ -50,6 +51,12 @@ pub(crate) fn prefers_problem_json(headers: &HeaderMap) -> bool {
         }
     }
     problem.is_some_and(|problem| problem > 0.0 && problem >= json.1)
+}
+
+/// Whether `headers` are a Connect client's: `Connect-Protocol-Version`,
+/// which the Connect protocol requires of unary requests.
+pub(crate) fn speaks_connect(headers: &HeaderMap) -> bool {
+    headers.contains_key("connect-protocol-version")
 }
 
 /// The `q` parameter of a media range: 1 when absent, 0 when malformed.

@@ -8,6 +8,7 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::detail_from_json::{read_details, FoundDetails, GoogleInfo};
+use crate::error::problems::Problems;
 use crate::error::received::Received;
 use crate::error::DecodedParts;
 use crate::status::recognize::{keep, recognize, GoogleFacts, TypedFacts};
@@ -26,7 +27,11 @@ impl StatusDecoder {
     /// - `{"code":5,"message":…,"details":[…]}`, the bare `google.rpc.Status`
     ///   of grpc-gateway and Envoy's gRPC-JSON transcoder;
     /// - `{"code":"GIT-ERR-8","msg":…,"context":{…}}`, CSGHub's envelope;
-    /// - RFC 9457 problem details with this library's members.
+    /// - RFC 9457 problem details with this library's members;
+    /// - `{"code":"not_found","message":…,"details":[{"type":…,"value":…}]}`,
+    ///   the Connect protocol's error (and its streaming end,
+    ///   `{"error":{…}}`), whose details are read as the gRPC side's, by
+    ///   [`StatusDecoder::decode`].
     ///
     /// Details in proto3 JSON become the error's details, with the same
     /// catalog mapping as [`StatusDecoder::decode`]; a detail of a type this
@@ -45,12 +50,16 @@ impl StatusDecoder {
     ) -> Error {
         let json = serde_json::from_slice::<Value>(body).ok();
         let object = json.as_ref().and_then(Value::as_object);
+        if let Some(Shape::Connect(error)) = object.map(Shape::of) {
+            return self.connect(error, status);
+        }
         let mut decoded = match object.map(Shape::of) {
             Some(Shape::Google(status_json)) => self.google(status_json, true, status),
             Some(Shape::BareStatus) => self.google(object.unwrap_or(&Map::new()), false, status),
             Some(Shape::Csghub) => self.csghub(object.unwrap_or(&Map::new()), status),
             Some(Shape::Problem) => self.problem(object.unwrap_or(&Map::new()), status),
             Some(Shape::Unknown) | None => unrecognized(status, headers, body),
+            Some(Shape::Connect(_)) => unreachable!("decoded above"),
         };
         decoded.received.http_status = Some(status);
         Error::from_parts(decoded)
@@ -198,6 +207,9 @@ enum Shape<'a> {
     BareStatus,
     /// `{"msg":…}`.
     Csghub,
+    /// `{"code":"not_found",…}`, or a Connect streaming response's end
+    /// `{"error":{"code":"not_found",…}}`: the error object.
+    Connect(&'a Map<String, Value>),
     /// `{"type":…}` or `{"title":…}`.
     Problem,
     Unknown,
@@ -205,8 +217,21 @@ enum Shape<'a> {
 
 impl Shape<'_> {
     fn of(object: &Map<String, Value>) -> Shape<'_> {
+        let connect_code = |object: &Map<String, Value>| {
+            object
+                .get("code")
+                .and_then(Value::as_str)
+                .and_then(super::connect_json::code_from_name)
+                .is_some()
+        };
         if let Some(Value::Object(status)) = object.get("error") {
+            if connect_code(status) {
+                return Shape::Connect(status);
+            }
             return Shape::Google(status);
+        }
+        if connect_code(object) && object.get("msg").is_none() {
+            return Shape::Connect(object);
         }
         if object.get("msg").is_some_and(Value::is_string) {
             return Shape::Csghub;
@@ -323,4 +348,76 @@ fn unrecognized(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Decoded
         catalog_domain: false,
         received,
     }
+}
+
+impl StatusDecoder {
+    /// The Connect protocol's error: its code name, message, and details,
+    /// each a message's type name and its bytes in base64 (padded or not,
+    /// as the protocol allows). The details are those of a gRPC status, so
+    /// they are decoded as one, by the same rules.
+    fn connect(&self, object: &Map<String, Value>, status: StatusCode) -> Error {
+        use prost::Message as _;
+
+        let mut problems = Problems::default();
+        let code_name = object
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let code = super::connect_json::code_from_name(code_name).unwrap_or(tonic::Code::Unknown);
+        let message = object
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let mut details = Vec::new();
+        match object.get("details") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => {
+                for item in items {
+                    match connect_detail(item) {
+                        Ok(any) => details.push(any),
+                        Err(reason) => {
+                            problems.push(DecodeProblem::malformed_detail("details[]", &reason))
+                        }
+                    }
+                }
+            }
+            Some(_) => problems.push(DecodeProblem::malformed_detail("details", &"not an array")),
+        }
+        let inner = tonic_types::pb::Status {
+            code: code as i32,
+            message: message.to_string(),
+            details,
+        };
+        let grpc = tonic::Status::with_details(code, message, inner.encode_to_vec().into());
+        self.decode(&grpc).received_over_http(status, problems)
+    }
+}
+
+/// One Connect detail as the `google.protobuf.Any` it stands for.
+fn connect_detail(item: &Value) -> Result<prost_types::Any, &'static str> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+    use base64::Engine as _;
+
+    let object = item.as_object().ok_or("not an object")?;
+    let type_name = object
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or("no type")?;
+    let value = match object.get("value") {
+        Some(Value::String(text)) => STANDARD_NO_PAD
+            .decode(text)
+            .or_else(|_| STANDARD.decode(text))
+            .map_err(|_| "value is not base64")?,
+        // An empty message may be sent without its (empty) value.
+        None => Vec::new(),
+        Some(_) => return Err("value is not a string"),
+    };
+    Ok(prost_types::Any {
+        type_url: format!(
+            "{}{}",
+            crate::wire::TYPE_URL_PREFIX,
+            type_name.rsplit('/').next().unwrap_or(type_name)
+        ),
+        value,
+    })
 }

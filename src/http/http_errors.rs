@@ -8,7 +8,8 @@ use http::header::{
 };
 use http::{Response, StatusCode};
 
-use super::accept::prefers_problem_json;
+use super::accept::{prefers_problem_json, speaks_connect};
+use super::connect_json::ConnectBody;
 use super::csghub_json::CsghubBody;
 use super::detail_json::DetailsJson;
 use super::google_json::GoogleBody;
@@ -26,16 +27,18 @@ use crate::{Error, Locale, StatusEncoder};
 /// state); nothing is global.
 ///
 /// One error renders as
-/// - **status**: the catalog's HTTP status ([`Error::http_status`]);
+/// - **status**: the catalog's HTTP status ([`Error::http_status`]); in
+///   the Connect shape, the status Connect gives the error's gRPC code;
 /// - **body**: the configured [`JsonShape`], or RFC 9457 problem details
-///   when the request's `Accept` prefers `application/problem+json`;
+///   when the request's `Accept` prefers `application/problem+json`, or
+///   Connect's error for a Connect client (`Connect-Protocol-Version`);
 /// - **headers**: `Content-Type`, `Vary: Accept, Accept-Language`,
 ///   `Content-Language` when the body is localized, `Retry-After` (whole
 ///   seconds, rounded up) when the error has a `RetryInfo`, and
 ///   `WWW-Authenticate: Bearer` on 401.
 ///
 /// **Localized** by the request's `Accept-Language`
-/// ([`Locale::negotiate`]): the Google shape adds one
+/// ([`Locale::negotiate`]): the Google and Connect shapes add one
 /// `google.rpc.LocalizedMessage` when the request names a language; the
 /// CSGHub envelope's `msg` and problem details' `title` and `detail` are
 /// always the catalog's messages for end users, in `en-US` unless the
@@ -172,8 +175,12 @@ impl HttpErrors {
     /// (hyper, tower, actix through `http`); axum users return the
     /// [`Error`] itself.
     pub fn render(&self, error: &Error, request_headers: &HeaderMap) -> Response<String> {
-        let format = BodyFormat::choose(self.shape, prefers_problem_json(request_headers));
-        let status = error.http_status();
+        let format = BodyFormat::choose(
+            self.shape,
+            prefers_problem_json(request_headers),
+            speaks_connect(request_headers),
+        );
+        let status = format.status_of(error);
         let locale = requested_locale(request_headers, error);
         let (body, language) = self.render_body(error, status, format, None, locale);
         let mut response = Response::new(body);
@@ -199,20 +206,20 @@ impl HttpErrors {
         // The Google shape localizes only on request (its `message` is the
         // developer's); the others are for end users, in en-US by default.
         let body_locale = match format {
-            BodyFormat::Google => locale,
+            BodyFormat::Google | BodyFormat::Connect => locale,
             BodyFormat::Csghub | BodyFormat::Problem => {
                 Some(locale.unwrap_or_else(|| fallback_locale(error)))
             }
         };
         let user_message = body_locale.and_then(|l| error.user_message(l));
         let localized = match (format, body_locale, &user_message) {
-            (BodyFormat::Google, Some(locale), Some(message)) => {
+            (BodyFormat::Google | BodyFormat::Connect, Some(locale), Some(message)) => {
                 Some(LocalizedMessage::new(locale.as_str(), message.as_ref()))
             }
             _ => None,
         };
         let language = match format {
-            BodyFormat::Google => localized.as_ref().and(body_locale),
+            BodyFormat::Google | BodyFormat::Connect => localized.as_ref().and(body_locale),
             _ => user_message.as_ref().and(body_locale),
         };
         let details = DetailsJson {
@@ -245,6 +252,14 @@ impl HttpErrors {
                 &CsghubBody {
                     error,
                     user_message: user_message.as_deref(),
+                },
+            ),
+            BodyFormat::Connect => serde_json::to_writer(
+                &mut buf,
+                &ConnectBody {
+                    error,
+                    encoder: &self.encoder,
+                    localized: localized.as_ref(),
                 },
             ),
             BodyFormat::Problem => serde_json::to_writer(
@@ -291,6 +306,10 @@ fn fallback_body(status: StatusCode, format: BodyFormat) -> String {
             crate::grpc_code::name(crate::grpc_code::from_http_status(status))
         ),
         BodyFormat::Csghub => r#"{"msg":"the error could not be rendered"}"#.to_string(),
+        BodyFormat::Connect => format!(
+            r#"{{"code":"{}","message":"the error could not be rendered"}}"#,
+            super::connect_json::code_name(crate::grpc_code::from_http_status(status))
+        ),
         BodyFormat::Problem => format!(r#"{{"type":"about:blank","status":{code}}}"#),
     }
 }
@@ -368,7 +387,12 @@ mod tests {
 
     #[test]
     fn every_fallback_body_is_json() {
-        for format in [BodyFormat::Google, BodyFormat::Csghub, BodyFormat::Problem] {
+        for format in [
+            BodyFormat::Google,
+            BodyFormat::Csghub,
+            BodyFormat::Connect,
+            BodyFormat::Problem,
+        ] {
             let body = fallback_body(StatusCode::BAD_GATEWAY, format);
             serde_json::from_str::<serde_json::Value>(&body).unwrap();
         }

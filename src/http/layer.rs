@@ -13,7 +13,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::accept::prefers_problem_json;
+use super::accept::{prefers_problem_json, speaks_connect};
 use super::error_body::ErrorBody;
 use super::event::{enabled, HttpEvent};
 use super::http_errors::{negotiate_for, set_error_headers};
@@ -123,6 +123,7 @@ where
             uri: request.uri().clone(),
             route: Route::of(&request),
             prefers_problem: prefers_problem_json(request.headers()),
+            speaks_connect: speaks_connect(request.headers()),
             // Kept as it came (a cheap clone); negotiated for errors only.
             accept_language: request.headers().get(ACCEPT_LANGUAGE).cloned(),
             start: Instant::now(),
@@ -142,6 +143,8 @@ struct RequestFacts {
     uri: Uri,
     route: Route,
     prefers_problem: bool,
+    /// Whether the request is a Connect client's.
+    speaks_connect: bool,
     /// The request's `Accept-Language`, if it has one.
     accept_language: Option<http::HeaderValue>,
     start: Instant,
@@ -210,13 +213,20 @@ where
         let facts = &*this.facts;
         let errors = &**this.errors;
         let error = parts.extensions.get::<Error>();
-        let format = BodyFormat::choose(errors.json_shape(), facts.prefers_problem);
+        let format = BodyFormat::choose(
+            errors.json_shape(),
+            facts.prefers_problem,
+            facts.speaks_connect,
+        );
         let body = match error {
             Some(error) if !errors.renders_as_default(format, facts.accept_language.is_some()) => {
                 let locale = facts
                     .accept_language
                     .as_ref()
                     .map(|value| negotiate_for(error, value.to_str().unwrap_or_default()));
+                if format == BodyFormat::Connect {
+                    parts.status = format.status_of(error);
+                }
                 let (text, language) =
                     errors.render_body(error, parts.status, format, Some(facts.uri.path()), locale);
                 set_error_headers(&mut parts.headers, error, parts.status, format, language);

@@ -60,6 +60,9 @@
 mod accept;
 #[cfg(feature = "axum")]
 mod axum;
+mod connect_json;
+#[cfg(feature = "grpc-web")]
+mod cors;
 mod csghub_json;
 mod decode_json;
 mod detail_from_json;
@@ -70,14 +73,20 @@ mod google_json;
 mod http_errors;
 mod json_shape;
 mod layer;
+#[cfg(feature = "axum")]
+mod one_port;
 mod problem_json;
 
 #[cfg(feature = "axum")]
 pub use self::axum::{fallback, Json, Path, Query};
+#[cfg(feature = "grpc-web")]
+pub use cors::{grpc_web_cors, GRPC_WEB_ALLOWED_HEADERS, GRPC_WEB_EXPOSED_HEADERS};
 pub use error_body::ErrorBody;
 pub use http_errors::HttpErrors;
 pub use json_shape::JsonShape;
 pub use layer::{HttpErrorFuture, HttpErrorLayer, HttpErrorService};
+#[cfg(feature = "axum")]
+pub use one_port::OnePort;
 
 /// The media type of RFC 9457 problem details.
 pub const PROBLEM_JSON: &str = "application/problem+json";

@@ -10,6 +10,7 @@ pub mod protos;
 pub mod python;
 pub mod raw_h2;
 pub mod ts;
+pub mod web;
 
 use std::net::SocketAddr;
 
