@@ -76,9 +76,12 @@ mod tests {
         for _ in 0..6 {
             throttle.failure();
         }
+        // 4 tokens left: no retries at 5 or below.
         assert!(!throttle.allows());
         throttle.success();
         throttle.success();
-        assert!(throttle.allows());
+        assert!(!throttle.allows(), "5 tokens: still half");
+        throttle.success();
+        assert!(throttle.allows(), "5.5 tokens");
     }
 }
