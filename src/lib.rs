@@ -128,7 +128,7 @@ pub use catalog::{
     csghub, Catalog, Codes, ErrorCode, Module, ParseCodeError, UnknownCode, CATALOG_DOMAIN,
 };
 pub use error::{CatalogError, Context, DecodeProblem, Error, Report, Source};
-pub use locale::{Locale, UnknownLocale};
+pub use locale::{AcceptLanguage, Locale, UnknownLocale};
 pub use status::{StatusDecoder, StatusEncoder, StatusExt};
 
 /// `#[derive(CatalogError)]`: maps an application's error enum onto the

@@ -136,6 +136,7 @@ impl TokenSource for SharedToken {
 #[derive(Clone, Debug)]
 pub struct BearerToken<S = StaticToken> {
     source: S,
+    language: Option<crate::AcceptLanguage>,
 }
 
 impl BearerToken<StaticToken> {
@@ -143,6 +144,7 @@ impl BearerToken<StaticToken> {
     pub fn new(token: &str) -> Result<BearerToken<StaticToken>, InvalidToken> {
         Ok(BearerToken {
             source: StaticToken(header_value(token)?),
+            language: None,
         })
     }
 }
@@ -150,7 +152,29 @@ impl BearerToken<StaticToken> {
 impl<S: TokenSource> BearerToken<S> {
     /// Sends the token `source` holds at each call.
     pub fn from_source(source: S) -> BearerToken<S> {
-        BearerToken { source }
+        BearerToken {
+            source,
+            language: None,
+        }
+    }
+
+    /// Also asks for the reader's `locale` on every call
+    /// ([`AcceptLanguage`](crate::AcceptLanguage)): one interceptor sends
+    /// both headers, as a generated client takes only one.
+    ///
+    /// ```
+    /// use csghub_errorx::auth::BearerToken;
+    /// use csghub_errorx::Locale;
+    /// use tonic::service::Interceptor;
+    ///
+    /// let mut attach = BearerToken::new("s3cret").unwrap().accept_language(Locale::ZH_HK);
+    /// let request = attach.call(tonic::Request::new(())).unwrap();
+    /// assert_eq!(request.metadata().get("authorization").unwrap(), "Bearer s3cret");
+    /// assert_eq!(request.metadata().get("accept-language").unwrap(), "zh-HK");
+    /// ```
+    pub fn accept_language(mut self, locale: crate::Locale) -> BearerToken<S> {
+        self.language = Some(crate::AcceptLanguage::new(locale));
+        self
     }
 }
 
@@ -158,6 +182,9 @@ impl<S: TokenSource> Interceptor for BearerToken<S> {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
         if let Some(value) = self.source.authorization() {
             request.metadata_mut().insert("authorization", value);
+        }
+        if let Some(language) = &self.language {
+            language.apply(&mut request);
         }
         Ok(request)
     }

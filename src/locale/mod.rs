@@ -23,10 +23,12 @@
 //! );
 //! ```
 
+mod accept_language;
 mod locale_value;
 mod message;
 mod negotiate;
 
+pub use accept_language::AcceptLanguage;
 pub use locale_value::{Locale, UnknownLocale};
 pub use message::{Message, Piece};
 pub(crate) use negotiate::negotiate;

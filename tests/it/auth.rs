@@ -58,6 +58,41 @@ async fn a_bearer_token_reaches_the_servers_interceptor() {
 }
 
 #[tokio::test]
+async fn one_interceptor_sends_the_token_and_the_readers_locale() {
+    // The server localizes in its log layer; the token passes its check.
+    let server = DemoFixture::spawn(|incoming| async move {
+        let _ = Server::builder()
+            .layer(LogLayer::server())
+            .add_service(DemoServer::with_interceptor(
+                DemoService::new(),
+                AuthInterceptor::token(check_token as CheckToken),
+            ))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await;
+    let attach = BearerToken::new("alice-token")
+        .unwrap()
+        .accept_language(csghub_errorx::Locale::ZH_HK);
+    let mut client = DemoClient::with_interceptor(server.channel().await, attach);
+    let status = client
+        .fail(request("GIT-ERR-9", &[("repo", "ns/x")], 0))
+        .await
+        .unwrap_err();
+    let error = Error::from_status(&status);
+    assert!(
+        error.is(ErrorCode::GIT_REPO_NOT_FOUND),
+        "not INVALID_JWT: {error:?}"
+    );
+    let localized = error.localized_message().expect("a LocalizedMessage");
+    assert_eq!(localized.locale(), "zh-HK");
+    assert_eq!(
+        status.message(),
+        ErrorCode::GIT_REPO_NOT_FOUND.description()
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_bearer_token_is_rejected_with_invalid_jwt() {
     let server = intercepted_repos().await;
     let token = BearerToken::new("mallory-token").unwrap();
