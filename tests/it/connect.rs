@@ -175,6 +175,8 @@ fn a_connect_client_gets_the_connect_shape_whatever_the_configured_shape() {
 
 #[tokio::test]
 async fn the_http_error_layer_answers_a_connect_request_in_connects_shape_and_status() {
+    // Captured, as every test with a log layer: see `grpc_web.rs`.
+    let (_logs, _guard) = common::logs::capture();
     // A code whose catalog status differs from none of Connect's would not
     // show the override: a decoded peer's error keeps its HTTP status
     // (here 502, a proxy's), and the Connect shape still answers with
@@ -368,9 +370,10 @@ impl Drop for Removed {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn connect_es_reads_every_code_and_what_it_writes_is_decoded() {
     let dir = common::web::prepared();
+    let (logs, _guard) = common::logs::capture();
     // The demo's Fail at its Connect path, on the one port of a server
     // configured for the Google shape: the Connect client's header picks
     // Connect's.
@@ -410,6 +413,23 @@ async fn connect_es_reads_every_code_and_what_it_writes_is_decoded() {
     );
     assert!(report.contains("# pass 3"), "{report}");
     assert!(report.contains("# fail 0"), "{report}");
+    // Each Connect call is a REST request to the server: one line each,
+    // with its code, and none from the gRPC layer.
+    let lines: Vec<_> = logs
+        .all()
+        .into_iter()
+        .filter(|e| e.target == "csghub_errorx::http")
+        .collect();
+    let logged: Vec<Option<&str>> = lines.iter().map(|l| l.field("code")).collect();
+    let called: Vec<Option<String>> = csghub_errorx::csghub::CATALOG
+        .codes()
+        .map(|c| Some(c.as_str().to_string()))
+        .collect();
+    assert_eq!(
+        logged,
+        called.iter().map(|c| c.as_deref()).collect::<Vec<_>>()
+    );
+    assert!(logs.side("server").is_empty());
 
     // What connect-es writes, unary and at a stream's end.
     let written: serde_json::Value =

@@ -132,6 +132,10 @@ async fn a_stream_over_grpc_web_fails_after_two_replies_and_is_logged_once() {
 /// (flag 0x80) in the body, after the messages.
 #[tokio::test]
 async fn on_the_wire_a_unary_error_is_trailers_only_and_a_streams_is_in_the_body() {
+    // Every test of this file captures: the layers' callsites, first
+    // reached on a thread with no subscriber, could be cached as disabled
+    // for a test that reads its log.
+    let (_logs, _guard) = capture();
     let server = HttpFixture::serve(demo_port().into_router()).await;
     let frame = |message: &[u8]| {
         let mut bytes = vec![0u8];
@@ -302,6 +306,10 @@ const PAGE_ORIGIN: &str = "http://127.0.0.1:8080";
 
 #[tokio::test]
 async fn the_cors_preset_answers_preflights_and_exposes_the_status_headers() {
+    // Every test of this file captures: the layers' callsites, first
+    // reached on a thread with no subscriber, could be cached as disabled
+    // for a test that reads its log.
+    let (_logs, _guard) = capture();
     let app = demo_port()
         .cors(grpc_web_cors([HeaderValue::from_static(PAGE_ORIGIN)]))
         .into_router();

@@ -8,6 +8,7 @@
 mod common;
 
 mod auth;
+mod browser;
 mod buf;
 mod catalog;
 mod connect;

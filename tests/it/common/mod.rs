@@ -1,6 +1,9 @@
 //! Real tonic servers on 127.0.0.1 for the integration tests.
 #![allow(dead_code)] // each test binary uses its own part
 
+// Debian's Chromium and playwright-core, shared with crates/cli's tests.
+#[path = "../../browser/browser.rs"]
+pub mod browser;
 pub mod cache;
 pub mod go;
 pub mod http;
