@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! csghub-errorx = "0.2"   # features: derive (default); transport, metrics, otel, retry, serde, json, axum
+//! csghub-errorx = "0.2"   # features: derive (default); transport, metrics, otel, retry, serde, json, axum, grpc-web
 //! ```
 //!
 //! **Server**: return an [`Error`], or your own error type deriving
@@ -62,10 +62,15 @@
 //! - `derive` (default): `#[derive(CatalogError)]`.
 //! - `serde`: `Serialize`/`Deserialize` for [`ErrorCode`] and
 //!   [`UnknownCode`] (as code strings) and [`Context`] (as an object).
-//! - `json`: HTTP/JSON errors on `http` types, rendered as AIP-193, CSGHub
-//!   or RFC 9457 JSON and decoded back from any of them; see [`http`].
-//! - `axum`: `IntoResponse` for [`Error`], and extractors and a fallback
-//!   whose rejections are catalog errors.
+//! - `json`: HTTP/JSON errors on `http` types, rendered as AIP-193, CSGHub,
+//!   RFC 9457 or Connect JSON and decoded back from any of them; see [`http`].
+//! - `axum`: `IntoResponse` for [`Error`], extractors and a fallback
+//!   whose rejections are catalog errors, and `http::OnePort`: gRPC and
+//!   REST on one port, each request logged once by the right layer.
+//! - `grpc-web`: browsers. gRPC-Web on `http::OnePort` (tonic-web's
+//!   `GrpcWebLayer`), and `http::grpc_web_cors`, the CORS preset
+//!   (tower-http's `CorsLayer`) that exposes `grpc-status-details-bin` to
+//!   pages of other origins.
 //! - `transport`: the client log layer classifies a tonic `Channel`'s own
 //!   errors (`tonic::transport::Error`: a timeout, a refused connection) as
 //!   tonic does, instead of as `UNKNOWN`. Turns on tonic's `channel`
@@ -85,7 +90,8 @@
 //! - [`auth`]: bearer tokens: checked on the server (sync or async) with
 //!   the catalog's auth errors, attached on the client.
 //! - [`details`]: the standard `google.rpc` details as value types.
-//! - `http` (feature `json`): errors over HTTP/JSON, for REST clients and
+//! - `http` (feature `json`): errors over HTTP/JSON and Connect, gRPC and
+//!   REST on one port, gRPC-Web and CORS, for REST clients and
 //!   browsers.
 //! - [`proto`]: the generated protobuf types, and the proto include
 //!   directory for your own protos.

@@ -11,7 +11,11 @@
 //!   configured so ([`JsonShape::Csghub`]): `{"code":"GIT-ERR-8",
 //!   "msg":"GIT-ERR-8: …","context":{…}}`;
 //! - RFC 9457 problem details (`application/problem+json`) when the
-//!   request's `Accept` prefers them, whatever the configured shape.
+//!   request's `Accept` prefers them, whatever the configured shape;
+//! - the Connect protocol's error ([`JsonShape::Connect`]), for a Connect
+//!   client's request (`Connect-Protocol-Version`) whatever the configured
+//!   shape: `{"code":"not_found","message":…,"details":[{"type":…,
+//!   "value":"<base64>","debug":{…}}]}`.
 //!
 //! with `Retry-After` from a `RetryInfo`, `WWW-Authenticate: Bearer` on
 //! 401, `Vary: Accept, Accept-Language`, and `Content-Language` when the
@@ -39,10 +43,15 @@
 //!     .layer(HttpErrors::new().shape(JsonShape::Google).into_layer());
 //! ```
 //!
+//! **One port, and browsers.** `OnePort` (feature `axum`) serves gRPC,
+//! gRPC-Web (feature `grpc-web`) and REST routes on one port, each request
+//! logged once by the layer that understands it; `grpc_web_cors`
+//! (feature `grpc-web`) is the CORS preset for pages of other origins.
+//!
 //! **Client.** [`Error::from_http_response`](crate::Error::from_http_response)
 //! decodes any JSON error body: the AIP-193 wrapper, the bare
 //! `google.rpc.Status` of grpc-gateway and Envoy, CSGHub's envelope,
-//! problem details; a body that is not JSON (a proxy's HTML page) gives
+//! problem details, Connect's error; a body that is not JSON (a proxy's HTML page) gives
 //! an error with the HTTP status's gRPC code, never a parse failure.
 //!
 //! ```
