@@ -5,11 +5,13 @@ use std::convert::Infallible;
 use std::task::{Context, Poll};
 
 use axum::extract::Request;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::future::RouteFuture;
+use axum::routing::Route;
 use axum::Router;
 use http::header::CONTENT_TYPE;
 use tonic::service::Routes;
+use tower_layer::Layer;
 use tower_service::Service;
 
 use super::HttpErrors;
@@ -22,7 +24,8 @@ use crate::StatusEncoder;
 /// - a request whose `content-type` is `application/grpc…` (gRPC, and
 ///   gRPC-Web's `application/grpc-web…`) goes to the gRPC services, behind
 ///   (outermost first) tonic-web's `GrpcWebLayer` (feature `grpc-web`),
-///   the server [`LogLayer`] and [`CatchPanicLayer`]; a method no service
+///   the server [`LogLayer`], your layers ([`OnePort::grpc_layer`]) and
+///   [`CatchPanicLayer`]; a method no service
 ///   has is tonic's `UNIMPLEMENTED`, logged by the same layer;
 /// - any other request goes to the REST routes, behind the
 ///   [`HttpErrorLayer`](super::HttpErrorLayer), with the catalog's
@@ -56,9 +59,10 @@ use crate::StatusEncoder;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct OnePort {
     grpc: Routes,
+    /// Layers for the gRPC side, innermost first.
+    grpc_layers: Vec<Box<dyn FnOnce(Router) -> Router + Send>>,
     rest: Router,
     log: LogLayer,
     errors: HttpErrors,
@@ -76,6 +80,7 @@ impl OnePort {
     pub fn new(grpc: Routes) -> OnePort {
         OnePort {
             grpc,
+            grpc_layers: Vec::new(),
             rest: Router::new(),
             log: LogLayer::server(),
             errors: HttpErrors::new(),
@@ -91,6 +96,36 @@ impl OnePort {
     /// this crate's extractors).
     pub fn rest(mut self, routes: Router) -> OnePort {
         self.rest = routes;
+        self
+    }
+
+    /// Adds a tower layer around the gRPC services (gRPC and gRPC-Web),
+    /// inside the log layer, so that the log layer sees what it answers:
+    /// an [`AsyncAuthLayer`](crate::auth::AsyncAuthLayer), a rate limit,
+    /// tower-http's `TraceLayer`. The layer added last is the outermost.
+    ///
+    /// ```
+    /// use csghub_errorx::auth::{invalid_token, AsyncAuthLayer};
+    /// use csghub_errorx::http::OnePort;
+    /// use csghub_errorx_demo::{DemoServer, DemoService};
+    ///
+    /// let auth = AsyncAuthLayer::token(|token: String| async move {
+    ///     if token == "s3cret" { Ok("alice".to_string()) } else { Err(invalid_token()) }
+    /// });
+    /// let app = OnePort::new(tonic::service::Routes::new(DemoServer::new(DemoService::new())))
+    ///     .grpc_layer(auth)
+    ///     .into_router();
+    /// ```
+    pub fn grpc_layer<L>(mut self, layer: L) -> OnePort
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        self.grpc_layers
+            .push(Box::new(move |router: Router| router.layer(layer)));
         self
     }
 
@@ -147,6 +182,9 @@ impl OnePort {
         if self.catch_panics {
             grpc = grpc.layer(CatchPanicLayer::new());
         }
+        for add in self.grpc_layers {
+            grpc = add(grpc);
+        }
         // The layer passes the router's own (infallible) error through.
         grpc = grpc.layer(self.log);
         #[cfg(feature = "grpc-web")]
@@ -163,6 +201,19 @@ impl OnePort {
             return app.layer(cors);
         }
         app
+    }
+}
+
+impl std::fmt::Debug for OnePort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnePort")
+            .field("grpc", &self.grpc)
+            .field("grpc_layers", &self.grpc_layers.len())
+            .field("rest", &self.rest)
+            .field("log", &self.log)
+            .field("errors", &self.errors)
+            .field("catch_panics", &self.catch_panics)
+            .finish_non_exhaustive()
     }
 }
 

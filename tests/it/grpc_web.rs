@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::http::{HttpFixture, Reply};
 use common::logs::{capture, Captured, Logs};
 use common::{replies_then_error, request};
-use csghub_errorx::auth::{invalid_token, AuthInterceptor};
+use csghub_errorx::auth::{invalid_token, AsyncAuthLayer, AuthInterceptor};
 use csghub_errorx::http::{grpc_web_cors, HttpErrors, OnePort};
 use csghub_errorx::{Error, ErrorCode};
 use csghub_errorx_demo::{DemoClient, DemoServer, DemoService, ReposClient};
@@ -223,6 +223,45 @@ async fn the_auth_interceptor_answers_over_grpc_web_and_its_error_is_logged_once
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert_eq!(lines[0].field("code"), error.code_str().as_deref());
     assert_eq!(lines[1].field("code"), Some("GIT-ERR-8"));
+}
+
+#[tokio::test]
+async fn an_async_auth_layer_on_the_grpc_side_rejects_over_grpc_web_and_is_logged_once() {
+    let (logs, _guard) = capture();
+    let auth = AsyncAuthLayer::token(|token: String| async move {
+        match token.as_str() {
+            "s3cret" => Ok("alice".to_string()),
+            _ => Err(invalid_token()),
+        }
+    });
+    let app = demo_port().grpc_layer(auth).into_router();
+    let server = HttpFixture::serve(app).await;
+    let mut client = web_client(&server);
+    let mut wrong = zh_tw(request("GIT-ERR-8", &[], 0));
+    wrong
+        .metadata_mut()
+        .insert("authorization", "Bearer wrong".parse().unwrap());
+    let denied = Error::from_status(&client.fail(wrong).await.expect_err("a wrong token"));
+    assert_eq!(denied.code(), Some(ErrorCode::INVALID_JWT), "{denied:?}");
+    // Localized behind gRPC-Web and the auth layer too.
+    assert_eq!(
+        denied.localized_message().map(|l| l.locale()),
+        Some("zh-HK")
+    );
+
+    let mut right = tonic::Request::new(request("GIT-ERR-8", &[], 0));
+    right
+        .metadata_mut()
+        .insert("authorization", "Bearer s3cret".parse().unwrap());
+    let failed = Error::from_status(&client.fail(right).await.expect_err("Fail fails"));
+    assert_eq!(failed.code(), Some(ErrorCode::GIT_AUTH_FAILED));
+
+    let lines = settle(&logs, SERVER, 2).await;
+    let codes: Vec<Option<&str>> = lines.iter().map(|l| l.field("code")).collect();
+    assert_eq!(
+        codes,
+        [Some(ErrorCode::INVALID_JWT.as_str()), Some("GIT-ERR-8")]
+    );
 }
 
 /// The three mistakes of a merged router, each made right: a failed RPC is
