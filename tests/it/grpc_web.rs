@@ -35,11 +35,15 @@ fn demo_port() -> OnePort {
 
 /// A Demo client speaking gRPC-Web over HTTP/1.1, as a browser does.
 fn web_client(server: &HttpFixture) -> DemoClient<WebChannel> {
+    web_client_at(server.addr)
+}
+
+fn web_client_at(addr: std::net::SocketAddr) -> DemoClient<WebChannel> {
     let http1 = Client::builder(TokioExecutor::new()).build_http();
     let channel = tower::ServiceBuilder::new()
         .layer(GrpcWebClientLayer::new())
         .service(http1);
-    let origin = format!("http://{}", server.addr).parse().unwrap();
+    let origin = format!("http://{addr}").parse().unwrap();
     DemoClient::with_origin(channel, origin)
 }
 
@@ -427,4 +431,91 @@ async fn the_cors_preset_answers_preflights_and_exposes_the_status_headers() {
         )
         .await;
     assert_eq!(foreign.header("access-control-allow-origin"), None);
+}
+
+/// `cargo run --example server -- --cors-origin ORIGIN`: gRPC-Web and the
+/// CORS preset on the example's one port, its log line on stderr.
+#[tokio::test]
+async fn the_example_server_answers_grpc_web_with_cors_and_logs_the_code() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let example = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join("examples/server");
+    assert!(
+        example.exists(),
+        "{} is missing: `cargo test --all-features` builds the examples",
+        example.display()
+    );
+    let mut child = Command::new(example)
+        .args(["--addr", "127.0.0.1:0", "--cors-origin", PAGE_ORIGIN])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let _child = Kill(child);
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected {line:?}"))
+        .parse()
+        .unwrap();
+
+    let status = web_client_at(addr)
+        .fail(zh_tw(request("GIT-ERR-8", &[("repo", "ns/x")], 0)))
+        .await
+        .expect_err("Fail fails");
+    let error = Error::from_status(&status);
+    assert_eq!(error.code(), Some(ErrorCode::GIT_AUTH_FAILED));
+    assert_eq!(error.localized_message().map(|l| l.locale()), Some("zh-HK"));
+
+    let preflight = http::Request::builder()
+        .method(Method::OPTIONS)
+        .uri(format!("http://{addr}/csghub.errorx.demo.v1.Demo/Fail"))
+        .header("origin", PAGE_ORIGIN)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type,x-grpc-web")
+        .body(http_body_util::Empty::<bytes::Bytes>::new())
+        .unwrap();
+    let response = Client::builder(TokioExecutor::new())
+        .build_http()
+        .request(preflight)
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        PAGE_ORIGIN
+    );
+
+    // Bounded: a server that never logs fails the test, which then kills it.
+    let reading = tokio::task::spawn_blocking(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .find(|line| line.contains("rpc failed"))
+    });
+    let logged = tokio::time::timeout(Duration::from_secs(10), reading)
+        .await
+        .expect("the server logs the RPC within 10 s")
+        .unwrap()
+        .expect("the server logs the RPC");
+    assert!(logged.contains("csghub_errorx::server"), "{logged}");
+    assert!(logged.contains("code=GIT-ERR-8"), "{logged}");
 }
