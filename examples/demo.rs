@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use csghub_errorx::http::HttpErrors;
-use csghub_errorx::layer::{CatchPanicLayer, LogLayer};
+use csghub_errorx::http::{HttpErrors, OnePort};
+use csghub_errorx::layer::LogLayer;
 use csghub_errorx::Error;
 use csghub_errorx_demo::{
     DemoClient, DemoServer, DemoService, FailRequest, GetFileRequest, RepoService, ReposClient,
@@ -35,22 +35,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    // gRPC and HTTP/JSON on one port: tonic's routes as an axum router,
-    // beside the REST `POST /v1/demo:fail`.
-    let grpc = Routes::new(DemoServer::new(DemoService::new()))
-        .add_service(ReposServer::new(RepoService::with_sample_data()))
-        .prepare()
-        .into_axum_router()
-        .reset_fallback()
-        // A handler that panics costs its RPC (SYS-ERR-0), not the server;
-        // inside the log layer, which logs the panic as the cause.
-        .layer(CatchPanicLayer::new())
-        // The layer passes the router's own (infallible) error through.
-        .layer(LogLayer::server());
-    let rest = csghub_errorx_demo::http::router()
-        .fallback(csghub_errorx::http::fallback)
-        .layer(HttpErrors::new().into_layer());
-    tokio::spawn(async move { axum::serve(listener, grpc.merge(rest)).await });
+    // gRPC, gRPC-Web and HTTP/JSON on one port, as the library composes
+    // them: each RPC logged once by the server log layer (a panicking
+    // handler answered SYS-ERR-0 inside it), each REST request by the HTTP
+    // error layer, unknown routes answered with the catalog's 404.
+    let app = OnePort::new(
+        Routes::new(DemoServer::new(DemoService::new()))
+            .add_service(ReposServer::new(RepoService::with_sample_data())),
+    )
+    .rest(csghub_errorx_demo::http::router())
+    .http_errors(HttpErrors::new())
+    .log_layer(LogLayer::server())
+    .into_router();
+    tokio::spawn(async move { axum::serve(listener, app).await });
     println!("server listening on {addr} (gRPC and HTTP/JSON)\n");
 
     let channel = Channel::from_shared(format!("http://{addr}"))?
