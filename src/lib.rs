@@ -131,7 +131,8 @@ pub mod auth;
 pub mod http;
 
 pub use catalog::{
-    csghub, Catalog, Codes, ErrorCode, Module, ParseCodeError, UnknownCode, CATALOG_DOMAIN,
+    csghub, Catalog, Codes, ErrorCode, Module, ParseCodeError, RetryClass, UnknownCode,
+    CATALOG_DOMAIN,
 };
 pub use error::{CatalogError, Context, DecodeProblem, Error, Report, Source};
 pub use locale::{AcceptLanguage, Locale, UnknownLocale};

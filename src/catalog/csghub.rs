@@ -2,7 +2,7 @@
 // Each code is a constant whose documentation says what it means, its gRPC
 // code and HTTP status, its context keys and its messages for end users.
 
-const _: () = crate::__generated::check_format(1);
+const _: () = crate::__generated::check_format(2);
 
 /// The AIP-193 `ErrorInfo.domain` of the catalog's reasons, `csghub.opencsg.com`,
 /// declared in its proto (`option (csghub.errorx.v1.catalog_domain)`).
@@ -57,6 +57,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `INSUFFICIENT_BALANCE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Your account balance is too low to complete this operation. Please top up and try again.
     /// - zh-CN: 您的账户余额不足，无法完成此操作。请充值后重试。
     /// - zh-HK: 你的帳戶餘額不足，無法完成此操作。請增值後再試。
@@ -72,6 +73,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Your account balance is too low to complete this operation. Please top up and try again.", detailed: None, template: None }, crate::__generated::Message { text: "您的账户余额不足，无法完成此操作。请充值后重试。", detailed: None, template: None }, crate::__generated::Message { text: "你的帳戶餘額不足，無法完成此操作。請增值後再試。", detailed: None, template: None }],
     });
 
@@ -80,6 +83,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `ALREADY_EXISTS`; HTTP status: 409
     /// - reason: `SUBSCRIPTION_EXIST`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: You already have an active subscription to this service.
     /// - zh-CN: 您已有此服务的有效订阅，无需重复订阅。
     /// - zh-HK: 你已有此服務的有效訂閱，毋須重複訂閱。
@@ -95,6 +99,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::AlreadyExists,
         http_status: 409,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "You already have an active subscription to this service.", detailed: None, template: None }, crate::__generated::Message { text: "您已有此服务的有效订阅，无需重复订阅。", detailed: None, template: None }, crate::__generated::Message { text: "你已有此服務的有效訂閱，毋須重複訂閱。", detailed: None, template: None }],
     });
 
@@ -103,6 +109,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `INVALID_UNIT_TYPE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The selected unit type is not supported. Please choose a different one.
     /// - zh-CN: 不支持所选的单位类型，请重新选择。
     /// - zh-HK: 不支援所選的單位類型，請重新選擇。
@@ -118,6 +125,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The selected unit type is not supported. Please choose a different one.", detailed: None, template: None }, crate::__generated::Message { text: "不支持所选的单位类型，请重新选择。", detailed: None, template: None }, crate::__generated::Message { text: "不支援所選的單位類型，請重新選擇。", detailed: None, template: None }],
     });
 
@@ -126,6 +135,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `WRONG_TIME_RANGE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The time range is invalid. Make sure the start time is before the end time.
     /// - zh-CN: 时间范围无效，请确保开始时间早于结束时间。
     /// - zh-HK: 時間範圍無效，請確保開始時間早於結束時間。
@@ -141,6 +151,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The time range is invalid. Make sure the start time is before the end time.", detailed: None, template: None }, crate::__generated::Message { text: "时间范围无效，请确保开始时间早于结束时间。", detailed: None, template: None }, crate::__generated::Message { text: "時間範圍無效，請確保開始時間早於結束時間。", detailed: None, template: None }],
     });
 
@@ -149,6 +161,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `UNAUTHENTICATED`; HTTP status: 401
     /// - reason: `UNAUTHORIZED`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: You are not signed in. Please sign in to continue.
     /// - zh-CN: 您尚未登录，请登录后继续。
     /// - zh-HK: 你尚未登入，請登入後繼續。
@@ -164,6 +177,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Unauthenticated,
         http_status: 401,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "You are not signed in. Please sign in to continue.", detailed: None, template: None }, crate::__generated::Message { text: "您尚未登录，请登录后继续。", detailed: None, template: None }, crate::__generated::Message { text: "你尚未登入，請登入後繼續。", detailed: None, template: None }],
     });
 
@@ -172,6 +187,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `NOT_FOUND`; HTTP status: 404
     /// - reason: `USER_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: `username`
+    /// - retried: never
     /// - en-US: The user was not found.
     ///   - with its context: User {username} was not found.
     /// - zh-CN: 未找到该用户。
@@ -190,6 +206,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::NotFound,
         http_status: 404,
         context_keys: &["username"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The user was not found.", detailed: Some(&[crate::__generated::Piece::Text("User "), crate::__generated::Piece::Key("username"), crate::__generated::Piece::Text(" was not found.")]), template: Some("User {username} was not found.") }, crate::__generated::Message { text: "未找到该用户。", detailed: Some(&[crate::__generated::Piece::Text("未找到用户 "), crate::__generated::Piece::Key("username"), crate::__generated::Piece::Text("。")]), template: Some("未找到用户 {username}。") }, crate::__generated::Message { text: "找不到該用戶。", detailed: Some(&[crate::__generated::Piece::Text("找不到用戶 "), crate::__generated::Piece::Key("username"), crate::__generated::Piece::Text("。")]), template: Some("找不到用戶 {username}。") }],
     });
 
@@ -198,6 +216,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `PERMISSION_DENIED`; HTTP status: 403
     /// - reason: `FORBIDDEN`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: You don't have permission to perform this action.
     ///   - with its context: You don't have permission to access repository {repo}.
     /// - zh-CN: 您没有执行此操作的权限。
@@ -216,6 +235,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::PermissionDenied,
         http_status: 403,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "You don't have permission to perform this action.", detailed: Some(&[crate::__generated::Piece::Text("You don't have permission to access repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(".")]), template: Some("You don't have permission to access repository {repo}.") }, crate::__generated::Message { text: "您没有执行此操作的权限。", detailed: Some(&[crate::__generated::Piece::Text("您没有访问仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的权限。")]), template: Some("您没有访问仓库 {repo} 的权限。") }, crate::__generated::Message { text: "你沒有執行此操作的權限。", detailed: Some(&[crate::__generated::Piece::Text("你沒有存取儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的權限。")]), template: Some("你沒有存取儲存庫 {repo} 的權限。") }],
     });
 
@@ -224,6 +245,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `NO_EMAIL`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Your account has no email address. Please add one in your account settings and try again.
     /// - zh-CN: 您的账户尚未绑定邮箱，请在账户设置中添加后重试。
     /// - zh-HK: 你的帳戶尚未設定電郵地址，請在帳戶設定中加入後再試。
@@ -239,6 +261,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Your account has no email address. Please add one in your account settings and try again.", detailed: None, template: None }, crate::__generated::Message { text: "您的账户尚未绑定邮箱，请在账户设置中添加后重试。", detailed: None, template: None }, crate::__generated::Message { text: "你的帳戶尚未設定電郵地址，請在帳戶設定中加入後再試。", detailed: None, template: None }],
     });
 
@@ -247,6 +271,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `UNAUTHENTICATED`; HTTP status: 401
     /// - reason: `INVALID_JWT`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Your session is invalid or has expired. Please sign in again.
     /// - zh-CN: 您的登录状态无效或已过期，请重新登录。
     /// - zh-HK: 你的登入狀態無效或已過期，請重新登入。
@@ -262,6 +287,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Unauthenticated,
         http_status: 401,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Your session is invalid or has expired. Please sign in again.", detailed: None, template: None }, crate::__generated::Message { text: "您的登录状态无效或已过期，请重新登录。", detailed: None, template: None }, crate::__generated::Message { text: "你的登入狀態無效或已過期，請重新登入。", detailed: None, template: None }],
     });
 
@@ -272,6 +299,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `UNAUTHENTICATED`; HTTP status: 401
     /// - reason: `INVALID_AUTH_HEADER`, domain `csghub.opencsg.com`
     /// - context keys: `header`, `expected`
+    /// - retried: never
     /// - en-US: Your sign-in credentials are missing or invalid. Please sign in again.
     /// - zh-CN: 缺少登录凭证或凭证格式无效，请重新登录。
     /// - zh-HK: 缺少登入憑證或憑證格式無效，請重新登入。
@@ -287,6 +315,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Unauthenticated,
         http_status: 401,
         context_keys: &["header", "expected"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Your sign-in credentials are missing or invalid. Please sign in again.", detailed: None, template: None }, crate::__generated::Message { text: "缺少登录凭证或凭证格式无效，请重新登录。", detailed: None, template: None }, crate::__generated::Message { text: "缺少登入憑證或憑證格式無效，請重新登入。", detailed: None, template: None }],
     });
 
@@ -295,6 +325,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `PERMISSION_DENIED`; HTTP status: 403
     /// - reason: `NOT_ADMIN`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Only administrators can perform this action.
     /// - zh-CN: 只有管理员可以执行此操作。
     /// - zh-HK: 只有管理員可以執行此操作。
@@ -310,6 +341,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::PermissionDenied,
         http_status: 403,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Only administrators can perform this action.", detailed: None, template: None }, crate::__generated::Message { text: "只有管理员可以执行此操作。", detailed: None, template: None }, crate::__generated::Message { text: "只有管理員可以執行此操作。", detailed: None, template: None }],
     });
 
@@ -318,6 +351,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `PERMISSION_DENIED`; HTTP status: 403
     /// - reason: `USER_NOT_MATCH`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: You can only perform this action on your own account.
     /// - zh-CN: 您只能对自己的账户执行此操作。
     /// - zh-HK: 你只可以對自己的帳戶執行此操作。
@@ -333,6 +367,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::PermissionDenied,
         http_status: 403,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "You can only perform this action on your own account.", detailed: None, template: None }, crate::__generated::Message { text: "您只能对自己的账户执行此操作。", detailed: None, template: None }, crate::__generated::Message { text: "你只可以對自己的帳戶執行此操作。", detailed: None, template: None }],
     });
 
@@ -343,6 +379,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `NEED_UUID`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: No user account was specified for this request.
     /// - zh-CN: 请求中未指定目标用户账户。
     /// - zh-HK: 請求中未有指明目標用戶帳戶。
@@ -358,6 +395,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "No user account was specified for this request.", detailed: None, template: None }, crate::__generated::Message { text: "请求中未指定目标用户账户。", detailed: None, template: None }, crate::__generated::Message { text: "請求中未有指明目標用戶帳戶。", detailed: None, template: None }],
     });
 
@@ -368,6 +407,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `UNAUTHENTICATED`; HTTP status: 401
     /// - reason: `NEED_API_KEY`, domain `csghub.opencsg.com`
     /// - context keys: `header`
+    /// - retried: never
     /// - en-US: An API key is required. Please provide your API key and try again.
     /// - zh-CN: 缺少 API 密钥，请提供 API 密钥后重试。
     /// - zh-HK: 缺少 API 密鑰，請提供 API 密鑰後再試。
@@ -383,6 +423,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Unauthenticated,
         http_status: 401,
         context_keys: &["header"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "An API key is required. Please provide your API key and try again.", detailed: None, template: None }, crate::__generated::Message { text: "缺少 API 密钥，请提供 API 密钥后重试。", detailed: None, template: None }, crate::__generated::Message { text: "缺少 API 密鑰，請提供 API 密鑰後再試。", detailed: None, template: None }],
     });
 
@@ -393,6 +435,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `USER_PHONE_NOT_VERIFIED`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Your phone number has not been verified. Please verify it to continue.
     /// - zh-CN: 您的手机号尚未验证，请先完成验证。
     /// - zh-HK: 你的電話號碼尚未驗證，請先完成驗證。
@@ -408,6 +451,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Your phone number has not been verified. Please verify it to continue.", detailed: None, template: None }, crate::__generated::Message { text: "您的手机号尚未验证，请先完成验证。", detailed: None, template: None }, crate::__generated::Message { text: "你的電話號碼尚未驗證，請先完成驗證。", detailed: None, template: None }],
     });
 
@@ -416,6 +461,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `NOT_FOUND`; HTTP status: 404
     /// - reason: `DATAVIEWER_CARD_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: The dataset card was not found, so the data can't be previewed.
     ///   - with its context: The dataset card of {repo} was not found, so the data can't be previewed.
     /// - zh-CN: 未找到数据集卡片，无法预览数据。
@@ -434,6 +480,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::NotFound,
         http_status: 404,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The dataset card was not found, so the data can't be previewed.", detailed: Some(&[crate::__generated::Piece::Text("The dataset card of "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" was not found, so the data can't be previewed.")]), template: Some("The dataset card of {repo} was not found, so the data can't be previewed.") }, crate::__generated::Message { text: "未找到数据集卡片，无法预览数据。", detailed: Some(&[crate::__generated::Piece::Text("未找到数据集 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的数据集卡片，无法预览数据。")]), template: Some("未找到数据集 {repo} 的数据集卡片，无法预览数据。") }, crate::__generated::Message { text: "找不到資料集卡片，無法預覽資料。", detailed: Some(&[crate::__generated::Piece::Text("找不到資料集 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的資料集卡片，無法預覽資料。")]), template: Some("找不到資料集 {repo} 的資料集卡片，無法預覽資料。") }],
     });
 
@@ -442,6 +490,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `DATASET_BAD_FORMAT`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: The dataset format is invalid. Please check the file structure and data types.
     ///   - with its context: The format of dataset {repo} is invalid. Please check the file structure and data types.
     /// - zh-CN: 数据集格式无效，请检查文件结构和数据类型。
@@ -460,6 +509,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The dataset format is invalid. Please check the file structure and data types.", detailed: Some(&[crate::__generated::Piece::Text("The format of dataset "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" is invalid. Please check the file structure and data types.")]), template: Some("The format of dataset {repo} is invalid. Please check the file structure and data types.") }, crate::__generated::Message { text: "数据集格式无效，请检查文件结构和数据类型。", detailed: Some(&[crate::__generated::Piece::Text("数据集 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的格式无效，请检查文件结构和数据类型。")]), template: Some("数据集 {repo} 的格式无效，请检查文件结构和数据类型。") }, crate::__generated::Message { text: "資料集格式無效，請檢查檔案結構及資料類型。", detailed: Some(&[crate::__generated::Piece::Text("資料集 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的格式無效，請檢查檔案結構及資料類型。")]), template: Some("資料集 {repo} 的格式無效，請檢查檔案結構及資料類型。") }],
     });
 
@@ -470,6 +521,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `NO_VALID_PARQUET_FILE`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: The dataset has no valid Parquet files, which this operation requires.
     ///   - with its context: Dataset {repo} has no valid Parquet files, which this operation requires.
     /// - zh-CN: 数据集中没有有效的 Parquet 文件，无法执行此操作。
@@ -488,6 +540,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The dataset has no valid Parquet files, which this operation requires.", detailed: Some(&[crate::__generated::Piece::Text("Dataset "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" has no valid Parquet files, which this operation requires.")]), template: Some("Dataset {repo} has no valid Parquet files, which this operation requires.") }, crate::__generated::Message { text: "数据集中没有有效的 Parquet 文件，无法执行此操作。", detailed: Some(&[crate::__generated::Piece::Text("数据集 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 中没有有效的 Parquet 文件，无法执行此操作。")]), template: Some("数据集 {repo} 中没有有效的 Parquet 文件，无法执行此操作。") }, crate::__generated::Message { text: "資料集中沒有有效的 Parquet 檔案，無法執行此操作。", detailed: Some(&[crate::__generated::Piece::Text("資料集 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 中沒有有效的 Parquet 檔案，無法執行此操作。")]), template: Some("資料集 {repo} 中沒有有效的 Parquet 檔案，無法執行此操作。") }],
     });
 
@@ -498,6 +552,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_CLONE_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to clone the repository. Please try again later.
     ///   - with its context: Failed to clone repository {repo}. Please try again later.
     /// - zh-CN: 克隆仓库失败，请稍后重试。
@@ -516,6 +571,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to clone the repository. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to clone repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to clone repository {repo}. Please try again later.") }, crate::__generated::Message { text: "克隆仓库失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("克隆仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失败，请稍后重试。")]), template: Some("克隆仓库 {repo} 失败，请稍后重试。") }, crate::__generated::Message { text: "克隆儲存庫失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("克隆儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失敗，請稍後再試。")]), template: Some("克隆儲存庫 {repo} 失敗，請稍後再試。") }],
     });
 
@@ -524,6 +581,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_PULL_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`
+    /// - retried: never
     /// - en-US: Failed to pull the latest changes. Please try again later.
     ///   - with its context: Failed to pull the latest changes for repository {repo}. Please try again later.
     /// - zh-CN: 拉取最新更改失败，请稍后重试。
@@ -542,6 +600,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "branch"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to pull the latest changes. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to pull the latest changes for repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to pull the latest changes for repository {repo}. Please try again later.") }, crate::__generated::Message { text: "拉取最新更改失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("拉取仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的最新更改失败，请稍后重试。")]), template: Some("拉取仓库 {repo} 的最新更改失败，请稍后重试。") }, crate::__generated::Message { text: "拉取最新變更失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("拉取儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的最新變更失敗，請稍後再試。")]), template: Some("拉取儲存庫 {repo} 的最新變更失敗，請稍後再試。") }],
     });
 
@@ -550,6 +610,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_PUSH_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`
+    /// - retried: never
     /// - en-US: Failed to push your changes. Please pull the latest changes and try again.
     ///   - with its context: Failed to push your changes to branch {branch}. Please pull the latest changes and try again.
     /// - zh-CN: 推送更改失败，请先拉取最新更改后重试。
@@ -568,6 +629,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "branch"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to push your changes. Please pull the latest changes and try again.", detailed: Some(&[crate::__generated::Piece::Text("Failed to push your changes to branch "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(". Please pull the latest changes and try again.")]), template: Some("Failed to push your changes to branch {branch}. Please pull the latest changes and try again.") }, crate::__generated::Message { text: "推送更改失败，请先拉取最新更改后重试。", detailed: Some(&[crate::__generated::Piece::Text("推送更改到分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 失败，请先拉取最新更改后重试。")]), template: Some("推送更改到分支 {branch} 失败，请先拉取最新更改后重试。") }, crate::__generated::Message { text: "推送變更失敗，請先拉取最新變更後再試。", detailed: Some(&[crate::__generated::Piece::Text("推送變更至分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 失敗，請先拉取最新變更後再試。")]), template: Some("推送變更至分支 {branch} 失敗，請先拉取最新變更後再試。") }],
     });
 
@@ -576,6 +639,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_COMMIT_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`
+    /// - retried: never
     /// - en-US: Failed to commit your changes. Please try again later.
     ///   - with its context: Failed to commit your changes to repository {repo}. Please try again later.
     /// - zh-CN: 提交更改失败，请稍后重试。
@@ -594,6 +658,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "branch"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to commit your changes. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to commit your changes to repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to commit your changes to repository {repo}. Please try again later.") }, crate::__generated::Message { text: "提交更改失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("向仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 提交更改失败，请稍后重试。")]), template: Some("向仓库 {repo} 提交更改失败，请稍后重试。") }, crate::__generated::Message { text: "提交變更失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("向儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 提交變更失敗，請稍後再試。")]), template: Some("向儲存庫 {repo} 提交變更失敗，請稍後再試。") }],
     });
 
@@ -602,6 +668,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_FIND_COMMIT_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `commit`
+    /// - retried: never
     /// - en-US: Something went wrong while looking up the commit. Please try again later.
     ///   - with its context: Something went wrong while looking up commit {commit}. Please try again later.
     /// - zh-CN: 查找提交时出错，请稍后重试。
@@ -620,6 +687,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "commit"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Something went wrong while looking up the commit. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Something went wrong while looking up commit "), crate::__generated::Piece::Key("commit"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Something went wrong while looking up commit {commit}. Please try again later.") }, crate::__generated::Message { text: "查找提交时出错，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("查找提交 "), crate::__generated::Piece::Key("commit"), crate::__generated::Piece::Text(" 时出错，请稍后重试。")]), template: Some("查找提交 {commit} 时出错，请稍后重试。") }, crate::__generated::Message { text: "搜尋提交時發生錯誤，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("搜尋提交 "), crate::__generated::Piece::Key("commit"), crate::__generated::Piece::Text(" 時發生錯誤，請稍後再試。")]), template: Some("搜尋提交 {commit} 時發生錯誤，請稍後再試。") }],
     });
 
@@ -628,6 +697,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_COUNT_COMMITS_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`
+    /// - retried: never
     /// - en-US: Failed to count the commits. Please try again later.
     ///   - with its context: Failed to count the commits on branch {branch}. Please try again later.
     /// - zh-CN: 统计提交数量失败，请稍后重试。
@@ -646,6 +716,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "branch"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to count the commits. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to count the commits on branch "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to count the commits on branch {branch}. Please try again later.") }, crate::__generated::Message { text: "统计提交数量失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("统计分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 的提交数量失败，请稍后重试。")]), template: Some("统计分支 {branch} 的提交数量失败，请稍后重试。") }, crate::__generated::Message { text: "統計提交數目失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("統計分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 的提交數目失敗，請稍後再試。")]), template: Some("統計分支 {branch} 的提交數目失敗，請稍後再試。") }],
     });
 
@@ -654,6 +726,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `NOT_FOUND`; HTTP status: 404
     /// - reason: `GIT_COMMIT_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `commit`
+    /// - retried: never
     /// - en-US: The commit was not found.
     ///   - with its context: Commit {commit} was not found in repository {repo}.
     /// - zh-CN: 未找到该提交。
@@ -672,6 +745,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::NotFound,
         http_status: 404,
         context_keys: &["repo", "commit"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The commit was not found.", detailed: Some(&[crate::__generated::Piece::Text("Commit "), crate::__generated::Piece::Key("commit"), crate::__generated::Piece::Text(" was not found in repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(".")]), template: Some("Commit {commit} was not found in repository {repo}.") }, crate::__generated::Message { text: "未找到该提交。", detailed: Some(&[crate::__generated::Piece::Text("在仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 中未找到提交 "), crate::__generated::Piece::Key("commit"), crate::__generated::Piece::Text("。")]), template: Some("在仓库 {repo} 中未找到提交 {commit}。") }, crate::__generated::Message { text: "找不到該提交。", detailed: Some(&[crate::__generated::Piece::Text("在儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 中找不到提交 "), crate::__generated::Piece::Key("commit"), crate::__generated::Piece::Text("。")]), template: Some("在儲存庫 {repo} 中找不到提交 {commit}。") }],
     });
 
@@ -680,6 +755,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_DIFF_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to compare the changes. Please try again later.
     /// - zh-CN: 生成差异对比失败，请稍后重试。
     /// - zh-HK: 產生差異比較失敗，請稍後再試。
@@ -695,6 +771,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to compare the changes. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "生成差异对比失败，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "產生差異比較失敗，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -705,6 +783,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `UNAUTHENTICATED`; HTTP status: 401
     /// - reason: `GIT_AUTH_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `remote`
+    /// - retried: never
     /// - en-US: Git authentication failed. Please check your access token or SSH key.
     ///   - with its context: Git authentication with {remote} failed. Please check your access token or SSH key.
     /// - zh-CN: Git 身份验证失败，请检查您的访问令牌或 SSH 密钥。
@@ -723,6 +802,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Unauthenticated,
         http_status: 401,
         context_keys: &["remote"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Git authentication failed. Please check your access token or SSH key.", detailed: Some(&[crate::__generated::Piece::Text("Git authentication with "), crate::__generated::Piece::Key("remote"), crate::__generated::Piece::Text(" failed. Please check your access token or SSH key.")]), template: Some("Git authentication with {remote} failed. Please check your access token or SSH key.") }, crate::__generated::Message { text: "Git 身份验证失败，请检查您的访问令牌或 SSH 密钥。", detailed: Some(&[crate::__generated::Piece::Text("与 "), crate::__generated::Piece::Key("remote"), crate::__generated::Piece::Text(" 的 Git 身份验证失败，请检查您的访问令牌或 SSH 密钥。")]), template: Some("与 {remote} 的 Git 身份验证失败，请检查您的访问令牌或 SSH 密钥。") }, crate::__generated::Message { text: "Git 身份驗證失敗，請檢查你的存取令牌或 SSH 密鑰。", detailed: Some(&[crate::__generated::Piece::Text("與 "), crate::__generated::Piece::Key("remote"), crate::__generated::Piece::Text(" 進行 Git 身份驗證失敗，請檢查你的存取令牌或 SSH 密鑰。")]), template: Some("與 {remote} 進行 Git 身份驗證失敗，請檢查你的存取令牌或 SSH 密鑰。") }],
     });
 
@@ -731,6 +812,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `NOT_FOUND`; HTTP status: 404
     /// - reason: `GIT_REPO_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: The repository was not found. Please check the name and your access.
     ///   - with its context: Repository {repo} was not found. Please check the name and your access.
     /// - zh-CN: 未找到该仓库，请检查仓库名称及访问权限。
@@ -749,6 +831,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::NotFound,
         http_status: 404,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The repository was not found. Please check the name and your access.", detailed: Some(&[crate::__generated::Piece::Text("Repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" was not found. Please check the name and your access.")]), template: Some("Repository {repo} was not found. Please check the name and your access.") }, crate::__generated::Message { text: "未找到该仓库，请检查仓库名称及访问权限。", detailed: Some(&[crate::__generated::Piece::Text("未找到仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text("，请检查仓库名称及访问权限。")]), template: Some("未找到仓库 {repo}，请检查仓库名称及访问权限。") }, crate::__generated::Message { text: "找不到該儲存庫，請檢查儲存庫名稱及存取權限。", detailed: Some(&[crate::__generated::Piece::Text("找不到儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text("，請檢查儲存庫名稱及存取權限。")]), template: Some("找不到儲存庫 {repo}，請檢查儲存庫名稱及存取權限。") }],
     });
 
@@ -757,6 +841,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_FIND_BRANCH_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`
+    /// - retried: never
     /// - en-US: Something went wrong while looking up the branch. Please try again later.
     ///   - with its context: Something went wrong while looking up branch {branch}. Please try again later.
     /// - zh-CN: 查找分支时出错，请稍后重试。
@@ -775,6 +860,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "branch"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Something went wrong while looking up the branch. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Something went wrong while looking up branch "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Something went wrong while looking up branch {branch}. Please try again later.") }, crate::__generated::Message { text: "查找分支时出错，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("查找分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 时出错，请稍后重试。")]), template: Some("查找分支 {branch} 时出错，请稍后重试。") }, crate::__generated::Message { text: "搜尋分支時發生錯誤，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("搜尋分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 時發生錯誤，請稍後再試。")]), template: Some("搜尋分支 {branch} 時發生錯誤，請稍後再試。") }],
     });
 
@@ -783,6 +870,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `NOT_FOUND`; HTTP status: 404
     /// - reason: `GIT_BRANCH_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`
+    /// - retried: never
     /// - en-US: The branch was not found.
     ///   - with its context: Branch {branch} was not found in repository {repo}.
     /// - zh-CN: 未找到该分支。
@@ -801,6 +889,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::NotFound,
         http_status: 404,
         context_keys: &["repo", "branch"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The branch was not found.", detailed: Some(&[crate::__generated::Piece::Text("Branch "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" was not found in repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(".")]), template: Some("Branch {branch} was not found in repository {repo}.") }, crate::__generated::Message { text: "未找到该分支。", detailed: Some(&[crate::__generated::Piece::Text("在仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 中未找到分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text("。")]), template: Some("在仓库 {repo} 中未找到分支 {branch}。") }, crate::__generated::Message { text: "找不到該分支。", detailed: Some(&[crate::__generated::Piece::Text("在儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 中找不到分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text("。")]), template: Some("在儲存庫 {repo} 中找不到分支 {branch}。") }],
     });
 
@@ -809,6 +899,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_DELETE_BRANCH_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`
+    /// - retried: never
     /// - en-US: Failed to delete the branch. It may be protected, or you may not have permission.
     ///   - with its context: Failed to delete branch {branch}. It may be protected, or you may not have permission.
     /// - zh-CN: 删除分支失败，该分支可能受保护，或您没有相应权限。
@@ -827,6 +918,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "branch"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to delete the branch. It may be protected, or you may not have permission.", detailed: Some(&[crate::__generated::Piece::Text("Failed to delete branch "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(". It may be protected, or you may not have permission.")]), template: Some("Failed to delete branch {branch}. It may be protected, or you may not have permission.") }, crate::__generated::Message { text: "删除分支失败，该分支可能受保护，或您没有相应权限。", detailed: Some(&[crate::__generated::Piece::Text("删除分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 失败，该分支可能受保护，或您没有相应权限。")]), template: Some("删除分支 {branch} 失败，该分支可能受保护，或您没有相应权限。") }, crate::__generated::Message { text: "刪除分支失敗，該分支可能受保護，或你沒有相關權限。", detailed: Some(&[crate::__generated::Piece::Text("刪除分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 失敗，該分支可能受保護，或你沒有相關權限。")]), template: Some("刪除分支 {branch} 失敗，該分支可能受保護，或你沒有相關權限。") }],
     });
 
@@ -835,6 +928,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `NOT_FOUND`; HTTP status: 404
     /// - reason: `GIT_FILE_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`, `path`
+    /// - retried: never
     /// - en-US: The file was not found.
     ///   - with its context: File {path} was not found on branch {branch}.
     /// - zh-CN: 未找到该文件。
@@ -853,6 +947,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::NotFound,
         http_status: 404,
         context_keys: &["repo", "branch", "path"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The file was not found.", detailed: Some(&[crate::__generated::Piece::Text("File "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" was not found on branch "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(".")]), template: Some("File {path} was not found on branch {branch}.") }, crate::__generated::Message { text: "未找到该文件。", detailed: Some(&[crate::__generated::Piece::Text("在分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 上未找到文件 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text("。")]), template: Some("在分支 {branch} 上未找到文件 {path}。") }, crate::__generated::Message { text: "找不到該檔案。", detailed: Some(&[crate::__generated::Piece::Text("在分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 上找不到檔案 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text("。")]), template: Some("在分支 {branch} 上找不到檔案 {path}。") }],
     });
 
@@ -861,6 +957,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_UPLOAD_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `path`
+    /// - retried: never
     /// - en-US: Failed to upload the file. Please try again.
     ///   - with its context: Failed to upload {path}. Please try again.
     /// - zh-CN: 上传文件失败，请重试。
@@ -879,6 +976,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "path"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to upload the file. Please try again.", detailed: Some(&[crate::__generated::Piece::Text("Failed to upload "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(". Please try again.")]), template: Some("Failed to upload {path}. Please try again.") }, crate::__generated::Message { text: "上传文件失败，请重试。", detailed: Some(&[crate::__generated::Piece::Text("上传文件 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 失败，请重试。")]), template: Some("上传文件 {path} 失败，请重试。") }, crate::__generated::Message { text: "上載檔案失敗，請再試一次。", detailed: Some(&[crate::__generated::Piece::Text("上載檔案 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 失敗，請再試一次。")]), template: Some("上載檔案 {path} 失敗，請再試一次。") }],
     });
 
@@ -887,6 +986,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_DOWNLOAD_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `path`
+    /// - retried: never
     /// - en-US: Failed to download the file. Please try again later.
     ///   - with its context: Failed to download {path}. Please try again later.
     /// - zh-CN: 下载文件失败，请稍后重试。
@@ -905,6 +1005,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "path"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to download the file. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to download "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to download {path}. Please try again later.") }, crate::__generated::Message { text: "下载文件失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("下载文件 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 失败，请稍后重试。")]), template: Some("下载文件 {path} 失败，请稍后重试。") }, crate::__generated::Message { text: "下載檔案失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("下載檔案 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 失敗，請稍後再試。")]), template: Some("下載檔案 {path} 失敗，請稍後再試。") }],
     });
 
@@ -913,6 +1015,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `UNAVAILABLE`; HTTP status: 503
     /// - reason: `GIT_CONNECTION_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `remote`
+    /// - retried: with backoff
     /// - en-US: Couldn't connect to the Git server. Please check your network connection and try again.
     ///   - with its context: Couldn't connect to {remote}. Please check your network connection and try again.
     /// - zh-CN: 无法连接到 Git 服务器，请检查网络连接后重试。
@@ -931,6 +1034,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Unavailable,
         http_status: 503,
         context_keys: &["remote"],
+        retry: crate::__generated::RetryClass::Backoff,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Couldn't connect to the Git server. Please check your network connection and try again.", detailed: Some(&[crate::__generated::Piece::Text("Couldn't connect to "), crate::__generated::Piece::Key("remote"), crate::__generated::Piece::Text(". Please check your network connection and try again.")]), template: Some("Couldn't connect to {remote}. Please check your network connection and try again.") }, crate::__generated::Message { text: "无法连接到 Git 服务器，请检查网络连接后重试。", detailed: Some(&[crate::__generated::Piece::Text("无法连接到 "), crate::__generated::Piece::Key("remote"), crate::__generated::Piece::Text("，请检查网络连接后重试。")]), template: Some("无法连接到 {remote}，请检查网络连接后重试。") }, crate::__generated::Message { text: "無法連接 Git 伺服器，請檢查網絡連接後再試。", detailed: Some(&[crate::__generated::Piece::Text("無法連接 "), crate::__generated::Piece::Key("remote"), crate::__generated::Piece::Text("，請檢查網絡連接後再試。")]), template: Some("無法連接 {remote}，請檢查網絡連接後再試。") }],
     });
 
@@ -939,6 +1044,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_LFS_ERROR`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `path`
+    /// - retried: never
     /// - en-US: A Git LFS (large file storage) error occurred. Please try again later.
     ///   - with its context: A Git LFS error occurred for {path}. Please try again later.
     /// - zh-CN: Git LFS（大文件存储）操作出错，请稍后重试。
@@ -957,6 +1063,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "path"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "A Git LFS (large file storage) error occurred. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("A Git LFS error occurred for "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("A Git LFS error occurred for {path}. Please try again later.") }, crate::__generated::Message { text: "Git LFS（大文件存储）操作出错，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("文件 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 的 Git LFS 操作出错，请稍后重试。")]), template: Some("文件 {path} 的 Git LFS 操作出错，请稍后重试。") }, crate::__generated::Message { text: "Git LFS（大型檔案儲存）操作出錯，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("檔案 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 的 Git LFS 操作出錯，請稍後再試。")]), template: Some("檔案 {path} 的 Git LFS 操作出錯，請稍後再試。") }],
     });
 
@@ -967,6 +1075,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `FILE_TOO_LARGE`, domain `csghub.opencsg.com`
     /// - context keys: `path`, `limit`
+    /// - retried: never
     /// - en-US: The file is too large. Please use Git LFS for large files.
     ///   - with its context: File {path} exceeds the size limit of {limit}. Please use Git LFS for large files.
     /// - zh-CN: 文件过大，大文件请使用 Git LFS 存储。
@@ -985,6 +1094,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["path", "limit"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The file is too large. Please use Git LFS for large files.", detailed: Some(&[crate::__generated::Piece::Text("File "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" exceeds the size limit of "), crate::__generated::Piece::Key("limit"), crate::__generated::Piece::Text(". Please use Git LFS for large files.")]), template: Some("File {path} exceeds the size limit of {limit}. Please use Git LFS for large files.") }, crate::__generated::Message { text: "文件过大，大文件请使用 Git LFS 存储。", detailed: Some(&[crate::__generated::Piece::Text("文件 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 超过了 "), crate::__generated::Piece::Key("limit"), crate::__generated::Piece::Text(" 的大小上限，大文件请使用 Git LFS 存储。")]), template: Some("文件 {path} 超过了 {limit} 的大小上限，大文件请使用 Git LFS 存储。") }, crate::__generated::Message { text: "檔案過大，大型檔案請使用 Git LFS 儲存。", detailed: Some(&[crate::__generated::Piece::Text("檔案 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 超出了 "), crate::__generated::Piece::Key("limit"), crate::__generated::Piece::Text(" 的大小上限，大型檔案請使用 Git LFS 儲存。")]), template: Some("檔案 {path} 超出了 {limit} 的大小上限，大型檔案請使用 Git LFS 儲存。") }],
     });
 
@@ -993,6 +1104,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_GET_TREE_ENTRY_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `path`
+    /// - retried: never
     /// - en-US: Failed to load the file or folder. Please try again later.
     ///   - with its context: Failed to load {path}. Please try again later.
     /// - zh-CN: 加载文件或文件夹失败，请稍后重试。
@@ -1011,6 +1123,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "path"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to load the file or folder. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to load "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to load {path}. Please try again later.") }, crate::__generated::Message { text: "加载文件或文件夹失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("加载 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 失败，请稍后重试。")]), template: Some("加载 {path} 失败，请稍后重试。") }, crate::__generated::Message { text: "載入檔案或資料夾失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("載入 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 失敗，請稍後再試。")]), template: Some("載入 {path} 失敗，請稍後再試。") }],
     });
 
@@ -1019,6 +1133,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_COMMIT_FILES_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `branch`
+    /// - retried: never
     /// - en-US: Failed to commit the files. Please try again later.
     ///   - with its context: Failed to commit the files to branch {branch}. Please try again later.
     /// - zh-CN: 提交文件失败，请稍后重试。
@@ -1037,6 +1152,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "branch"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to commit the files. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to commit the files to branch "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to commit the files to branch {branch}. Please try again later.") }, crate::__generated::Message { text: "提交文件失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("向分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 提交文件失败，请稍后重试。")]), template: Some("向分支 {branch} 提交文件失败，请稍后重试。") }, crate::__generated::Message { text: "提交檔案失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("向分支 "), crate::__generated::Piece::Key("branch"), crate::__generated::Piece::Text(" 提交檔案失敗，請稍後再試。")]), template: Some("向分支 {branch} 提交檔案失敗，請稍後再試。") }],
     });
 
@@ -1045,6 +1162,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_GET_BLOBS_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to load the file contents. Please try again later.
     /// - zh-CN: 加载文件内容失败，请稍后重试。
     /// - zh-HK: 載入檔案內容失敗，請稍後再試。
@@ -1060,6 +1178,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to load the file contents. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "加载文件内容失败，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "載入檔案內容失敗，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -1068,6 +1188,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_GET_LFS_POINTERS_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to load the large file (LFS) information. Please try again later.
     /// - zh-CN: 加载大文件（LFS）信息失败，请稍后重试。
     /// - zh-HK: 載入大型檔案（LFS）資訊失敗，請稍後再試。
@@ -1083,6 +1204,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to load the large file (LFS) information. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "加载大文件（LFS）信息失败，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "載入大型檔案（LFS）資訊失敗，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -1091,6 +1214,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_LIST_LAST_COMMITS_FOR_TREE_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `path`
+    /// - retried: never
     /// - en-US: Failed to load the latest commit details. Please try again later.
     ///   - with its context: Failed to load the latest commit details for {path}. Please try again later.
     /// - zh-CN: 加载最近提交信息失败，请稍后重试。
@@ -1109,6 +1233,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "path"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to load the latest commit details. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to load the latest commit details for "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to load the latest commit details for {path}. Please try again later.") }, crate::__generated::Message { text: "加载最近提交信息失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("加载 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 的最近提交信息失败，请稍后重试。")]), template: Some("加载 {path} 的最近提交信息失败，请稍后重试。") }, crate::__generated::Message { text: "載入最近提交資訊失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("載入 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 的最近提交資訊失敗，請稍後再試。")]), template: Some("載入 {path} 的最近提交資訊失敗，請稍後再試。") }],
     });
 
@@ -1117,6 +1243,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_GET_BLOB_INFO_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `path`
+    /// - retried: never
     /// - en-US: Failed to load the file details. Please try again later.
     ///   - with its context: Failed to load the details of {path}. Please try again later.
     /// - zh-CN: 加载文件信息失败，请稍后重试。
@@ -1135,6 +1262,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "path"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to load the file details. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to load the details of "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to load the details of {path}. Please try again later.") }, crate::__generated::Message { text: "加载文件信息失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("加载文件 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 的信息失败，请稍后重试。")]), template: Some("加载文件 {path} 的信息失败，请稍后重试。") }, crate::__generated::Message { text: "載入檔案資訊失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("載入檔案 "), crate::__generated::Piece::Key("path"), crate::__generated::Piece::Text(" 的資訊失敗，請稍後再試。")]), template: Some("載入檔案 {path} 的資訊失敗，請稍後再試。") }],
     });
 
@@ -1143,6 +1272,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_LIST_FILES_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`, `path`
+    /// - retried: never
     /// - en-US: Failed to load the file list. Please try again later.
     /// - zh-CN: 加载文件列表失败，请稍后重试。
     /// - zh-HK: 載入檔案清單失敗，請稍後再試。
@@ -1158,6 +1288,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo", "path"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to load the file list. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "加载文件列表失败，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "載入檔案清單失敗，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -1166,6 +1298,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_CREATE_MIRROR_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to create the mirror. Please check the source repository and your access.
     ///   - with its context: Failed to create mirror repository {repo}. Please check the source repository and your access.
     /// - zh-CN: 创建镜像失败，请检查源仓库地址及访问权限后重试。
@@ -1184,6 +1317,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to create the mirror. Please check the source repository and your access.", detailed: Some(&[crate::__generated::Piece::Text("Failed to create mirror repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please check the source repository and your access.")]), template: Some("Failed to create mirror repository {repo}. Please check the source repository and your access.") }, crate::__generated::Message { text: "创建镜像失败，请检查源仓库地址及访问权限后重试。", detailed: Some(&[crate::__generated::Piece::Text("创建镜像仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失败，请检查源仓库地址及访问权限后重试。")]), template: Some("创建镜像仓库 {repo} 失败，请检查源仓库地址及访问权限后重试。") }, crate::__generated::Message { text: "建立鏡像失敗，請檢查來源儲存庫地址及存取權限後再試。", detailed: Some(&[crate::__generated::Piece::Text("建立鏡像儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失敗，請檢查來源儲存庫地址及存取權限後再試。")]), template: Some("建立鏡像儲存庫 {repo} 失敗，請檢查來源儲存庫地址及存取權限後再試。") }],
     });
 
@@ -1192,6 +1327,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_MIRROR_SYNC_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to sync the mirror. Please try again later.
     ///   - with its context: Failed to sync mirror repository {repo}. Please try again later.
     /// - zh-CN: 同步镜像失败，请稍后重试。
@@ -1210,6 +1346,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to sync the mirror. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to sync mirror repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to sync mirror repository {repo}. Please try again later.") }, crate::__generated::Message { text: "同步镜像失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("同步镜像仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失败，请稍后重试。")]), template: Some("同步镜像仓库 {repo} 失败，请稍后重试。") }, crate::__generated::Message { text: "同步鏡像失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("同步鏡像儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失敗，請稍後再試。")]), template: Some("同步鏡像儲存庫 {repo} 失敗，請稍後再試。") }],
     });
 
@@ -1218,6 +1356,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_CHECK_REPOSITORY_EXISTS_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Couldn't check whether the repository exists. Please try again later.
     ///   - with its context: Couldn't check whether repository {repo} exists. Please try again later.
     /// - zh-CN: 检查仓库是否存在时出错，请稍后重试。
@@ -1236,6 +1375,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Couldn't check whether the repository exists. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Couldn't check whether repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" exists. Please try again later.")]), template: Some("Couldn't check whether repository {repo} exists. Please try again later.") }, crate::__generated::Message { text: "检查仓库是否存在时出错，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("检查仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 是否存在时出错，请稍后重试。")]), template: Some("检查仓库 {repo} 是否存在时出错，请稍后重试。") }, crate::__generated::Message { text: "檢查儲存庫是否存在時發生錯誤，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("檢查儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 是否存在時發生錯誤，請稍後再試。")]), template: Some("檢查儲存庫 {repo} 是否存在時發生錯誤，請稍後再試。") }],
     });
 
@@ -1244,6 +1385,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_CREATE_REPOSITORY_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to create the repository. Please try again later.
     ///   - with its context: Failed to create repository {repo}. Please try again later.
     /// - zh-CN: 创建仓库失败，请稍后重试。
@@ -1262,6 +1404,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to create the repository. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to create repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to create repository {repo}. Please try again later.") }, crate::__generated::Message { text: "创建仓库失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("创建仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失败，请稍后重试。")]), template: Some("创建仓库 {repo} 失败，请稍后重试。") }, crate::__generated::Message { text: "建立儲存庫失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("建立儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失敗，請稍後再試。")]), template: Some("建立儲存庫 {repo} 失敗，請稍後再試。") }],
     });
 
@@ -1270,6 +1414,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_DELETE_REPOSITORY_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to delete the repository. Please try again later.
     ///   - with its context: Failed to delete repository {repo}. Please try again later.
     /// - zh-CN: 删除仓库失败，请稍后重试。
@@ -1288,6 +1433,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to delete the repository. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to delete repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to delete repository {repo}. Please try again later.") }, crate::__generated::Message { text: "删除仓库失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("删除仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失败，请稍后重试。")]), template: Some("删除仓库 {repo} 失败，请稍后重试。") }, crate::__generated::Message { text: "刪除儲存庫失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("刪除儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失敗，請稍後再試。")]), template: Some("刪除儲存庫 {repo} 失敗，請稍後再試。") }],
     });
 
@@ -1296,6 +1443,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_GET_REPOSITORY_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to load the repository. Please try again later.
     ///   - with its context: Failed to load repository {repo}. Please try again later.
     /// - zh-CN: 加载仓库失败，请稍后重试。
@@ -1314,6 +1462,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to load the repository. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to load repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to load repository {repo}. Please try again later.") }, crate::__generated::Message { text: "加载仓库失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("加载仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失败，请稍后重试。")]), template: Some("加载仓库 {repo} 失败，请稍后重试。") }, crate::__generated::Message { text: "載入儲存庫失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("載入儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失敗，請稍後再試。")]), template: Some("載入儲存庫 {repo} 失敗，請稍後再試。") }],
     });
 
@@ -1324,6 +1474,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `UNAVAILABLE`; HTTP status: 503
     /// - reason: `GIT_SERVICE_UNAVALIABLE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: with backoff
     /// - en-US: The Git service is temporarily unavailable. Please try again later.
     /// - zh-CN: Git 服务暂时不可用，请稍后重试。
     /// - zh-HK: Git 服務暫時無法使用，請稍後再試。
@@ -1339,6 +1490,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Unavailable,
         http_status: 503,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Backoff,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The Git service is temporarily unavailable. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "Git 服务暂时不可用，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "Git 服務暫時無法使用，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -1347,6 +1500,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_COPY_REPOSITORY_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to copy the repository. Please try again later.
     ///   - with its context: Failed to copy repository {repo}. Please try again later.
     /// - zh-CN: 复制仓库失败，请稍后重试。
@@ -1365,6 +1519,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to copy the repository. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to copy repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to copy repository {repo}. Please try again later.") }, crate::__generated::Message { text: "复制仓库失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("复制仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失败，请稍后重试。")]), template: Some("复制仓库 {repo} 失败，请稍后重试。") }, crate::__generated::Message { text: "複製儲存庫失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("複製儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 失敗，請稍後再試。")]), template: Some("複製儲存庫 {repo} 失敗，請稍後再試。") }],
     });
 
@@ -1373,6 +1529,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `GIT_REPLICATE_REPOSITORY_FAILED`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: Failed to replicate the repository. Please try again later.
     ///   - with its context: Failed to replicate repository {repo}. Please try again later.
     /// - zh-CN: 同步仓库副本失败，请稍后重试。
@@ -1391,6 +1548,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to replicate the repository. Please try again later.", detailed: Some(&[crate::__generated::Piece::Text("Failed to replicate repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please try again later.")]), template: Some("Failed to replicate repository {repo}. Please try again later.") }, crate::__generated::Message { text: "同步仓库副本失败，请稍后重试。", detailed: Some(&[crate::__generated::Piece::Text("同步仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的副本失败，请稍后重试。")]), template: Some("同步仓库 {repo} 的副本失败，请稍后重试。") }, crate::__generated::Message { text: "同步儲存庫副本失敗，請稍後再試。", detailed: Some(&[crate::__generated::Piece::Text("同步儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 的副本失敗，請稍後再試。")]), template: Some("同步儲存庫 {repo} 的副本失敗，請稍後再試。") }],
     });
 
@@ -1399,6 +1558,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `USER_PHONE_NOT_SET`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Please add a phone number to your account before creating an invitation code.
     /// - zh-CN: 请先为账户绑定手机号，再创建邀请码。
     /// - zh-HK: 請先為帳戶設定電話號碼，才可建立邀請碼。
@@ -1414,6 +1574,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Please add a phone number to your account before creating an invitation code.", detailed: None, template: None }, crate::__generated::Message { text: "请先为账户绑定手机号，再创建邀请码。", detailed: None, template: None }, crate::__generated::Message { text: "請先為帳戶設定電話號碼，才可建立邀請碼。", detailed: None, template: None }],
     });
 
@@ -1422,6 +1584,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `NOT_FOUND`; HTTP status: 404
     /// - reason: `INVITATION_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The invitation was not found. Please check the invitation code.
     /// - zh-CN: 未找到该邀请，请检查邀请码。
     /// - zh-HK: 找不到該邀請，請檢查邀請碼。
@@ -1437,6 +1600,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::NotFound,
         http_status: 404,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The invitation was not found. Please check the invitation code.", detailed: None, template: None }, crate::__generated::Message { text: "未找到该邀请，请检查邀请码。", detailed: None, template: None }, crate::__generated::Message { text: "找不到該邀請，請檢查邀請碼。", detailed: None, template: None }],
     });
 
@@ -1445,6 +1610,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `ALREADY_EXISTS`; HTTP status: 409
     /// - reason: `USER_ALREADY_HAS_INVITATION_CODE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: You already have an invitation code.
     /// - zh-CN: 您已拥有邀请码。
     /// - zh-HK: 你已經有邀請碼。
@@ -1460,6 +1626,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::AlreadyExists,
         http_status: 409,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "You already have an invitation code.", detailed: None, template: None }, crate::__generated::Message { text: "您已拥有邀请码。", detailed: None, template: None }, crate::__generated::Message { text: "你已經有邀請碼。", detailed: None, template: None }],
     });
 
@@ -1470,6 +1638,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `NO_ACTIVE_LICENSE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: No active license was found for this system. Please contact your administrator.
     /// - zh-CN: 未找到有效的系统许可证，请联系管理员。
     /// - zh-HK: 找不到有效的系統授權，請聯絡管理員。
@@ -1485,6 +1654,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "No active license was found for this system. Please contact your administrator.", detailed: None, template: None }, crate::__generated::Message { text: "未找到有效的系统许可证，请联系管理员。", detailed: None, template: None }, crate::__generated::Message { text: "找不到有效的系統授權，請聯絡管理員。", detailed: None, template: None }],
     });
 
@@ -1495,6 +1666,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `LICENSE_EXPIRED`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The license has expired and can't be imported. Please use a valid license.
     /// - zh-CN: 许可证已过期，无法导入，请使用有效的许可证。
     /// - zh-HK: 授權已過期，無法匯入，請使用有效的授權。
@@ -1510,6 +1682,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The license has expired and can't be imported. Please use a valid license.", detailed: None, template: None }, crate::__generated::Message { text: "许可证已过期，无法导入，请使用有效的许可证。", detailed: None, template: None }, crate::__generated::Message { text: "授權已過期，無法匯入，請使用有效的授權。", detailed: None, template: None }],
     });
 
@@ -1518,6 +1692,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_BAD_REQUEST`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The request is invalid. Please check your input and try again.
     /// - zh-CN: 请求无效，请检查输入后重试。
     /// - zh-HK: 請求無效，請檢查輸入內容後再試。
@@ -1533,6 +1708,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The request is invalid. Please check your input and try again.", detailed: None, template: None }, crate::__generated::Message { text: "请求无效，请检查输入后重试。", detailed: None, template: None }, crate::__generated::Message { text: "請求無效，請檢查輸入內容後再試。", detailed: None, template: None }],
     });
 
@@ -1541,6 +1718,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_BODY_FORMAT`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The submitted data is in an invalid format. Please check it and try again.
     /// - zh-CN: 提交的数据格式无效，请检查后重试。
     /// - zh-HK: 提交的資料格式無效，請檢查後再試。
@@ -1556,6 +1734,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The submitted data is in an invalid format. Please check it and try again.", detailed: None, template: None }, crate::__generated::Message { text: "提交的数据格式无效，请检查后重试。", detailed: None, template: None }, crate::__generated::Message { text: "提交的資料格式無效，請檢查後再試。", detailed: None, template: None }],
     });
 
@@ -1564,6 +1744,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_BODY_EMPTY`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: No data was submitted. Please fill in the required information and try again.
     /// - zh-CN: 未提交任何数据，请填写所需信息后重试。
     /// - zh-HK: 未有提交任何資料，請填寫所需資料後再試。
@@ -1579,6 +1760,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "No data was submitted. Please fill in the required information and try again.", detailed: None, template: None }, crate::__generated::Message { text: "未提交任何数据，请填写所需信息后重试。", detailed: None, template: None }, crate::__generated::Message { text: "未有提交任何資料，請填寫所需資料後再試。", detailed: None, template: None }],
     });
 
@@ -1589,6 +1772,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_BODY_TOO_LARGE`, domain `csghub.opencsg.com`
     /// - context keys: `limit`
+    /// - retried: never
     /// - en-US: The submitted data is too large. Please reduce its size and try again.
     ///   - with its context: The submitted data exceeds the maximum size of {limit}. Please reduce its size and try again.
     /// - zh-CN: 提交的数据过大，请减小后重试。
@@ -1607,6 +1791,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["limit"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The submitted data is too large. Please reduce its size and try again.", detailed: Some(&[crate::__generated::Piece::Text("The submitted data exceeds the maximum size of "), crate::__generated::Piece::Key("limit"), crate::__generated::Piece::Text(". Please reduce its size and try again.")]), template: Some("The submitted data exceeds the maximum size of {limit}. Please reduce its size and try again.") }, crate::__generated::Message { text: "提交的数据过大，请减小后重试。", detailed: Some(&[crate::__generated::Piece::Text("提交的数据超过了 "), crate::__generated::Piece::Key("limit"), crate::__generated::Piece::Text(" 的大小上限，请减小后重试。")]), template: Some("提交的数据超过了 {limit} 的大小上限，请减小后重试。") }, crate::__generated::Message { text: "提交的資料過大，請縮減後再試。", detailed: Some(&[crate::__generated::Piece::Text("提交的資料超出了 "), crate::__generated::Piece::Key("limit"), crate::__generated::Piece::Text(" 的大小上限，請縮減後再試。")]), template: Some("提交的資料超出了 {limit} 的大小上限，請縮減後再試。") }],
     });
 
@@ -1615,6 +1801,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_PARAM_MISSING`, domain `csghub.opencsg.com`
     /// - context keys: `field`
+    /// - retried: never
     /// - en-US: A required field is missing. Please fill it in and try again.
     ///   - with its context: The required field {field} is missing. Please fill it in and try again.
     /// - zh-CN: 缺少必填字段，请填写后重试。
@@ -1633,6 +1820,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["field"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "A required field is missing. Please fill it in and try again.", detailed: Some(&[crate::__generated::Piece::Text("The required field "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" is missing. Please fill it in and try again.")]), template: Some("The required field {field} is missing. Please fill it in and try again.") }, crate::__generated::Message { text: "缺少必填字段，请填写后重试。", detailed: Some(&[crate::__generated::Piece::Text("缺少必填字段 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text("，请填写后重试。")]), template: Some("缺少必填字段 {field}，请填写后重试。") }, crate::__generated::Message { text: "缺少必填欄位，請填寫後再試。", detailed: Some(&[crate::__generated::Piece::Text("缺少必填欄位 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text("，請填寫後再試。")]), template: Some("缺少必填欄位 {field}，請填寫後再試。") }],
     });
 
@@ -1641,6 +1830,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_PARAM_DUPLICATE`, domain `csghub.opencsg.com`
     /// - context keys: `field`
+    /// - retried: never
     /// - en-US: A field was provided more than once. Each field can be provided only once.
     ///   - with its context: The field {field} was provided more than once. Each field can be provided only once.
     /// - zh-CN: 存在重复提供的字段，每个字段只能提供一次。
@@ -1659,6 +1849,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["field"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "A field was provided more than once. Each field can be provided only once.", detailed: Some(&[crate::__generated::Piece::Text("The field "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" was provided more than once. Each field can be provided only once.")]), template: Some("The field {field} was provided more than once. Each field can be provided only once.") }, crate::__generated::Message { text: "存在重复提供的字段，每个字段只能提供一次。", detailed: Some(&[crate::__generated::Piece::Text("字段 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" 被重复提供，每个字段只能提供一次。")]), template: Some("字段 {field} 被重复提供，每个字段只能提供一次。") }, crate::__generated::Message { text: "有欄位被重複提供，每個欄位只可提供一次。", detailed: Some(&[crate::__generated::Piece::Text("欄位 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" 被重複提供，每個欄位只可提供一次。")]), template: Some("欄位 {field} 被重複提供，每個欄位只可提供一次。") }],
     });
 
@@ -1667,6 +1859,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_PARAM_INVALID`, domain `csghub.opencsg.com`
     /// - context keys: `field`
+    /// - retried: never
     /// - en-US: One of the values you entered is invalid. Please check it and try again.
     ///   - with its context: The value of {field} is invalid. Please check it and try again.
     /// - zh-CN: 输入的某个值无效，请检查后重试。
@@ -1685,6 +1878,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["field"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "One of the values you entered is invalid. Please check it and try again.", detailed: Some(&[crate::__generated::Piece::Text("The value of "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" is invalid. Please check it and try again.")]), template: Some("The value of {field} is invalid. Please check it and try again.") }, crate::__generated::Message { text: "输入的某个值无效，请检查后重试。", detailed: Some(&[crate::__generated::Piece::Text("字段 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" 的值无效，请检查后重试。")]), template: Some("字段 {field} 的值无效，请检查后重试。") }, crate::__generated::Message { text: "輸入的其中一個值無效，請檢查後再試。", detailed: Some(&[crate::__generated::Piece::Text("欄位 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" 的值無效，請檢查後再試。")]), template: Some("欄位 {field} 的值無效，請檢查後再試。") }],
     });
 
@@ -1695,6 +1890,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_PARAM_OUT_OF_RANGE`, domain `csghub.opencsg.com`
     /// - context keys: `field`, `min`, `max`
+    /// - retried: never
     /// - en-US: A value is outside the allowed range. Please check it and try again.
     ///   - with its context: The value of {field} must be between {min} and {max}.
     /// - zh-CN: 某个值超出了允许的范围，请检查后重试。
@@ -1713,6 +1909,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["field", "min", "max"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "A value is outside the allowed range. Please check it and try again.", detailed: Some(&[crate::__generated::Piece::Text("The value of "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" must be between "), crate::__generated::Piece::Key("min"), crate::__generated::Piece::Text(" and "), crate::__generated::Piece::Key("max"), crate::__generated::Piece::Text(".")]), template: Some("The value of {field} must be between {min} and {max}.") }, crate::__generated::Message { text: "某个值超出了允许的范围，请检查后重试。", detailed: Some(&[crate::__generated::Piece::Text("字段 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" 的值必须介于 "), crate::__generated::Piece::Key("min"), crate::__generated::Piece::Text(" 和 "), crate::__generated::Piece::Key("max"), crate::__generated::Piece::Text(" 之间。")]), template: Some("字段 {field} 的值必须介于 {min} 和 {max} 之间。") }, crate::__generated::Message { text: "有數值超出了允許範圍，請檢查後再試。", detailed: Some(&[crate::__generated::Piece::Text("欄位 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" 的值必須介乎 "), crate::__generated::Piece::Key("min"), crate::__generated::Piece::Text(" 至 "), crate::__generated::Piece::Key("max"), crate::__generated::Piece::Text(" 之間。")]), template: Some("欄位 {field} 的值必須介乎 {min} 至 {max} 之間。") }],
     });
 
@@ -1721,6 +1919,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_PARAM_TYPE_ERROR`, domain `csghub.opencsg.com`
     /// - context keys: `field`
+    /// - retried: never
     /// - en-US: One of the values has the wrong type. Please check it and try again.
     ///   - with its context: The value of {field} has the wrong type. Please check it and try again.
     /// - zh-CN: 某个值的类型不正确，请检查后重试。
@@ -1739,6 +1938,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["field"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "One of the values has the wrong type. Please check it and try again.", detailed: Some(&[crate::__generated::Piece::Text("The value of "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" has the wrong type. Please check it and try again.")]), template: Some("The value of {field} has the wrong type. Please check it and try again.") }, crate::__generated::Message { text: "某个值的类型不正确，请检查后重试。", detailed: Some(&[crate::__generated::Piece::Text("字段 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" 的值类型不正确，请检查后重试。")]), template: Some("字段 {field} 的值类型不正确，请检查后重试。") }, crate::__generated::Message { text: "其中一個值的類型不正確，請檢查後再試。", detailed: Some(&[crate::__generated::Piece::Text("欄位 "), crate::__generated::Piece::Key("field"), crate::__generated::Piece::Text(" 的值類型不正確，請檢查後再試。")]), template: Some("欄位 {field} 的值類型不正確，請檢查後再試。") }],
     });
 
@@ -1749,6 +1950,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_REQ_CONTENT_TYPE_UNSUPPORTED`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The type of content submitted is not supported.
     /// - zh-CN: 不支持所提交的内容类型。
     /// - zh-HK: 不支援所提交的內容類型。
@@ -1764,14 +1966,19 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The type of content submitted is not supported.", detailed: None, template: None }, crate::__generated::Message { text: "不支持所提交的内容类型。", detailed: None, template: None }, crate::__generated::Message { text: "不支援所提交的內容類型。", detailed: None, template: None }],
     });
 
     /// `REQ-ERR-10` errRateLimitExceeded: The user has sent too many requests in a given amount of time. Further requests will be blocked until the rate limit resets or a valid captcha is provided.
     /// 
+    /// Retried after the server's delay (RESOURCE_EXHAUSTED's class); CSGHub's rate limits reset per minute, so a server asks for 30 s by default.
+    /// 
     /// - gRPC code: `RESOURCE_EXHAUSTED`; HTTP status: 429
     /// - reason: `ERR_RATE_LIMIT_EXCEEDED`, domain `csghub.opencsg.com`
     /// - context keys: `retryAfter`
+    /// - retried: after the server's delay (the server asks for 30000 ms)
     /// - en-US: Too many requests. Please wait a moment and try again, or complete the captcha.
     ///   - with its context: Too many requests. Please try again in {retryAfter}s, or complete the captcha.
     /// - zh-CN: 请求过于频繁，请稍候再试，或完成人机验证。
@@ -1790,6 +1997,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::ResourceExhausted,
         http_status: 429,
         context_keys: &["retryAfter"],
+        retry: crate::__generated::RetryClass::AfterServerDelay,
+        retry_delay_ms: 30000,
         messages: &[crate::__generated::Message { text: "Too many requests. Please wait a moment and try again, or complete the captcha.", detailed: Some(&[crate::__generated::Piece::Text("Too many requests. Please try again in "), crate::__generated::Piece::Key("retryAfter"), crate::__generated::Piece::Text("s, or complete the captcha.")]), template: Some("Too many requests. Please try again in {retryAfter}s, or complete the captcha.") }, crate::__generated::Message { text: "请求过于频繁，请稍候再试，或完成人机验证。", detailed: Some(&[crate::__generated::Piece::Text("请求过于频繁，请在 "), crate::__generated::Piece::Key("retryAfter"), crate::__generated::Piece::Text(" 秒后重试，或完成人机验证。")]), template: Some("请求过于频繁，请在 {retryAfter} 秒后重试，或完成人机验证。") }, crate::__generated::Message { text: "請求過於頻繁，請稍候再試，或完成人機驗證。", detailed: Some(&[crate::__generated::Piece::Text("請求過於頻繁，請於 "), crate::__generated::Piece::Key("retryAfter"), crate::__generated::Piece::Text(" 秒後再試，或完成人機驗證。")]), template: Some("請求過於頻繁，請於 {retryAfter} 秒後再試，或完成人機驗證。") }],
     });
 
@@ -1800,6 +2009,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `PERMISSION_DENIED`; HTTP status: 403
     /// - reason: `ERR_LIMITED_IP_LOCATION`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Access from your location is restricted. Please complete the captcha to continue.
     /// - zh-CN: 您所在地区的访问受到限制，请完成人机验证后继续。
     /// - zh-HK: 你所在地區的存取受到限制，請完成人機驗證後繼續。
@@ -1815,6 +2025,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::PermissionDenied,
         http_status: 403,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Access from your location is restricted. Please complete the captcha to continue.", detailed: None, template: None }, crate::__generated::Message { text: "您所在地区的访问受到限制，请完成人机验证后继续。", detailed: None, template: None }, crate::__generated::Message { text: "你所在地區的存取受到限制，請完成人機驗證後繼續。", detailed: None, template: None }],
     });
 
@@ -1823,6 +2035,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `ERR_CAPTCHA_INCORRECT`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Captcha verification failed. Please try again.
     /// - zh-CN: 人机验证未通过，请重试。
     /// - zh-HK: 人機驗證未能通過，請再試一次。
@@ -1838,6 +2051,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Captcha verification failed. Please try again.", detailed: None, template: None }, crate::__generated::Message { text: "人机验证未通过，请重试。", detailed: None, template: None }, crate::__generated::Message { text: "人機驗證未能通過，請再試一次。", detailed: None, template: None }],
     });
 
@@ -1846,6 +2061,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `INTERNAL_SERVER_ERROR`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Something went wrong on our end. Please try again later.
     /// - zh-CN: 系统出现错误，请稍后重试。
     /// - zh-HK: 系統發生錯誤，請稍後再試。
@@ -1861,6 +2077,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Something went wrong on our end. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "系统出现错误，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "系統發生錯誤，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -1871,6 +2089,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `REMOTE_SERVICE_FAIL`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: A related service returned an error. Please try again later.
     /// - zh-CN: 相关服务出现错误，请稍后重试。
     /// - zh-HK: 相關服務發生錯誤，請稍後再試。
@@ -1886,6 +2105,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "A related service returned an error. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "相关服务出现错误，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "相關服務發生錯誤，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -1896,6 +2117,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `DATABASE_FAILURE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: A data storage error occurred. Please try again later.
     /// - zh-CN: 数据存储出现错误，请稍后重试。
     /// - zh-HK: 資料儲存發生錯誤，請稍後再試。
@@ -1911,6 +2133,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "A data storage error occurred. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "数据存储出现错误，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "資料儲存發生錯誤，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -1921,6 +2145,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `NOT_FOUND`; HTTP status: 404
     /// - reason: `DATABASE_NO_ROWS`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The requested item was not found.
     /// - zh-CN: 未找到请求的内容。
     /// - zh-HK: 找不到所要求的內容。
@@ -1936,6 +2161,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::NotFound,
         http_status: 404,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The requested item was not found.", detailed: None, template: None }, crate::__generated::Message { text: "未找到请求的内容。", detailed: None, template: None }, crate::__generated::Message { text: "找不到所要求的內容。", detailed: None, template: None }],
     });
 
@@ -1946,6 +2173,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `ALREADY_EXISTS`; HTTP status: 409
     /// - reason: `DATABASE_DUPLICATE_KEY`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: An item with the same name or value already exists. Please use a different one.
     /// - zh-CN: 已存在相同名称或值的内容，请使用其他名称或值。
     /// - zh-HK: 已有相同名稱或數值的內容，請使用其他名稱或數值。
@@ -1961,6 +2189,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::AlreadyExists,
         http_status: 409,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "An item with the same name or value already exists. Please use a different one.", detailed: None, template: None }, crate::__generated::Message { text: "已存在相同名称或值的内容，请使用其他名称或值。", detailed: None, template: None }, crate::__generated::Message { text: "已有相同名稱或數值的內容，請使用其他名稱或數值。", detailed: None, template: None }],
     });
 
@@ -1971,6 +2201,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `LFS_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The large file storage (LFS) service is unavailable. Please contact your administrator.
     /// - zh-CN: 大文件存储（LFS）服务不可用，请联系管理员。
     /// - zh-HK: 大型檔案儲存（LFS）服務無法使用，請聯絡管理員。
@@ -1986,6 +2217,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The large file storage (LFS) service is unavailable. Please contact your administrator.", detailed: None, template: None }, crate::__generated::Message { text: "大文件存储（LFS）服务不可用，请联系管理员。", detailed: None, template: None }, crate::__generated::Message { text: "大型檔案儲存（LFS）服務無法使用，請聯絡管理員。", detailed: None, template: None }],
     });
 
@@ -1994,6 +2227,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `LAST_ORG_ADMIN`, domain `csghub.opencsg.com`
     /// - context keys: `org`
+    /// - retried: never
     /// - en-US: You can't remove the organization's last administrator. Please add another one first.
     ///   - with its context: You can't remove the last administrator of organization {org}. Please add another one first.
     /// - zh-CN: 不能移除组织的最后一位管理员，请先添加其他管理员。
@@ -2012,6 +2246,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &["org"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "You can't remove the organization's last administrator. Please add another one first.", detailed: Some(&[crate::__generated::Piece::Text("You can't remove the last administrator of organization "), crate::__generated::Piece::Key("org"), crate::__generated::Piece::Text(". Please add another one first.")]), template: Some("You can't remove the last administrator of organization {org}. Please add another one first.") }, crate::__generated::Message { text: "不能移除组织的最后一位管理员，请先添加其他管理员。", detailed: Some(&[crate::__generated::Piece::Text("不能移除组织 "), crate::__generated::Piece::Key("org"), crate::__generated::Piece::Text(" 的最后一位管理员，请先添加其他管理员。")]), template: Some("不能移除组织 {org} 的最后一位管理员，请先添加其他管理员。") }, crate::__generated::Message { text: "不可移除組織的最後一位管理員，請先加入其他管理員。", detailed: Some(&[crate::__generated::Piece::Text("不可移除組織 "), crate::__generated::Piece::Key("org"), crate::__generated::Piece::Text(" 的最後一位管理員，請先加入其他管理員。")]), template: Some("不可移除組織 {org} 的最後一位管理員，請先加入其他管理員。") }],
     });
 
@@ -2022,6 +2258,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `PERMISSION_DENIED`; HTTP status: 403
     /// - reason: `CANNOT_PROMOTE_SELF_TO_ADMIN`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: You can't make yourself an administrator.
     /// - zh-CN: 不能将自己设为管理员。
     /// - zh-HK: 不可將自己設為管理員。
@@ -2037,6 +2274,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::PermissionDenied,
         http_status: 403,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "You can't make yourself an administrator.", detailed: None, template: None }, crate::__generated::Message { text: "不能将自己设为管理员。", detailed: None, template: None }, crate::__generated::Message { text: "不可將自己設為管理員。", detailed: None, template: None }],
     });
 
@@ -2047,6 +2286,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `CANNOT_SET_REPO_VISIBILITY`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: The repository's visibility can't be changed because it hasn't passed the content review.
     ///   - with its context: The visibility of repository {repo} can't be changed because it hasn't passed the content review.
     /// - zh-CN: 该仓库未通过内容审核，无法更改可见性。
@@ -2065,6 +2305,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The repository's visibility can't be changed because it hasn't passed the content review.", detailed: Some(&[crate::__generated::Piece::Text("The visibility of repository "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" can't be changed because it hasn't passed the content review.")]), template: Some("The visibility of repository {repo} can't be changed because it hasn't passed the content review.") }, crate::__generated::Message { text: "该仓库未通过内容审核，无法更改可见性。", detailed: Some(&[crate::__generated::Piece::Text("仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 未通过内容审核，无法更改可见性。")]), template: Some("仓库 {repo} 未通过内容审核，无法更改可见性。") }, crate::__generated::Message { text: "該儲存庫未能通過內容審核，無法更改可見性。", detailed: Some(&[crate::__generated::Piece::Text("儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 未能通過內容審核，無法更改可見性。")]), template: Some("儲存庫 {repo} 未能通過內容審核，無法更改可見性。") }],
     });
 
@@ -2073,6 +2315,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `NO_ENTRY_FILE`, domain `csghub.opencsg.com`
     /// - context keys: `repo`
+    /// - retried: never
     /// - en-US: No entry file (such as main.py or app.js) was found. Please add one and try again.
     ///   - with its context: No entry file (such as main.py or app.js) was found in {repo}. Please add one and try again.
     /// - zh-CN: 未找到入口文件（如 main.py 或 app.js），请添加后重试。
@@ -2091,6 +2334,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &["repo"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "No entry file (such as main.py or app.js) was found. Please add one and try again.", detailed: Some(&[crate::__generated::Piece::Text("No entry file (such as main.py or app.js) was found in "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(". Please add one and try again.")]), template: Some("No entry file (such as main.py or app.js) was found in {repo}. Please add one and try again.") }, crate::__generated::Message { text: "未找到入口文件（如 main.py 或 app.js），请添加后重试。", detailed: Some(&[crate::__generated::Piece::Text("在仓库 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 中未找到入口文件（如 main.py 或 app.js），请添加后重试。")]), template: Some("在仓库 {repo} 中未找到入口文件（如 main.py 或 app.js），请添加后重试。") }, crate::__generated::Message { text: "找不到入口檔案（例如 main.py 或 app.js），請加入後再試。", detailed: Some(&[crate::__generated::Piece::Text("在儲存庫 "), crate::__generated::Piece::Key("repo"), crate::__generated::Piece::Text(" 中找不到入口檔案（例如 main.py 或 app.js），請加入後再試。")]), template: Some("在儲存庫 {repo} 中找不到入口檔案（例如 main.py 或 app.js），請加入後再試。") }],
     });
 
@@ -2101,6 +2346,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `MULTI_HOST_INFERENCE_NOT_SUPPORTED`, domain `csghub.opencsg.com`
     /// - context keys: `framework`
+    /// - retried: never
     /// - en-US: Multi-host inference is only supported for vLLM and SGLang.
     ///   - with its context: Multi-host inference isn't supported for {framework}. Please use vLLM or SGLang.
     /// - zh-CN: 多主机推理仅支持 vLLM 和 SGLang 框架。
@@ -2119,6 +2365,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &["framework"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Multi-host inference is only supported for vLLM and SGLang.", detailed: Some(&[crate::__generated::Piece::Text("Multi-host inference isn't supported for "), crate::__generated::Piece::Key("framework"), crate::__generated::Piece::Text(". Please use vLLM or SGLang.")]), template: Some("Multi-host inference isn't supported for {framework}. Please use vLLM or SGLang.") }, crate::__generated::Message { text: "多主机推理仅支持 vLLM 和 SGLang 框架。", detailed: Some(&[crate::__generated::Piece::Key("framework"), crate::__generated::Piece::Text(" 不支持多主机推理，请使用 vLLM 或 SGLang。")]), template: Some("{framework} 不支持多主机推理，请使用 vLLM 或 SGLang。") }, crate::__generated::Message { text: "多主機推理只支援 vLLM 及 SGLang 框架。", detailed: Some(&[crate::__generated::Piece::Key("framework"), crate::__generated::Piece::Text(" 不支援多主機推理，請使用 vLLM 或 SGLang。")]), template: Some("{framework} 不支援多主機推理，請使用 vLLM 或 SGLang。") }],
     });
 
@@ -2127,6 +2375,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `MULTI_HOST_INFERENCE_REPLICA_COUNT`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: For multi-host inference, the minimum number of replicas must be at least 1.
     /// - zh-CN: 多主机推理的最小副本数必须大于 0。
     /// - zh-HK: 多主機推理的最少副本數目必須大於 0。
@@ -2142,6 +2391,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "For multi-host inference, the minimum number of replicas must be at least 1.", detailed: None, template: None }, crate::__generated::Message { text: "多主机推理的最小副本数必须大于 0。", detailed: None, template: None }, crate::__generated::Message { text: "多主機推理的最少副本數目必須大於 0。", detailed: None, template: None }],
     });
 
@@ -2150,6 +2401,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `MULTI_HOST_NOTEBOOK_NOT_SUPPORTED`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Notebooks can't run across multiple hosts. Please choose a single-host resource.
     /// - zh-CN: Notebook 不支持多主机运行，请选择单主机资源。
     /// - zh-HK: Notebook 不支援多主機執行，請選擇單一主機資源。
@@ -2165,6 +2417,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Notebooks can't run across multiple hosts. Please choose a single-host resource.", detailed: None, template: None }, crate::__generated::Message { text: "Notebook 不支持多主机运行，请选择单主机资源。", detailed: None, template: None }, crate::__generated::Message { text: "Notebook 不支援多主機執行，請選擇單一主機資源。", detailed: None, template: None }],
     });
 
@@ -2175,6 +2429,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `RESOURCE_EXHAUSTED`; HTTP status: 429
     /// - reason: `NOT_ENOUGH_RESOURCE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: after the server's delay
     /// - en-US: The cluster doesn't have enough resources for this task right now. Please try again later.
     /// - zh-CN: 集群资源不足，暂时无法运行此任务，请稍后重试。
     /// - zh-HK: 叢集資源不足，暫時無法執行此任務，請稍後再試。
@@ -2190,6 +2445,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::ResourceExhausted,
         http_status: 429,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::AfterServerDelay,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The cluster doesn't have enough resources for this task right now. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "集群资源不足，暂时无法运行此任务，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "叢集資源不足，暫時無法執行此任務，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -2198,6 +2455,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `UNAVAILABLE`; HTTP status: 503
     /// - reason: `CLUSTER_UNAVAILABLE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: with backoff
     /// - en-US: The cluster is currently unavailable. Please try again later.
     /// - zh-CN: 集群当前不可用，请稍后重试。
     /// - zh-HK: 叢集目前無法使用，請稍後再試。
@@ -2213,6 +2471,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Unavailable,
         http_status: 503,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Backoff,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The cluster is currently unavailable. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "集群当前不可用，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "叢集目前無法使用，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -2221,6 +2481,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `NEED_PHONE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Please provide a phone number.
     /// - zh-CN: 请提供手机号。
     /// - zh-HK: 請提供電話號碼。
@@ -2236,6 +2497,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Please provide a phone number.", detailed: None, template: None }, crate::__generated::Message { text: "请提供手机号。", detailed: None, template: None }, crate::__generated::Message { text: "請提供電話號碼。", detailed: None, template: None }],
     });
 
@@ -2244,6 +2507,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `NEED_DIFFERENT_PHONE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The new phone number must be different from your current one.
     /// - zh-CN: 新手机号不能与当前手机号相同。
     /// - zh-HK: 新電話號碼不可與現有電話號碼相同。
@@ -2259,6 +2523,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The new phone number must be different from your current one.", detailed: None, template: None }, crate::__generated::Message { text: "新手机号不能与当前手机号相同。", detailed: None, template: None }, crate::__generated::Message { text: "新電話號碼不可與現有電話號碼相同。", detailed: None, template: None }],
     });
 
@@ -2267,6 +2533,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `ALREADY_EXISTS`; HTTP status: 409
     /// - reason: `PHONE_ALREADY_EXISTS_IN_SSO`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: This phone number is already registered to another account.
     /// - zh-CN: 该手机号已被其他账户使用。
     /// - zh-HK: 此電話號碼已被其他帳戶使用。
@@ -2282,6 +2549,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::AlreadyExists,
         http_status: 409,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "This phone number is already registered to another account.", detailed: None, template: None }, crate::__generated::Message { text: "该手机号已被其他账户使用。", detailed: None, template: None }, crate::__generated::Message { text: "此電話號碼已被其他帳戶使用。", detailed: None, template: None }],
     });
 
@@ -2290,6 +2559,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `PERMISSION_DENIED`; HTTP status: 403
     /// - reason: `FORBID_CHANGE_PHONE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Your phone number can't be changed.
     /// - zh-CN: 您的手机号无法更改。
     /// - zh-HK: 你的電話號碼無法更改。
@@ -2305,6 +2575,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::PermissionDenied,
         http_status: 403,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Your phone number can't be changed.", detailed: None, template: None }, crate::__generated::Message { text: "您的手机号无法更改。", detailed: None, template: None }, crate::__generated::Message { text: "你的電話號碼無法更改。", detailed: None, template: None }],
     });
 
@@ -2313,6 +2585,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `FAILED_TO_UPDATE_PHONE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Failed to update your phone number. Please try again later.
     /// - zh-CN: 更新手机号失败，请稍后重试。
     /// - zh-HK: 更新電話號碼失敗，請稍後再試。
@@ -2328,6 +2601,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to update your phone number. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "更新手机号失败，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "更新電話號碼失敗，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -2338,6 +2613,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `RESOURCE_EXHAUSTED`; HTTP status: 429
     /// - reason: `FORBID_SEND_PHONE_VERIFY_CODE_FREQUENTLY`, domain `csghub.opencsg.com`
     /// - context keys: `retryAfter`
+    /// - retried: after the server's delay
     /// - en-US: You're requesting verification codes too often. Please wait a moment and try again.
     ///   - with its context: You're requesting verification codes too often. Please try again in {retryAfter}s.
     /// - zh-CN: 获取验证码过于频繁，请稍候再试。
@@ -2356,6 +2632,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::ResourceExhausted,
         http_status: 429,
         context_keys: &["retryAfter"],
+        retry: crate::__generated::RetryClass::AfterServerDelay,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "You're requesting verification codes too often. Please wait a moment and try again.", detailed: Some(&[crate::__generated::Piece::Text("You're requesting verification codes too often. Please try again in "), crate::__generated::Piece::Key("retryAfter"), crate::__generated::Piece::Text("s.")]), template: Some("You're requesting verification codes too often. Please try again in {retryAfter}s.") }, crate::__generated::Message { text: "获取验证码过于频繁，请稍候再试。", detailed: Some(&[crate::__generated::Piece::Text("获取验证码过于频繁，请在 "), crate::__generated::Piece::Key("retryAfter"), crate::__generated::Piece::Text(" 秒后重试。")]), template: Some("获取验证码过于频繁，请在 {retryAfter} 秒后重试。") }, crate::__generated::Message { text: "索取驗證碼過於頻繁，請稍候再試。", detailed: Some(&[crate::__generated::Piece::Text("索取驗證碼過於頻繁，請於 "), crate::__generated::Piece::Key("retryAfter"), crate::__generated::Piece::Text(" 秒後再試。")]), template: Some("索取驗證碼過於頻繁，請於 {retryAfter} 秒後再試。") }],
     });
 
@@ -2364,6 +2642,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INTERNAL`; HTTP status: 500
     /// - reason: `FAILED_SEND_PHONE_VERIFY_CODE`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Failed to send the verification code. Please try again later.
     /// - zh-CN: 验证码发送失败，请稍后重试。
     /// - zh-HK: 驗證碼發送失敗，請稍後再試。
@@ -2379,6 +2658,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::Internal,
         http_status: 500,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Failed to send the verification code. Please try again later.", detailed: None, template: None }, crate::__generated::Message { text: "验证码发送失败，请稍后重试。", detailed: None, template: None }, crate::__generated::Message { text: "驗證碼發送失敗，請稍後再試。", detailed: None, template: None }],
     });
 
@@ -2389,6 +2670,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `FAILED_PRECONDITION`; HTTP status: 400
     /// - reason: `PHONE_VERIFY_CODE_EXPIRED_OR_NOT_FOUND`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The verification code has expired or is no longer valid. Please request a new one.
     /// - zh-CN: 验证码已过期或不存在，请重新获取。
     /// - zh-HK: 驗證碼已過期或不存在，請重新索取。
@@ -2404,6 +2686,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::FailedPrecondition,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The verification code has expired or is no longer valid. Please request a new one.", detailed: None, template: None }, crate::__generated::Message { text: "验证码已过期或不存在，请重新获取。", detailed: None, template: None }, crate::__generated::Message { text: "驗證碼已過期或不存在，請重新索取。", detailed: None, template: None }],
     });
 
@@ -2412,6 +2696,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `PHONE_VERIFY_CODE_INVALID`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The verification code is incorrect. Please check it and try again.
     /// - zh-CN: 验证码不正确，请检查后重试。
     /// - zh-HK: 驗證碼不正確，請檢查後再試。
@@ -2427,6 +2712,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The verification code is incorrect. Please check it and try again.", detailed: None, template: None }, crate::__generated::Message { text: "验证码不正确，请检查后重试。", detailed: None, template: None }, crate::__generated::Message { text: "驗證碼不正確，請檢查後再試。", detailed: None, template: None }],
     });
 
@@ -2435,6 +2722,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `VERIFICATION_CODE_REQUIRED`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: Please enter the verification code.
     /// - zh-CN: 请输入验证码。
     /// - zh-HK: 請輸入驗證碼。
@@ -2450,6 +2738,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "Please enter the verification code.", detailed: None, template: None }, crate::__generated::Message { text: "请输入验证码。", detailed: None, template: None }, crate::__generated::Message { text: "請輸入驗證碼。", detailed: None, template: None }],
     });
 
@@ -2458,6 +2748,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `VERIFICATION_CODE_LENGTH_INVALID`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The verification code must be 6 characters long.
     /// - zh-CN: 验证码长度必须为 6 位。
     /// - zh-HK: 驗證碼長度必須為 6 位。
@@ -2473,6 +2764,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The verification code must be 6 characters long.", detailed: None, template: None }, crate::__generated::Message { text: "验证码长度必须为 6 位。", detailed: None, template: None }, crate::__generated::Message { text: "驗證碼長度必須為 6 位。", detailed: None, template: None }],
     });
 
@@ -2481,6 +2774,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `INVALID_ARGUMENT`; HTTP status: 400
     /// - reason: `INVALID_PHONE_NUMBER`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: The phone number is invalid. Please check it and try again.
     /// - zh-CN: 手机号无效，请检查后重试。
     /// - zh-HK: 電話號碼無效，請檢查後再試。
@@ -2496,6 +2790,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::InvalidArgument,
         http_status: 400,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "The phone number is invalid. Please check it and try again.", detailed: None, template: None }, crate::__generated::Message { text: "手机号无效，请检查后重试。", detailed: None, template: None }, crate::__generated::Message { text: "電話號碼無效，請檢查後再試。", detailed: None, template: None }],
     });
 
@@ -2504,6 +2800,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `ALREADY_EXISTS`; HTTP status: 409
     /// - reason: `USERNAME_EXISTS`, domain `csghub.opencsg.com`
     /// - context keys: `username`
+    /// - retried: never
     /// - en-US: This username is already taken. Please choose another one.
     ///   - with its context: The username {username} is already taken. Please choose another one.
     /// - zh-CN: 该用户名已被使用，请选择其他用户名。
@@ -2522,6 +2819,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::AlreadyExists,
         http_status: 409,
         context_keys: &["username"],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "This username is already taken. Please choose another one.", detailed: Some(&[crate::__generated::Piece::Text("The username "), crate::__generated::Piece::Key("username"), crate::__generated::Piece::Text(" is already taken. Please choose another one.")]), template: Some("The username {username} is already taken. Please choose another one.") }, crate::__generated::Message { text: "该用户名已被使用，请选择其他用户名。", detailed: Some(&[crate::__generated::Piece::Text("用户名 "), crate::__generated::Piece::Key("username"), crate::__generated::Piece::Text(" 已被使用，请选择其他用户名。")]), template: Some("用户名 {username} 已被使用，请选择其他用户名。") }, crate::__generated::Message { text: "此用戶名稱已被使用，請選擇其他名稱。", detailed: Some(&[crate::__generated::Piece::Text("用戶名稱 "), crate::__generated::Piece::Key("username"), crate::__generated::Piece::Text(" 已被使用，請選擇其他名稱。")]), template: Some("用戶名稱 {username} 已被使用，請選擇其他名稱。") }],
     });
 
@@ -2530,6 +2829,7 @@ impl crate::ErrorCode {
     /// - gRPC code: `ALREADY_EXISTS`; HTTP status: 409
     /// - reason: `EMAIL_EXISTS`, domain `csghub.opencsg.com`
     /// - context keys: none declared
+    /// - retried: never
     /// - en-US: This email address is already in use. Please use a different one.
     /// - zh-CN: 该邮箱已被使用，请使用其他邮箱。
     /// - zh-HK: 此電郵地址已被使用，請使用其他電郵地址。
@@ -2545,6 +2845,8 @@ impl crate::ErrorCode {
         grpc_code: crate::__generated::GrpcCode::AlreadyExists,
         http_status: 409,
         context_keys: &[],
+        retry: crate::__generated::RetryClass::Never,
+        retry_delay_ms: 0,
         messages: &[crate::__generated::Message { text: "This email address is already in use. Please use a different one.", detailed: None, template: None }, crate::__generated::Message { text: "该邮箱已被使用，请使用其他邮箱。", detailed: None, template: None }, crate::__generated::Message { text: "此電郵地址已被使用，請使用其他電郵地址。", detailed: None, template: None }],
     });
 

@@ -13,7 +13,7 @@
 use crate::locale::{Locale, Message};
 
 /// The version of the generated code's shape this library reads.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Fails the build of a generated module of another shape, naming both.
 pub const fn check_format(format: u32) {
@@ -76,10 +76,17 @@ pub struct CodeEntry {
     pub http_status: u16,
     /// The context keys the code declares.
     pub context_keys: &'static [&'static str],
+    /// How a client may retry it: as declared, else its gRPC code's default.
+    pub retry: RetryClass,
+    /// The delay a server asks for before a retry, in milliseconds; 0 for
+    /// none.
+    pub retry_delay_ms: u32,
     /// Its messages for end users, one per locale of its catalog, in the
     /// catalog's order.
     pub messages: &'static [Message],
 }
+
+pub use super::RetryClass;
 
 /// `tonic::Code`, named for the generated code, which names no tonic.
 pub use tonic::Code as GrpcCode;

@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use super::data::CodeEntry;
-use super::{Module, ParseCodeError};
+use super::{Module, ParseCodeError, RetryClass};
 use crate::locale::{Locale, Message};
 
 /// One code of an error catalog, such as CSGHub's `GIT-ERR-8` gitAuthFailed
@@ -154,6 +154,28 @@ impl ErrorCode {
     /// the ones its localized messages may name.
     pub const fn context_keys(self) -> &'static [&'static str] {
         self.0.context_keys
+    }
+
+    /// How a client may retry the code, as its catalog declares it (or
+    /// its gRPC code implies): the retry layer's rule.
+    ///
+    /// ```
+    /// use csghub_errorx::{ErrorCode, RetryClass};
+    ///
+    /// assert_eq!(ErrorCode::CLUSTER_UNAVAILABLE.retry_class(), RetryClass::Backoff);
+    /// assert_eq!(ErrorCode::INVALID_JWT.retry_class(), RetryClass::Never);
+    /// ```
+    pub const fn retry_class(self) -> RetryClass {
+        self.0.retry
+    }
+
+    /// The delay a server asks for before a retry of the code (sent as a
+    /// `RetryInfo` and `grpc-retry-pushback-ms` by an encoder with
+    /// [retry hints](crate::StatusEncoder::retry_hints)), if the catalog
+    /// declares one.
+    pub fn retry_delay(self) -> Option<std::time::Duration> {
+        (self.0.retry_delay_ms > 0)
+            .then(|| std::time::Duration::from_millis(u64::from(self.0.retry_delay_ms)))
     }
 
     /// The gRPC status code the catalog maps this code to.

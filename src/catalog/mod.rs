@@ -31,6 +31,7 @@ pub(crate) mod data;
 mod error_code;
 mod module;
 mod parse_error;
+mod retry_class;
 mod slot;
 mod unknown_code;
 
@@ -38,6 +39,7 @@ pub use catalog::{Catalog, Codes};
 pub use error_code::ErrorCode;
 pub use module::Module;
 pub use parse_error::ParseCodeError;
+pub use retry_class::RetryClass;
 #[doc(hidden)]
 pub use slot::__slot;
 pub use unknown_code::UnknownCode;

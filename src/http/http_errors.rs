@@ -201,8 +201,8 @@ impl HttpErrors {
         locale: Option<Locale>,
     ) -> (String, Option<Locale>) {
         // The reference link the encoder adds on gRPC, here too.
-        let referenced = self.encoder.with_reference(error);
-        let error = referenced.as_ref().unwrap_or(error);
+        let decorated = self.encoder.decorated(error);
+        let error = decorated.as_ref().unwrap_or(error);
         // The Google shape localizes only on request (its `message` is the
         // developer's); the others are for end users, in en-US by default.
         let body_locale = match format {

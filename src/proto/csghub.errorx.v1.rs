@@ -27,6 +27,18 @@ pub struct CodeOptions {
     /// ones clients can rely on.
     #[prost(string, repeated, tag = "5")]
     pub context_keys: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// How a client may retry the code. Unset, it is its gRPC code's default:
+    /// `UNAVAILABLE` backs off, `RESOURCE_EXHAUSTED` waits for the server's
+    /// delay, every other code is never retried. The build rejects a retry
+    /// class on a code that says the request itself is wrong (such as
+    /// `INVALID_ARGUMENT`, `NOT_FOUND` or `UNAUTHENTICATED`).
+    #[prost(enumeration = "RetryClass", tag = "6")]
+    pub retry: i32,
+    /// The delay, in milliseconds, a server asks for before a retry of the
+    /// code (as `google.rpc.RetryInfo` and `grpc-retry-pushback-ms`), when it
+    /// sends retry hints; 0 for none. Only for a code that may be retried.
+    #[prost(uint32, tag = "7")]
+    pub retry_delay_ms: u32,
 }
 impl ::prost::Name for CodeOptions {
     const NAME: &'static str = "CodeOptions";
@@ -56,6 +68,44 @@ impl ::prost::Name for ModuleOptions {
     }
     fn type_url() -> ::prost::alloc::string::String {
         "/csghub.errorx.v1.ModuleOptions".into()
+    }
+}
+/// How a client may retry a failed call, by its code (AIP-194's advice,
+/// enforced by csghub-errorx's retry layer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum RetryClass {
+    /// The default of the code's gRPC code (see `CodeOptions.retry`).
+    Unspecified = 0,
+    /// Never: retrying only repeats the failure.
+    Never = 1,
+    /// Only after the delay the server asks for, and only with one.
+    AfterServerDelay = 2,
+    /// With exponential backoff, or after the server's delay if it gives one.
+    Backoff = 3,
+}
+impl RetryClass {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "RETRY_CLASS_UNSPECIFIED",
+            Self::Never => "RETRY_CLASS_NEVER",
+            Self::AfterServerDelay => "RETRY_CLASS_AFTER_SERVER_DELAY",
+            Self::Backoff => "RETRY_CLASS_BACKOFF",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "RETRY_CLASS_UNSPECIFIED" => Some(Self::Unspecified),
+            "RETRY_CLASS_NEVER" => Some(Self::Never),
+            "RETRY_CLASS_AFTER_SERVER_DELAY" => Some(Self::AfterServerDelay),
+            "RETRY_CLASS_BACKOFF" => Some(Self::Backoff),
+            _ => None,
+        }
     }
 }
 /// A module of the catalog. Each module owns one code prefix (`GIT` in
@@ -579,6 +629,8 @@ pub enum ReqError {
     /// INVALID_ARGUMENT: gRPC has no 415; the canonical mapping gives 400.
     ErrReqContentTypeUnsupported = 9,
     /// REQ-ERR-10 `errRateLimitExceeded`.
+    /// Retried after the server's delay (RESOURCE_EXHAUSTED's class); CSGHub's
+    /// rate limits reset per minute, so a server asks for 30 s by default.
     ErrRateLimitExceeded = 10,
     /// REQ-ERR-11 `errLimitedIPLocation`.
     /// PERMISSION_DENIED: the caller is identified but refused from this location until a captcha is passed.

@@ -71,6 +71,7 @@ pub struct StatusEncoder {
     budget: usize,
     include_debug_info: bool,
     reference_base: Option<Cow<'static, str>>,
+    retry_hints: bool,
 }
 
 impl StatusEncoder {
@@ -94,7 +95,30 @@ impl StatusEncoder {
             budget: Self::DEFAULT_BUDGET,
             include_debug_info: false,
             reference_base: None,
+            retry_hints: false,
         }
+    }
+
+    /// Tells clients when to retry: an error whose code the catalog lets
+    /// clients retry ([`ErrorCode::retry_class`](crate::ErrorCode::retry_class))
+    /// gets the catalog's delay for it as a `google.rpc.RetryInfo` (unless
+    /// it has one of its own), and its `RetryInfo` delay as the
+    /// `grpc-retry-pushback-ms` header gRPC's retry design (A6) reads; an
+    /// error that may not be retried gets neither. Off by default, so that
+    /// the wire stays as it was (peers pin it).
+    ///
+    /// ```
+    /// use csghub_errorx::{Error, ErrorCode, StatusEncoder};
+    ///
+    /// let encoder = StatusEncoder::new().retry_hints(true);
+    /// let status = encoder.encode(&Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED));
+    /// assert_eq!(status.metadata().get("grpc-retry-pushback-ms").unwrap(), "30000");
+    /// let status = encoder.encode(&Error::new(ErrorCode::INVALID_JWT));
+    /// assert!(status.metadata().get("grpc-retry-pushback-ms").is_none());
+    /// ```
+    pub fn retry_hints(mut self, yes: bool) -> StatusEncoder {
+        self.retry_hints = yes;
+        self
     }
 
     /// Links each error with a catalog code to its page in the catalog's
@@ -129,15 +153,49 @@ impl StatusEncoder {
         Some(format!("{base}/errors/{}", error.code_str()?))
     }
 
-    /// `error` with its reference link, when the encoder adds one: a copy,
-    /// made only then.
-    pub(crate) fn with_reference(&self, error: &Error) -> Option<Error> {
-        if error.help().is_some() {
+    /// `error` with what the encoder adds to it (its reference link, its
+    /// catalog's retry delay): a copy, made only then.
+    pub(crate) fn decorated(&self, error: &Error) -> Option<Error> {
+        let link = match error.help() {
+            None => self.reference_url(error).zip(error.code_str()),
+            Some(_) => None,
+        };
+        let retry_delay = self
+            .retry_hints
+            .then(|| error.code())
+            .flatten()
+            .filter(|code| code.retry_class() != crate::RetryClass::Never)
+            .and_then(|code| code.retry_delay())
+            .filter(|_| error.retry_delay().is_none());
+        if link.is_none() && retry_delay.is_none() {
             return None;
         }
-        let url = self.reference_url(error)?;
-        let description = format!("{} in the error reference", error.code_str()?);
-        Some(error.clone().add_help_link(description, url))
+        let mut error = error.clone();
+        if let Some((url, code)) = link {
+            let description = format!("{code} in the error reference");
+            error = error.add_help_link(description, url);
+        }
+        if let Some(delay) = retry_delay {
+            error = error.with_retry_delay(delay);
+        }
+        Some(error)
+    }
+
+    /// The `grpc-retry-pushback-ms` of `error`, with retry hints on: its
+    /// `RetryInfo` delay, for a code clients may retry.
+    fn pushback(
+        &self,
+        error: &Error,
+    ) -> Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>> {
+        if !self.retry_hints {
+            return None;
+        }
+        let class = error.code()?.retry_class();
+        if class == crate::RetryClass::Never {
+            return None;
+        }
+        let millis = error.retry_delay()?.as_millis();
+        tonic::metadata::MetadataValue::try_from(millis.to_string()).ok()
     }
 
     /// Sets the `ErrorInfo.domain`, such as `hub.example.com`.
@@ -205,8 +263,8 @@ impl StatusEncoder {
     /// assert_eq!(status.message(), ErrorCode::GIT_REPO_NOT_FOUND.description());
     /// ```
     pub fn encode(&self, error: &Error) -> Status {
-        let referenced = self.with_reference(error);
-        let error = referenced.as_ref().unwrap_or(error);
+        let decorated = self.decorated(error);
+        let error = decorated.as_ref().unwrap_or(error);
         let localized = error
             .user_locale()
             .filter(|_| error.localized_message().is_none())
@@ -224,7 +282,14 @@ impl StatusEncoder {
         )
         .fit(self.budget);
         let details = Bytes::from(plan.encode_details());
-        Status::with_details(error.grpc_code(), plan.message().into_owned(), details)
+        let mut status =
+            Status::with_details(error.grpc_code(), plan.message().into_owned(), details);
+        if let Some(pushback) = self.pushback(error) {
+            status
+                .metadata_mut()
+                .insert("grpc-retry-pushback-ms", pushback);
+        }
+        status
     }
 
     /// The status for `error`, as [`StatusEncoder::encode`] makes it,

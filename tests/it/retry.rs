@@ -55,7 +55,11 @@ impl Flaky {
                 pushback,
             } => (code, delay, pushback),
         };
-        let mut status = Status::from(Error::new(code).with_retry_delay(delay));
+        let mut error = Error::new(code);
+        if !delay.is_zero() {
+            error = error.with_retry_delay(delay);
+        }
+        let mut status = Status::from(error);
         if let Some(pushback) = pushback {
             status
                 .metadata_mut()
@@ -340,4 +344,35 @@ async fn the_client_logs_one_line_per_call_with_its_attempts_and_a_debug_event_p
         .filter(|e| e.field("message") == Some("retrying"))
         .count();
     assert_eq!(retries, 2);
+}
+
+#[tokio::test]
+async fn a_catalog_that_declares_a_retry_class_is_retried_by_it() {
+    use csghub_errorx_example_own_catalog::errors;
+    // GPU-ERR-0 is RESOURCE_EXHAUSTED, whose default waits for a server's
+    // delay; its catalog says backoff, so it is retried without one.
+    let script = Script::Always {
+        code: errors::GPU_OUT_OF_MEMORY,
+        delay: Duration::ZERO,
+        pushback: None,
+    };
+    let policy = idempotent()
+        .max_attempts(2)
+        .backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .decoder(csghub_errorx::StatusDecoder::new().catalog(&errors::CATALOG));
+    let mut fixture = Fixture::start(script, policy).await;
+    fixture.client.fail(request("x", &[], 0)).await.unwrap_err();
+    assert_eq!(fixture.attempts().len(), 2);
+    // A decoder that does not know the catalog goes by the gRPC code.
+    let mut plain = Fixture::start(script, idempotent().max_attempts(2)).await;
+    plain.client.fail(request("x", &[], 0)).await.unwrap_err();
+    assert_eq!(plain.attempts().len(), 1);
+    assert_eq!(
+        errors::GPU_OUT_OF_MEMORY.retry_class(),
+        csghub_errorx::RetryClass::Backoff
+    );
+    assert_eq!(
+        errors::MODEL_NOT_LOADED.retry_delay(),
+        Some(Duration::from_secs(20))
+    );
 }

@@ -1203,3 +1203,42 @@ fn decode_problems_are_bounded_and_the_rest_counted() {
         "{report}"
     );
 }
+
+#[test]
+fn retry_hints_send_the_catalogs_delay_and_pushback_for_retryable_codes_only() {
+    let hints = StatusEncoder::new().retry_hints(true);
+    let pushback = |status: &Status| {
+        status
+            .metadata()
+            .get("grpc-retry-pushback-ms")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    // The catalog's delay for REQ-ERR-10, as RetryInfo and as pushback.
+    let status = hints.encode(&Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED));
+    assert_eq!(pushback(&status).as_deref(), Some("30000"));
+    assert_eq!(
+        Error::from_status(&status).retry_delay(),
+        Some(Duration::from_secs(30))
+    );
+    // An error's own delay wins, and is the pushback.
+    let own =
+        Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED).with_retry_delay(Duration::from_secs(5));
+    let status = hints.encode(&own);
+    assert_eq!(pushback(&status).as_deref(), Some("5000"));
+    assert_eq!(
+        Error::from_status(&status).retry_delay(),
+        Some(Duration::from_secs(5))
+    );
+    // A code that is never retried gets neither, even with a RetryInfo of
+    // its own (kept: the handler put it there).
+    let status = hints.encode(&Error::new(ErrorCode::INVALID_JWT));
+    assert_eq!(pushback(&status), None);
+    assert_eq!(Error::from_status(&status).retry_delay(), None);
+    let status =
+        hints.encode(&Error::new(ErrorCode::INVALID_JWT).with_retry_delay(Duration::from_secs(1)));
+    assert_eq!(pushback(&status), None);
+    // Off by default: the wire stays as it was.
+    let status = Status::from(Error::new(ErrorCode::ERR_RATE_LIMIT_EXCEEDED));
+    assert_eq!(pushback(&status), None);
+    assert_eq!(Error::from_status(&status).retry_delay(), None);
+}

@@ -9,7 +9,7 @@ use crate::slot::{fnv1a, perfect_hash, Table};
 
 /// The version of the generated code's shape; the library refuses another
 /// at compile time, naming both versions.
-pub(crate) const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 2;
 
 /// Where the generated module goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +144,11 @@ pub(crate) fn generate(catalog: &Catalog, target: Target, generator: &str) -> St
             format!("http_status: {}", code.http_status),
             format!("context_keys: &{:?}", code.context_keys),
             format!(
+                "retry: {root}::__generated::RetryClass::{}",
+                code.retry_class().variant()
+            ),
+            format!("retry_delay_ms: {}", code.retry_delay_ms),
+            format!(
                 "messages: &[{}]",
                 catalog
                     .locales
@@ -242,6 +247,16 @@ fn code_doc(catalog: &Catalog, code: &Code) -> String {
                 .join(", ")
         );
     }
+    let retry = match code.retry_class() {
+        crate::model::RetryClass::Backoff => "with backoff",
+        crate::model::RetryClass::AfterServerDelay => "after the server's delay",
+        _ => "never",
+    };
+    let _ = write!(doc, "- retried: {retry}");
+    if code.retry_delay_ms > 0 {
+        let _ = write!(doc, " (the server asks for {} ms)", code.retry_delay_ms);
+    }
+    doc.push('\n');
     for locale in &catalog.locales {
         let Some(message) = catalog.message(code, locale) else {
             continue;

@@ -117,10 +117,67 @@ pub struct Code {
     pub http_status: u32,
     /// The context keys the code declares.
     pub context_keys: Vec<String>,
+    /// How a client may retry it, as declared; `Unspecified` is its gRPC
+    /// code's default ([`Code::retry_class`]).
+    pub retry: RetryClass,
+    /// The delay a server asks for before a retry, in milliseconds; 0 for
+    /// none.
+    pub retry_delay_ms: u32,
     /// The comment above the value, as one line.
     pub doc: String,
     /// Where the code is declared.
     pub location: Location,
+}
+
+impl Code {
+    /// How a client may retry the code: as declared, else its gRPC code's
+    /// default (`UNAVAILABLE` backs off, `RESOURCE_EXHAUSTED` waits for the
+    /// server's delay, any other is never retried).
+    pub fn retry_class(&self) -> RetryClass {
+        match self.retry {
+            RetryClass::Unspecified => match self.grpc_code.as_str() {
+                "UNAVAILABLE" => RetryClass::Backoff,
+                "RESOURCE_EXHAUSTED" => RetryClass::AfterServerDelay,
+                _ => RetryClass::Never,
+            },
+            declared => declared,
+        }
+    }
+}
+
+/// `csghub.errorx.v1.RetryClass`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryClass {
+    /// Not declared: the gRPC code's default.
+    Unspecified,
+    /// Never retried.
+    Never,
+    /// Retried only after the server's delay.
+    AfterServerDelay,
+    /// Retried with backoff.
+    Backoff,
+}
+
+impl RetryClass {
+    /// The enum value of `number`; `None` for a number the options lack.
+    pub fn from_number(number: i32) -> Option<RetryClass> {
+        Some(match number {
+            0 => RetryClass::Unspecified,
+            1 => RetryClass::Never,
+            2 => RetryClass::AfterServerDelay,
+            3 => RetryClass::Backoff,
+            _ => return None,
+        })
+    }
+
+    /// The library's variant name, `Backoff`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            RetryClass::Unspecified | RetryClass::Never => "Never",
+            RetryClass::AfterServerDelay => "AfterServerDelay",
+            RetryClass::Backoff => "Backoff",
+        }
+    }
 }
 
 /// The messages of one locale, by code string.

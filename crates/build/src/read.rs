@@ -9,7 +9,7 @@ use prost_reflect::{
 };
 
 use crate::error::{Error, Problems};
-use crate::model::{Catalog, Code, Location, Module};
+use crate::model::{Catalog, Code, Location, Module, RetryClass};
 
 /// The package of the options, `csghub.errorx.v1`.
 const OPTIONS_PACKAGE: &str = "csghub.errorx.v1";
@@ -203,6 +203,23 @@ pub(crate) fn read_catalog(pool: &DescriptorPool, file: &str) -> Result<Catalog,
                         })
                         .collect(),
                     _ => Vec::new(),
+                },
+                retry: match info.get_field_by_name("retry").as_deref() {
+                    Some(Value::EnumNumber(n)) => match RetryClass::from_number(*n) {
+                        Some(class) => class,
+                        None => {
+                            problems.at(
+                                &location,
+                                format!("{}: retry {n} is no RetryClass", value.name()),
+                            );
+                            RetryClass::Unspecified
+                        }
+                    },
+                    _ => RetryClass::Unspecified,
+                },
+                retry_delay_ms: match info.get_field_by_name("retry_delay_ms").as_deref() {
+                    Some(Value::U32(n)) => *n,
+                    _ => 0,
                 },
                 doc: comment(&value),
                 location,

@@ -162,6 +162,7 @@ fn check_codes(catalog: &Catalog, problems: &mut Problems) {
             ),
             Some(_) => {}
         }
+        check_retry(code, reason, at, problems);
         let mut keys = Vec::new();
         for key in &code.context_keys {
             let bytes = key.as_bytes();
@@ -185,5 +186,42 @@ fn check_codes(catalog: &Catalog, problems: &mut Problems) {
             }
             keys.push(key);
         }
+    }
+}
+
+/// The gRPC codes that say the request itself is wrong: sending it again
+/// gets the same answer, so no retry class may allow it.
+const NEVER_RETRIED: &[&str] = &[
+    "INVALID_ARGUMENT",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "UNAUTHENTICATED",
+    "FAILED_PRECONDITION",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+];
+
+/// A code's retry class and delay agree with its gRPC code.
+fn check_retry(code: &crate::model::Code, reason: &str, at: &Location, problems: &mut Problems) {
+    use crate::model::RetryClass;
+    let retried = code.retry_class() != RetryClass::Never;
+    if retried && NEVER_RETRIED.contains(&code.grpc_code.as_str()) {
+        problems.at(
+            at,
+            format!(
+                "{reason}: retry {:?} on grpc_code {}, which says the request itself is wrong: a retry only repeats the failure",
+                code.retry, code.grpc_code
+            ),
+        );
+    }
+    if !retried && code.retry_delay_ms > 0 {
+        problems.at(
+            at,
+            format!(
+                "{reason}: retry_delay_ms {} on a code that is never retried (set retry, or drop the delay)",
+                code.retry_delay_ms
+            ),
+        );
     }
 }

@@ -405,3 +405,53 @@ fn readmes_sample_report_is_what_the_build_says() {
     let printed = format!("Error: proto/{report:?}");
     assert!(README.contains(&printed), "README should show:\n{printed}");
 }
+
+#[test]
+fn retry_classes_default_by_grpc_code_and_a_declared_delay_is_kept() {
+    use csghub_errorx_build::model::RetryClass;
+    let proto = PROTO.replace(
+        "http_status: 503, context_keys: [\"model\"]}",
+        "http_status: 503, context_keys: [\"model\"], retry_delay_ms: 2000}",
+    );
+    assert_ne!(proto, PROTO);
+    let catalog = read(&proto, EN, ZH).expect("a good catalog");
+    let class = |reason: &str| {
+        let code = catalog.codes.iter().find(|c| c.reason == reason).unwrap();
+        (code.retry_class(), code.retry_delay_ms)
+    };
+    assert_eq!(class("MODEL_NOT_LOADED"), (RetryClass::Backoff, 2000));
+    assert_eq!(
+        class("GPU_OUT_OF_MEMORY"),
+        (RetryClass::AfterServerDelay, 0)
+    );
+    assert_eq!(class("MODEL_NOT_FOUND"), (RetryClass::Never, 0));
+}
+
+#[test]
+fn a_retry_class_on_a_code_that_says_the_request_is_wrong_is_rejected() {
+    let proto = PROTO.replace(
+        "grpc_code: \"NOT_FOUND\", http_status: 404}",
+        "grpc_code: \"NOT_FOUND\", http_status: 404, retry: RETRY_CLASS_BACKOFF}",
+    );
+    let report = rejected(&proto, EN, ZH);
+    assert!(
+        report.contains(&format!(
+            "{FILE}:{}:3: MODEL_NOT_FOUND: retry Backoff on grpc_code NOT_FOUND",
+            line_of(&proto, "MODEL_NOT_FOUND =")
+        )),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_retry_delay_on_a_code_that_is_never_retried_is_rejected() {
+    let proto = PROTO.replace(
+        "grpc_code: \"NOT_FOUND\", http_status: 404}",
+        "grpc_code: \"NOT_FOUND\", http_status: 404, retry_delay_ms: 100}",
+    );
+    let report = rejected(&proto, EN, ZH);
+    assert!(
+        report.contains("MODEL_NOT_FOUND: retry_delay_ms 100 on a code that is never retried"),
+        "{report}"
+    );
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use csghub_errorx::__generated::{
     CatalogInfo, CatalogTables, CodeEntry, LookupTable, Message, ModuleEntry, Piece,
 };
-use csghub_errorx::{Catalog, ErrorCode, Locale, Module};
+use csghub_errorx::{Catalog, ErrorCode, Locale, Module, RetryClass};
 use csghub_errorx_build::grpc_codes::GRPC_CODES;
 use csghub_errorx_build::model;
 use csghub_errorx_build::slot::{fnv1a, perfect_hash};
@@ -97,6 +97,12 @@ fn leak(catalog: &model::Catalog) -> Result<&'static Catalog, String> {
                 .map(|k| leak_str(k))
                 .collect::<Vec<_>>()
                 .leak(),
+            retry: match code.retry_class() {
+                model::RetryClass::Backoff => RetryClass::Backoff,
+                model::RetryClass::AfterServerDelay => RetryClass::AfterServerDelay,
+                _ => RetryClass::Never,
+            },
+            retry_delay_ms: code.retry_delay_ms,
             messages: messages.leak(),
         }));
         codes.push(ErrorCode::__from_entry(entry));

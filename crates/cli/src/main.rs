@@ -218,6 +218,11 @@ fn run(catalog: &'static Catalog, command: Command) -> Result<String, String> {
                 code.grpc_code() as i32,
                 code.http_status()
             );
+            let _ = write!(out, "  retried:     {}", retry_text(code.retry_class()));
+            if let Some(delay) = code.retry_delay() {
+                let _ = write!(out, " (the server asks for {} ms)", delay.as_millis());
+            }
+            out.push('\n');
             if let Some(locale) = lang.as_deref().map(|tag| catalog.negotiate(tag)) {
                 let _ = writeln!(out, "  message ({locale}): {}", code.user_message(locale));
             }
@@ -278,6 +283,25 @@ fn parse_module(catalog: &Catalog, text: &str) -> Result<Module, String> {
         })
 }
 
+/// How `explain` says a code's retry class.
+fn retry_text(class: csghub_errorx::RetryClass) -> &'static str {
+    match class {
+        csghub_errorx::RetryClass::Backoff => "with backoff",
+        csghub_errorx::RetryClass::AfterServerDelay => "after the server's delay",
+        _ => "never",
+    }
+}
+
+/// A code's retry class in `list --json`: `never`, `after_server_delay` or
+/// `backoff`, as the proto's `RetryClass` values read without their prefix.
+fn retry_name(class: csghub_errorx::RetryClass) -> &'static str {
+    match class {
+        csghub_errorx::RetryClass::Backoff => "backoff",
+        csghub_errorx::RetryClass::AfterServerDelay => "after_server_delay",
+        _ => "never",
+    }
+}
+
 fn code_json(catalog: &Catalog, code: ErrorCode) -> serde_json::Value {
     serde_json::json!({
         "code": code.as_str(),
@@ -289,6 +313,8 @@ fn code_json(catalog: &Catalog, code: ErrorCode) -> serde_json::Value {
         "grpc_code": grpc_code::name(code.grpc_code()),
         "http_status": code.http_status().as_u16(),
         "context_keys": code.context_keys(),
+        "retry": retry_name(code.retry_class()),
+        "retry_delay_ms": code.retry_delay().map_or(0, |d| d.as_millis() as u64),
         "messages": catalog.locales().iter().copied()
             .map(|locale| (locale.as_str().to_string(), code.user_message(locale).into()))
             .collect::<serde_json::Map<_, _>>(),

@@ -262,6 +262,13 @@ fn list_json_has_every_codes_message_in_every_locale() {
     }
     let git9 = rows.iter().find(|r| r["code"] == "GIT-ERR-9").unwrap();
     assert_eq!(git9["context_keys"], serde_json::json!(["repo"]));
+    // Each code's retry class, and the delay a server asks for.
+    assert_eq!(git9["retry"], "never");
+    let rate_limit = rows.iter().find(|r| r["code"] == "REQ-ERR-10").unwrap();
+    assert_eq!(rate_limit["retry"], "after_server_delay");
+    assert_eq!(rate_limit["retry_delay_ms"], 30000);
+    let cluster = rows.iter().find(|r| r["code"] == "TASK-ERR-5").unwrap();
+    assert_eq!(cluster["retry"], "backoff");
 }
 
 #[test]
@@ -746,4 +753,14 @@ fn a_catalog_that_does_not_check_is_reported_at_its_line() {
             && stderr.contains("http_status 400 contradicts grpc_code NOT_FOUND"),
         "{stderr}"
     );
+}
+
+#[test]
+fn explain_says_how_a_code_is_retried() {
+    let text = stdout(&["explain", "REQ-ERR-10"]);
+    assert!(
+        text.contains("retried:     after the server's delay (the server asks for 30000 ms)"),
+        "{text}"
+    );
+    assert!(stdout(&["explain", "AUTH-ERR-4"]).contains("retried:     never"));
 }

@@ -303,3 +303,18 @@ fn the_site_works_in_chromium_from_file_and_a_static_host() {
         assert!(screenshots.join(shot).is_file(), "{shot}");
     }
 }
+
+#[test]
+fn a_code_page_says_how_the_code_is_retried() {
+    let site = build_site("retry", None);
+    let page = read(site.join("errors/REQ-ERR-10/index.html"));
+    assert!(
+        page.contains("<dt>Retried</dt><dd>after the server&#39;s delay (30000 ms)</dd>"),
+        "{page}"
+    );
+    let page = read(site.join("zh-HK/errors/TASK-ERR-5/index.html"));
+    assert!(
+        page.contains("<dt>重試</dt><dd>指數退避重試</dd>"),
+        "{page}"
+    );
+}

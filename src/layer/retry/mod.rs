@@ -21,8 +21,9 @@ use http_body_util::BodyExt as _;
 use tower_layer::Layer;
 use tower_service::Service;
 
+pub use crate::RetryClass;
 pub use body::RetryBody;
-pub use policy::{RetryClass, RetryPolicy, ThrottleConfig, MAX_ATTEMPTS};
+pub use policy::{RetryPolicy, ThrottleConfig, MAX_ATTEMPTS};
 use request_body::{buffer_request, Buffered, PrefixedBody};
 use throttle::Throttle;
 
@@ -185,6 +186,8 @@ enum Attempt<ResBody: Body, E> {
     Failed {
         result: Result<http::Response<RetryBody<ResBody>>, E>,
         code: tonic::Code,
+        /// The catalog code's retry class, else the gRPC code's.
+        class: RetryClass,
         server_delay: Option<Duration>,
         /// The server forbade a retry (`grpc-retry-pushback-ms` < 0).
         forbidden: bool,
@@ -268,7 +271,7 @@ where
                 }
             }
             let outcome = self.attempt(request, attempt).await;
-            let (result, code, server_delay, forbidden, unprocessed) = match outcome {
+            let (result, code, class, server_delay, forbidden, unprocessed) = match outcome {
                 Attempt::Done(result) => {
                     self.throttle.success();
                     return result;
@@ -276,13 +279,14 @@ where
                 Attempt::Failed {
                     result,
                     code,
+                    class,
                     server_delay,
                     forbidden,
                     unprocessed,
-                } => (result, code, server_delay, forbidden, unprocessed),
+                } => (result, code, class, server_delay, forbidden, unprocessed),
             };
             self.throttle.failure();
-            let delay = self.delay(attempt, code, server_delay);
+            let delay = self.delay(attempt, class, server_delay);
             let code_name = crate::grpc_code::name(code);
             let why_not = if forbidden {
                 Some("the server forbade it (grpc-retry-pushback-ms)")
@@ -350,9 +354,10 @@ where
             let mut response = response.map(RetryBody::passthrough);
             mark_attempts(response.headers_mut(), attempt);
             return match failed {
-                Some((code, server_delay, forbidden)) => Attempt::Failed {
+                Some((code, class, server_delay, forbidden)) => Attempt::Failed {
                     result: Ok(response),
                     code,
+                    class,
                     server_delay,
                     forbidden,
                     unprocessed: false,
@@ -371,9 +376,10 @@ where
         let response =
             http::Response::from_parts(parts, RetryBody::after_first(first, body, attempt));
         match failed {
-            Some((code, server_delay, forbidden)) => Attempt::Failed {
+            Some((code, class, server_delay, forbidden)) => Attempt::Failed {
                 result: Ok(response),
                 code,
+                class,
                 server_delay,
                 forbidden,
                 unprocessed: false,
@@ -389,15 +395,19 @@ where
         Attempt::Failed {
             result: Err(error),
             code,
+            class: RetryClass::of(code),
             server_delay: None,
             forbidden: false,
             unprocessed: code == tonic::Code::Unavailable,
         }
     }
 
-    /// The code, delay and veto of a failed status in `headers`; `None`
-    /// for `OK`.
-    fn failure(&self, headers: &HeaderMap) -> Option<(tonic::Code, Option<Duration>, bool)> {
+    /// The code, retry class, delay and veto of a failed status in
+    /// `headers`; `None` for `OK`.
+    fn failure(
+        &self,
+        headers: &HeaderMap,
+    ) -> Option<(tonic::Code, RetryClass, Option<Duration>, bool)> {
         // Parsed as the log layer does, so a malformed details header
         // cannot panic here either.
         let (status, _) = status_from_headers(headers, false)?;
@@ -412,13 +422,14 @@ where
                 _ => (None, true),
             },
         };
-        let server_delay = pushback.or_else(|| {
-            // Only a status that may be retried is decoded.
-            (RetryClass::of(status.code()) != RetryClass::Never)
-                .then(|| policy::retry_info_delay(&self.policy.decoder.decode(&status)))
-                .flatten()
-        });
-        Some((status.code(), server_delay, forbidden))
+        // The catalog says how its code is retried; a status without one
+        // is retried by its gRPC code.
+        let error = self.policy.decoder.decode(&status);
+        let class = error
+            .code()
+            .map_or_else(|| RetryClass::of(status.code()), |code| code.retry_class());
+        let server_delay = pushback.or_else(|| policy::retry_info_delay(&error));
+        Some((status.code(), class, server_delay, forbidden))
     }
 
     /// The wait before the next attempt, or `None` when the code is not
@@ -426,10 +437,10 @@ where
     fn delay(
         &self,
         attempt: u32,
-        code: tonic::Code,
+        class: RetryClass,
         server_delay: Option<Duration>,
     ) -> Option<Duration> {
-        match (RetryClass::of(code), server_delay) {
+        match (class, server_delay) {
             (RetryClass::Never, _) => None,
             (_, Some(delay)) => Some(delay),
             (RetryClass::AfterServerDelay, None) => None,

@@ -13,7 +13,7 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// How a failed RPC is tried again, by the [`RetryLayer`](super::RetryLayer).
 ///
 /// A call is retried when all of these hold:
-/// - the code's [retry class](RetryClass) allows it: `UNAVAILABLE` with
+/// - the code's [retry class](crate::RetryClass) allows it: `UNAVAILABLE` with
 ///   backoff, `RESOURCE_EXHAUSTED` only after the delay the server asked
 ///   for (a `RetryInfo` or `grpc-retry-pushback-ms`), nothing else (the
 ///   client's own faults, `INTERNAL`, the auth codes: retrying them only
@@ -81,37 +81,6 @@ impl ThrottleConfig {
             } else {
                 0.1
             },
-        }
-    }
-}
-
-/// How a code may be retried, by its gRPC code (AIP-194's advice).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RetryClass {
-    /// Never: retrying only repeats the failure.
-    Never,
-    /// After the delay the server asks for, and only with one.
-    AfterServerDelay,
-    /// With exponential backoff (or the server's delay, if it gives one).
-    Backoff,
-}
-
-impl RetryClass {
-    /// The class of `code`: `UNAVAILABLE` backs off, `RESOURCE_EXHAUSTED`
-    /// waits for the server's delay, every other code is never retried.
-    ///
-    /// ```
-    /// use csghub_errorx::layer::RetryClass;
-    ///
-    /// assert_eq!(RetryClass::of(tonic::Code::Unavailable), RetryClass::Backoff);
-    /// assert_eq!(RetryClass::of(tonic::Code::Unauthenticated), RetryClass::Never);
-    /// ```
-    pub fn of(code: tonic::Code) -> RetryClass {
-        match code {
-            tonic::Code::Unavailable => RetryClass::Backoff,
-            tonic::Code::ResourceExhausted => RetryClass::AfterServerDelay,
-            _ => RetryClass::Never,
         }
     }
 }

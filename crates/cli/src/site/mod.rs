@@ -264,7 +264,15 @@ impl Site<'_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let rows: [(&str, String); 10] = [
+        let mut retry = escape(match code.retry_class() {
+            csghub_errorx::RetryClass::Backoff => l.retry_backoff,
+            csghub_errorx::RetryClass::AfterServerDelay => l.retry_after_delay,
+            _ => l.retry_never,
+        });
+        if let Some(delay) = code.retry_delay() {
+            let _ = write!(retry, " ({} ms)", delay.as_millis());
+        }
+        let rows: [(&str, String); 11] = [
             (l.code, format!("<code>{}</code>", escape(code.as_str()))),
             (l.name, format!("<code>{}</code>", escape(code.name()))),
             (l.reason, format!("<code>{}</code>", escape(code.reason()))),
@@ -301,6 +309,7 @@ impl Site<'_> {
                 ),
             ),
             (l.context_keys, keys),
+            (l.retry, retry),
         ];
         for (label, value) in rows {
             let _ = writeln!(body, "<dt>{}</dt><dd>{value}</dd>", escape(label));
