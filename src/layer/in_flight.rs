@@ -226,9 +226,10 @@ impl InFlight {
             spans.record(span, self.side, grpc_code, &outcome);
         }
         if let Some(metrics) = &self.shared.metrics {
-            metrics.record(&RpcRecord::new(
-                self.side, method, grpc_code, error, latency,
-            ));
+            metrics.record(
+                &RpcRecord::new(self.side, method, grpc_code, error, latency)
+                    .with_attempts(attempts.unwrap_or(1)),
+            );
         }
     }
 

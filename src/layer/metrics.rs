@@ -44,6 +44,9 @@ pub struct RpcRecord<'a> {
     pub error: Option<&'a Error>,
     /// From the request to the end of the response.
     pub latency: Duration,
+    /// How many attempts the call made: more than 1 when a retry layer
+    /// inside the client layer tried it again ([`RpcRecord::with_attempts`]).
+    pub attempts: u32,
 }
 
 impl<'a> RpcRecord<'a> {
@@ -62,7 +65,14 @@ impl<'a> RpcRecord<'a> {
             grpc_code,
             error,
             latency,
+            attempts: 1,
         }
+    }
+
+    /// The record of a call that made `attempts` attempts (at least 1).
+    pub fn with_attempts(mut self, attempts: u32) -> RpcRecord<'a> {
+        self.attempts = attempts.max(1);
+        self
     }
 
     /// The catalog code, when the status carried one.

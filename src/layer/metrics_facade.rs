@@ -71,6 +71,11 @@ impl FacadeMetrics {
     pub const SERVER_ERRORS: &'static str = "errorx.rpc.server.errors";
     /// The counter of failed outbound RPCs.
     pub const CLIENT_ERRORS: &'static str = "errorx.rpc.client.errors";
+    /// The counter of retried attempts of outbound RPCs (attempts past the
+    /// first, as a retry layer inside the client layer made them), labelled
+    /// as the RPC's last attempt. The OpenTelemetry conventions name no
+    /// such metric.
+    pub const CLIENT_RETRIES: &'static str = "errorx.rpc.client.retries";
     /// The histogram buckets the conventions recommend for the durations,
     /// in seconds: give them to your exporter (Prometheus'
     /// `set_buckets_for_metric`).
@@ -84,7 +89,7 @@ impl FacadeMetrics {
         FacadeMetrics::default()
     }
 
-    /// Describes the four metrics (unit and help text) to the current
+    /// Describes the five metrics (unit and help text) to the current
     /// recorder. Call it once after installing the recorder.
     pub fn describe() {
         metrics::describe_histogram!(
@@ -107,6 +112,11 @@ impl FacadeMetrics {
             Unit::Count,
             "Failed outbound RPCs, by catalog code"
         );
+        metrics::describe_counter!(
+            Self::CLIENT_RETRIES,
+            Unit::Count,
+            "Retried attempts of outbound RPCs"
+        );
     }
 }
 
@@ -119,6 +129,10 @@ impl RpcMetrics for FacadeMetrics {
         };
         if rpc.grpc_code != tonic::Code::Ok {
             metrics::counter!(errors, labels.iter()).increment(1);
+        }
+        if rpc.side == Side::Client && rpc.attempts > 1 {
+            metrics::counter!(Self::CLIENT_RETRIES, labels.iter())
+                .increment(u64::from(rpc.attempts - 1));
         }
         metrics::histogram!(duration, labels).record(rpc.latency.as_secs_f64());
     }

@@ -103,6 +103,10 @@ struct Fixture {
 
 impl Fixture {
     async fn start(script: Script, policy: RetryPolicy) -> Fixture {
+        Fixture::start_logged(script, policy, LogLayer::client()).await
+    }
+
+    async fn start_logged(script: Script, policy: RetryPolicy, log: LogLayer) -> Fixture {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let flaky = Flaky {
             script,
@@ -122,7 +126,7 @@ impl Fixture {
             .expect("connect");
         let client = DemoClient::new(
             ServiceBuilder::new()
-                .layer(LogLayer::client())
+                .layer(log)
                 .layer(RetryLayer::new(policy))
                 .service(channel),
         );
@@ -374,5 +378,43 @@ async fn a_catalog_that_declares_a_retry_class_is_retried_by_it() {
     assert_eq!(
         errors::MODEL_NOT_LOADED.retry_delay(),
         Some(Duration::from_secs(20))
+    );
+}
+
+#[cfg(feature = "metrics")]
+#[tokio::test(flavor = "current_thread")]
+async fn the_facade_counts_retried_attempts_beside_the_one_duration_of_the_call() {
+    use csghub_errorx::layer::FacadeMetrics;
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let _local = metrics::set_default_local_recorder(&recorder);
+    let script = Script::Always {
+        code: ErrorCode::CLUSTER_UNAVAILABLE,
+        delay: Duration::from_millis(1),
+        pushback: None,
+    };
+    let log = LogLayer::client().metrics(FacadeMetrics::new());
+    let mut fixture = Fixture::start_logged(script, idempotent(), log).await;
+    fixture.client.fail(request("x", &[], 0)).await.unwrap_err();
+    let all = snapshotter.snapshot().into_vec();
+    let value = |name: &str| {
+        all.iter()
+            .find(|(key, ..)| key.key().name() == name)
+            .map(|(.., value)| value)
+    };
+    assert_eq!(
+        value(FacadeMetrics::CLIENT_RETRIES),
+        Some(&DebugValue::Counter(2))
+    );
+    // One call, one duration and one error, whatever its attempts.
+    match value(FacadeMetrics::CLIENT_DURATION) {
+        Some(DebugValue::Histogram(samples)) => assert_eq!(samples.len(), 1),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        value(FacadeMetrics::CLIENT_ERRORS),
+        Some(&DebugValue::Counter(1))
     );
 }
