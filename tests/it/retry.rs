@@ -59,7 +59,11 @@ impl Flaky {
         if !delay.is_zero() {
             error = error.with_retry_delay(delay);
         }
-        let mut status = Status::from(error);
+        // As a server with retry hints answers: its RetryInfo delay is
+        // also the grpc-retry-pushback-ms that A6 clients read.
+        let mut status = csghub_errorx::StatusEncoder::new()
+            .retry_hints(true)
+            .into_status(error);
         if let Some(pushback) = pushback {
             status
                 .metadata_mut()
@@ -96,7 +100,7 @@ impl Demo for Flaky {
 
 struct Fixture {
     seen: Arc<Mutex<Vec<(Instant, FailRequest)>>>,
-    _server: DemoFixture,
+    server: DemoFixture,
     client:
         DemoClient<csghub_errorx::layer::LogService<csghub_errorx::layer::RetryService<Channel>>>,
 }
@@ -132,7 +136,7 @@ impl Fixture {
         );
         Fixture {
             seen,
-            _server: server,
+            server,
             client,
         }
     }
@@ -417,4 +421,78 @@ async fn the_facade_counts_retried_attempts_beside_the_one_duration_of_the_call(
         value(FacadeMetrics::CLIENT_ERRORS),
         Some(&DebugValue::Counter(1))
     );
+}
+
+/// Each gap between the attempts the server saw is at least `delay`, less
+/// a little for the two clocks.
+fn assert_spaced(seen: &[(Instant, FailRequest)], delay: Duration) {
+    for pair in seen.windows(2) {
+        let gap = pair[1].0 - pair[0].0;
+        assert!(gap >= delay - Duration::from_millis(10), "{gap:?}");
+    }
+}
+
+/// grpcio with a retry policy whose backoff is at most 50 ms: the 150 ms
+/// the server asks for (RetryInfo and grpc-retry-pushback-ms) decides.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grpcio_client_with_a_retry_policy_waits_the_servers_pushback() {
+    let delay = Duration::from_millis(150);
+    let fixture = Fixture::start(
+        Script::UnavailableThenOk { failures: 2, delay },
+        idempotent(),
+    )
+    .await;
+    let mut command = common::python::command("retry_client.py");
+    command.arg(fixture.server.addr.to_string());
+    let output = tokio::task::spawn_blocking(move || command.output().expect("python runs"))
+        .await
+        .expect("join");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        result["grpc_code"], 0,
+        "the third attempt succeeds: {result}"
+    );
+    let seen = fixture.attempts();
+    assert_eq!(seen.len(), 3);
+    assert_spaced(&seen, delay);
+}
+
+/// grpc-go (1.33, retries behind GRPC_GO_RETRY=on) with the same policy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grpc_go_client_with_a_retry_policy_waits_the_servers_pushback() {
+    let Some(go) = common::go::programs() else {
+        return;
+    };
+    let delay = Duration::from_millis(150);
+    let fixture = Fixture::start(
+        Script::UnavailableThenOk { failures: 2, delay },
+        idempotent(),
+    )
+    .await;
+    let mut command = std::process::Command::new(&go.client);
+    command
+        .args(["-retry", "-addr"])
+        .arg(fixture.server.addr.to_string())
+        .env("GRPC_GO_RETRY", "on");
+    let output = tokio::task::spawn_blocking(move || command.output().expect("the Go client runs"))
+        .await
+        .expect("join");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        result["grpcCode"], 0,
+        "the third attempt succeeds: {result}"
+    );
+    let seen = fixture.attempts();
+    assert_eq!(seen.len(), 3);
+    assert_spaced(&seen, delay);
 }

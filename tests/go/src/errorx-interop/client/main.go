@@ -94,7 +94,12 @@ func decode(err error, r *result) {
 func main() {
 	addr := flag.String("addr", "", "the Demo server, host:port")
 	blob := flag.Int("blob", 0, "adds a context entry \"blob\" of this many bytes to every request")
+	retry := flag.Bool("retry", false, "calls Fail once on a channel with gRPC's retry policy (needs GRPC_GO_RETRY=on in grpc-go 1.33) and prints its final code")
 	flag.Parse()
+	if *retry {
+		retryOnce(*addr)
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	// grpc-go 1.33 (Debian 12) has no credentials/insecure package yet.
@@ -142,4 +147,32 @@ func main() {
 		}
 		out.Encode(stream)
 	}
+}
+
+// The retry policy a grpc-go user writes in a service config: backoff far
+// shorter (10 to 50 ms) than the server's pushback, so that the spacing the
+// server sees shows whether grpc-go honoured grpc-retry-pushback-ms.
+const retryServiceConfig = `{"methodConfig": [{
+  "name": [{"service": "csghub.errorx.demo.v1.Demo"}],
+  "retryPolicy": {
+    "MaxAttempts": 3,
+    "InitialBackoff": "0.01s",
+    "MaxBackoff": "0.05s",
+    "BackoffMultiplier": 2,
+    "RetryableStatusCodes": ["UNAVAILABLE"]
+  }
+}]}`
+
+func retryOnce(addr string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := grpc.DialContext(ctx, addr, grpc.WithInsecure(), grpc.WithBlock(),
+		grpc.WithDefaultServiceConfig(retryServiceConfig))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dial:", err)
+		os.Exit(1)
+	}
+	defer conn.Close()
+	_, err = demov1.NewDemoClient(conn).Fail(ctx, &demov1.FailRequest{Code: "x"})
+	json.NewEncoder(os.Stdout).Encode(map[string]int{"grpcCode": int(status.Code(err))})
 }
