@@ -127,6 +127,12 @@ enum Clients {
         DemoClient<LogService<Channel>>,
         ReposClient<LogService<Channel>>,
     ),
+    /// Layered, with the retry layer inside the client's log layer.
+    #[cfg(feature = "retry")]
+    Retrying(
+        DemoClient<LogService<csghub_errorx::layer::RetryService<Channel>>>,
+        ReposClient<LogService<csghub_errorx::layer::RetryService<Channel>>>,
+    ),
     /// Layered, each call in a client span.
     InSpans(
         DemoClient<LogService<Channel>>,
@@ -174,6 +180,8 @@ impl Clients {
         match self {
             Clients::Plain(demo, repos) => run!(demo, repos),
             Clients::Layered(demo, repos) => run!(demo, repos),
+            #[cfg(feature = "retry")]
+            Clients::Retrying(demo, repos) => run!(demo, repos),
             Clients::InSpans(demo, repos) => {
                 let span = tracing::info_span!("grpc.client", otel.kind = "client");
                 async { run!(demo, repos) }.instrument(span).await
@@ -273,6 +281,18 @@ fn layers(c: &mut Criterion) {
         metrics::set_global_recorder(recorder).expect("the only recorder");
         rt.block_on(layered_clients(Layers::LoggingAndMetrics))
     };
+    // The retry layer's cost when nothing is retried (a success, or a code
+    // that is never retried): the same server as `layered`, the client's
+    // channel with the retry layer inside its log layer.
+    #[cfg(feature = "retry")]
+    let retrying = rt.block_on(async {
+        use csghub_errorx::layer::{RetryLayer, RetryPolicy};
+        let channel = ServiceBuilder::new()
+            .layer(LogLayer::client())
+            .layer(RetryLayer::new(RetryPolicy::new()))
+            .service(channel(serve(Layers::Logging).await).await);
+        Clients::Retrying(DemoClient::new(channel.clone()), ReposClient::new(channel))
+    });
     // The `otel` feature's cost: both sides' RPCs in spans that
     // tracing-opentelemetry records (into an SDK tracer that exports
     // nothing), the layers recording on them or not; the log lines are at
@@ -316,6 +336,10 @@ fn layers(c: &mut Criterion) {
         #[cfg(feature = "metrics")]
         group.bench_function("both_layers_events_off_metrics_on", |b| {
             b.iter_custom(|iters| run_paired(&rt, &with_metrics, &plain, call, iters))
+        });
+        #[cfg(feature = "retry")]
+        group.bench_function("both_layers_events_off_retry_layer", |b| {
+            b.iter_custom(|iters| run_paired(&rt, &retrying, &layered, call, iters))
         });
         #[cfg(feature = "otel")]
         {

@@ -34,4 +34,25 @@ impl RetryClass {
             _ => RetryClass::Never,
         }
     }
+
+    /// Whether `code` says the request itself is wrong (`INVALID_ARGUMENT`,
+    /// `NOT_FOUND`, `ALREADY_EXISTS`, `PERMISSION_DENIED`,
+    /// `UNAUTHENTICATED`, `FAILED_PRECONDITION`, `OUT_OF_RANGE`,
+    /// `UNIMPLEMENTED`): sending it again gets the same answer, so no
+    /// catalog may make such a code retryable (`csghub-errorx-build`
+    /// rejects it, by the same list: `tests/it/generated.rs` compares them).
+    pub fn request_is_wrong(code: tonic::Code) -> bool {
+        use tonic::Code;
+        matches!(
+            code,
+            Code::InvalidArgument
+                | Code::NotFound
+                | Code::AlreadyExists
+                | Code::PermissionDenied
+                | Code::Unauthenticated
+                | Code::FailedPrecondition
+                | Code::OutOfRange
+                | Code::Unimplemented
+        )
+    }
 }

@@ -135,3 +135,16 @@ fn the_library_hashes_lookup_keys_as_the_build_crate_does() {
         }
     }
 }
+
+#[test]
+fn the_library_and_the_build_crate_agree_on_the_codes_never_retried() {
+    for number in 0..=16 {
+        let code = tonic::Code::from_i32(number);
+        let name = csghub_errorx::grpc_code::name(code);
+        assert_eq!(
+            csghub_errorx::RetryClass::request_is_wrong(code),
+            csghub_errorx_build::grpc_codes::REQUEST_IS_WRONG.contains(&name),
+            "{name}"
+        );
+    }
+}

@@ -103,3 +103,18 @@ pub const GRPC_CODES: [GrpcCode; 17] = [
         http_status: 401,
     },
 ];
+
+/// The codes that say the request itself is wrong: sending it again gets
+/// the same answer, so the build rejects a retry class on them. The library
+/// holds the same list (`RetryClass::request_is_wrong`, which cannot depend
+/// on this crate); its `tests/it/generated.rs` compares the two.
+pub const REQUEST_IS_WRONG: &[&str] = &[
+    "INVALID_ARGUMENT",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "UNAUTHENTICATED",
+    "FAILED_PRECONDITION",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+];

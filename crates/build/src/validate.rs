@@ -189,24 +189,11 @@ fn check_codes(catalog: &Catalog, problems: &mut Problems) {
     }
 }
 
-/// The gRPC codes that say the request itself is wrong: sending it again
-/// gets the same answer, so no retry class may allow it.
-const NEVER_RETRIED: &[&str] = &[
-    "INVALID_ARGUMENT",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "UNAUTHENTICATED",
-    "FAILED_PRECONDITION",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-];
-
 /// A code's retry class and delay agree with its gRPC code.
 fn check_retry(code: &crate::model::Code, reason: &str, at: &Location, problems: &mut Problems) {
     use crate::model::RetryClass;
     let retried = code.retry_class() != RetryClass::Never;
-    if retried && NEVER_RETRIED.contains(&code.grpc_code.as_str()) {
+    if retried && crate::grpc_codes::REQUEST_IS_WRONG.contains(&code.grpc_code.as_str()) {
         problems.at(
             at,
             format!(

@@ -422,6 +422,12 @@ where
                 _ => (None, true),
             },
         };
+        // A code that says the request itself is wrong is never retried,
+        // whatever its catalog (the build rejects a retry class on one): no
+        // need to decode it.
+        if RetryClass::request_is_wrong(status.code()) {
+            return Some((status.code(), RetryClass::Never, None, forbidden));
+        }
         // The catalog says how its code is retried; a status without one
         // is retried by its gRPC code.
         let error = self.policy.decoder.decode(&status);
