@@ -141,7 +141,8 @@ where
         + 'static,
     S::Future: Send,
     S::Error: fmt::Display + Send + 'static,
-    ReqBody: Body<Data = Bytes> + Send + 'static,
+    // tonic's request body is; a layer between would be unusual.
+    ReqBody: Body<Data = Bytes> + Send + Unpin + 'static,
     ReqBody::Error: Into<BoxError>,
     ResBody: Body<Data = Bytes> + Send + Unpin + 'static,
     ResBody::Error: Send,
@@ -209,7 +210,7 @@ where
         request: http::Request<ReqBody>,
     ) -> Result<http::Response<RetryBody<ResBody>>, S::Error>
     where
-        ReqBody: Body<Data = Bytes> + Send + 'static,
+        ReqBody: Body<Data = Bytes> + Send + Unpin + 'static,
         ReqBody::Error: Into<BoxError>,
     {
         let started = Instant::now();
@@ -218,10 +219,10 @@ where
             .headers
             .get(&GRPC_TIMEOUT)
             .and_then(|value| parse_grpc_timeout(value.as_bytes()));
-        let method = parts.uri.path().to_string();
         // A path the application chose, but escaped as every logged string.
-        let shown_method = crate::text::Escaped(&method);
-        let message = match buffer_request(Box::pin(body), self.policy.max_buffered_request).await {
+        let shown_method = crate::text::Escaped(parts.uri.path());
+        // Unpin: read in place, and sent on whole when it is too large.
+        let message = match buffer_request(body, self.policy.max_buffered_request).await {
             Buffered::Whole(message) => message,
             Buffered::TooLarge(prefix, rest) => {
                 tracing::event!(
@@ -292,7 +293,7 @@ where
                 Some("the server forbade it (grpc-retry-pushback-ms)")
             } else if delay.is_none() {
                 Some("its code is not retried")
-            } else if !unprocessed && !self.policy.is_idempotent(&method) {
+            } else if !unprocessed && !self.policy.is_idempotent(parts.uri.path()) {
                 Some("the method is not idempotent and the request reached the server")
             } else if attempt >= self.policy.max_attempts {
                 Some("no attempts left")
