@@ -3,9 +3,6 @@
 //! the code string is in the `google.rpc.ErrorInfo` metadata, under Acme's
 //! domain, as CSGHub's are under CSGHub's.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use crate::common::python;
 use csghub_errorx_example_own_catalog::{errors, ModelServingServer, Serving};
 
@@ -62,35 +59,7 @@ async fn a_python_client_reads_an_own_catalogs_code_strings_with_the_standard_ty
         .iter()
         .map(|(model, prompt, ..)| format!("{model}\t{prompt}\n"))
         .collect();
-    let mut command = python::command("own_catalog_client.py");
-    command.arg(addr.to_string());
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("send the cases");
-        child.wait_with_output().expect("python ends")
-    })
-    .await
-    .expect("join");
-    assert!(
-        output.status.success(),
-        "python failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let results: Vec<serde_json::Value> = String::from_utf8(output.stdout)
-        .expect("UTF-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("JSON"))
-        .collect();
+    let results = python::json_lines("own_catalog_client.py", &[addr.to_string()], input).await;
     assert_eq!(results.len(), cases.len() * 2);
     for (result, (model, _, code, domain, (key, value))) in results
         .chunks(2)

@@ -26,36 +26,10 @@ async fn python_client(
     codes: &[ErrorCode],
     args: &[String],
 ) -> Vec<serde_json::Value> {
-    let mut command = python::command("interop_client.py");
-    command.arg(server.addr.to_string()).args(args);
     let codes: String = codes.iter().map(|c| format!("{}\n", c.as_str())).collect();
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(codes.as_bytes())
-            .expect("send codes");
-        child.wait_with_output().expect("python ends")
-    })
-    .await
-    .expect("join");
-    assert!(
-        output.status.success(),
-        "python failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("utf-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("JSON"))
-        .collect()
+    let mut all_args = vec![server.addr.to_string()];
+    all_args.extend_from_slice(args);
+    python::json_lines("interop_client.py", &all_args, codes).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -566,36 +540,14 @@ async fn a_python_client_gets_internal_server_error_for_a_panic_and_its_channel_
             .await;
     })
     .await;
-    let mut command = python::command("interop_client.py");
-    command.arg(server.addr.to_string());
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(format!("{PANIC}\nGIT-ERR-8\n").as_bytes())
-            .expect("send codes");
-        child.wait_with_output().expect("python ends")
-    })
-    .await
-    .expect("join");
-    assert!(
-        output.status.success(),
-        "python failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let results = python::json_lines(
+        "interop_client.py",
+        &[server.addr.to_string()],
+        format!("{PANIC}\nGIT-ERR-8\n"),
+    )
+    .await;
+    let stdout = format!("{results:?}");
     assert!(!stdout.contains(PANIC_SECRET), "{stdout}");
-    let results: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("JSON"))
-        .collect();
     assert_eq!(results.len(), 4, "{stdout}");
     for result in &results[..2] {
         assert_eq!(result.get("error"), None, "{result}");

@@ -354,17 +354,7 @@ where
             let failed = self.failure(response.headers());
             let mut response = response.map(RetryBody::passthrough);
             mark_attempts(response.headers_mut(), attempt);
-            return match failed {
-                Some((code, class, server_delay, forbidden)) => Attempt::Failed {
-                    result: Ok(response),
-                    code,
-                    class,
-                    server_delay,
-                    forbidden,
-                    unprocessed: false,
-                },
-                None => Attempt::Done(Ok(response)),
-            };
+            return answered(response, failed);
         }
         // Headers without a status: a stream. Its first frame says whether
         // a message reaches the application (no retry after that).
@@ -376,17 +366,7 @@ where
         };
         let response =
             http::Response::from_parts(parts, RetryBody::after_first(first, body, attempt));
-        match failed {
-            Some((code, class, server_delay, forbidden)) => Attempt::Failed {
-                result: Ok(response),
-                code,
-                class,
-                server_delay,
-                forbidden,
-                unprocessed: false,
-            },
-            None => Attempt::Done(Ok(response)),
-        }
+        answered(response, failed)
     }
 
     /// The inner service failed before any response: the channel could not
@@ -457,6 +437,25 @@ where
                 Some(backoff.mul_f64(fastrand::f64()))
             }
         }
+    }
+}
+
+/// An attempt the server answered: done, or failed with `failure`'s code,
+/// class, delay and veto.
+fn answered<ResBody: Body, E>(
+    response: http::Response<RetryBody<ResBody>>,
+    failure: Option<(tonic::Code, RetryClass, Option<Duration>, bool)>,
+) -> Attempt<ResBody, E> {
+    match failure {
+        Some((code, class, server_delay, forbidden)) => Attempt::Failed {
+            result: Ok(response),
+            code,
+            class,
+            server_delay,
+            forbidden,
+            unprocessed: false,
+        },
+        None => Attempt::Done(Ok(response)),
     }
 }
 
