@@ -9,7 +9,7 @@
 //! it in the same commit:
 //!
 //! ```sh
-//! ERRORX_RECORD_BUF_BASELINE=1 cargo test --test buf recorded_baseline
+//! ERRORX_RECORD_BUF_BASELINE=1 cargo test --all-features --test it -- buf::the_protos_keep_the_wire_of_the_recorded_baseline
 //! ```
 
 use crate::common;
@@ -138,7 +138,7 @@ fn the_protos_keep_the_wire_of_the_recorded_baseline() {
          Renumbering, renaming or deleting a code breaks every client that \
          knows it. Retire a code with `reserved N; reserved \"REASON\";`. If \
          the break is deliberate and reviewed, re-record the baseline in the \
-         same commit: {RECORD}=1 cargo test --test buf recorded_baseline",
+         same commit: {RECORD}=1 cargo test --all-features --test it -- buf::the_protos_keep_the_wire_of_the_recorded_baseline",
         text(&output)
     );
 }
@@ -338,7 +338,7 @@ fn compare_with_commit(git_ref: &str) {
         output.status.success(),
         "buf breaking against {git_ref}:\n{}\nRenumbering, renaming or deleting a code breaks \
          every client that knows it. If the break is deliberate and reviewed, re-record the \
-         baseline in the same commit: {RECORD}=1 cargo test --test buf recorded_baseline",
+         baseline in the same commit: {RECORD}=1 cargo test --all-features --test it -- buf::the_protos_keep_the_wire_of_the_recorded_baseline",
         text(&output)
     );
 }
