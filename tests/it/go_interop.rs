@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use common::logs::capture;
@@ -28,33 +28,7 @@ async fn go_client(
     let codes: String = codes.iter().map(|c| format!("{}\n", c.as_str())).collect();
     let mut client = Command::new(&go.client);
     client.arg("-addr").arg(server.addr.to_string()).args(args);
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = client
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the Go client starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(codes.as_bytes())
-            .expect("send codes");
-        child.wait_with_output().expect("the Go client ends")
-    })
-    .await
-    .expect("join");
-    assert!(
-        output.status.success(),
-        "the Go client failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("utf-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("JSON"))
-        .collect()
+    common::json_lines(client, codes).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -415,7 +415,7 @@ where
         let class = error
             .code()
             .map_or_else(|| RetryClass::of(status.code()), |code| code.retry_class());
-        let server_delay = pushback.or_else(|| policy::retry_info_delay(&error));
+        let server_delay = pushback.or_else(|| error.retry_delay());
         Some((status.code(), class, server_delay, forbidden))
     }
 

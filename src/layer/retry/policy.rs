@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::{Error, StatusDecoder};
+use crate::StatusDecoder;
 
 /// The most attempts a call makes, whatever the policy says: A6 caps
 /// `maxAttempts` at 5.
@@ -181,9 +181,4 @@ impl RetryPolicy {
         let backoff = self.initial_backoff.as_secs_f64() * factor;
         Duration::from_secs_f64(backoff.min(self.max_backoff.as_secs_f64()))
     }
-}
-
-/// The retry delay a failed attempt's status asks for: its `RetryInfo`.
-pub(crate) fn retry_info_delay(error: &Error) -> Option<Duration> {
-    error.retry_delay()
 }

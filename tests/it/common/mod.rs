@@ -143,3 +143,43 @@ pub async fn replies_then_error(
         }
     }
 }
+
+/// Runs `command` (a Python or Go peer), writes `stdin` to it off the async
+/// runtime, fails the test if it fails, and returns its stdout's lines,
+/// each a JSON value.
+pub async fn json_lines(
+    mut command: std::process::Command,
+    stdin: String,
+) -> Vec<serde_json::Value> {
+    use std::io::Write as _;
+    use std::process::Stdio;
+
+    let what = format!("{command:?}");
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{what} starts: {e}"));
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write to the peer");
+        child.wait_with_output().expect("the peer ends")
+    })
+    .await
+    .expect("join");
+    assert!(
+        output.status.success(),
+        "the peer failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .collect()
+}

@@ -28,42 +28,12 @@ pub fn command(name: &str) -> Command {
     command
 }
 
-/// Runs `script` with `args` after it, writes `stdin` to it (off the async
-/// runtime), fails the test if it fails, and returns its stdout's lines,
-/// each a JSON value.
+/// Runs `script` with `args` after it, writes `stdin` to it, and returns
+/// its stdout's lines, each a JSON value ([`super::json_lines`]).
 pub async fn json_lines(script: &str, args: &[String], stdin: String) -> Vec<serde_json::Value> {
-    use std::io::Write as _;
-    use std::process::Stdio;
-
     let mut command = self::command(script);
     command.args(args);
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("write to python");
-        child.wait_with_output().expect("python ends")
-    })
-    .await
-    .expect("join");
-    assert!(
-        output.status.success(),
-        "python {script} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("utf-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("JSON"))
-        .collect()
+    super::json_lines(command, stdin).await
 }
 
 /// The virtualenv's `python`, created and filled on the first call.
