@@ -16,7 +16,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use csghub_errorx::layer::{LogLayer, LogService};
 use csghub_errorx_demo::{
     DemoClient, DemoServer, DemoService, FailRequest, GetRepoRequest, RepoService, ReposClient,
@@ -367,4 +367,68 @@ criterion_group! {
     config = Criterion::default().sample_size(40).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(2));
     targets = layers
 }
-criterion_main!(benches);
+
+/// `ERRORX_LAYERS_PROBE=<stack>:<call>:<n>` runs `n` calls one after the
+/// other instead of the benchmarks, for counting instructions: run it under
+/// `valgrind --tool=callgrind` with `n` and `2n` and take the difference,
+/// per call. `<stack>` is `plain`, `layered` or (with `retry`) `retrying`;
+/// `<call>` is `success`, `error` or `stream`.
+fn probe(spec: &str) {
+    let mut parts = spec.split(':');
+    let (Some(stack), Some(call), Some(n)) = (parts.next(), parts.next(), parts.next()) else {
+        panic!("ERRORX_LAYERS_PROBE=<stack>:<call>:<n>, not {spec:?}");
+    };
+    let n: u64 = n.parse().expect("a number of calls");
+    let call = match call {
+        "success" => Call::Succeed,
+        "error" => Call::FailUnary,
+        "stream" => Call::FailStream,
+        other => panic!("unknown call {other:?}"),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut clients = rt.block_on(async {
+        match stack {
+            "plain" => {
+                let channel = channel(serve(Layers::None).await).await;
+                Clients::Plain(DemoClient::new(channel.clone()), ReposClient::new(channel))
+            }
+            "layered" => {
+                let channel = ServiceBuilder::new()
+                    .layer(LogLayer::client())
+                    .service(channel(serve(Layers::Logging).await).await);
+                Clients::Layered(DemoClient::new(channel.clone()), ReposClient::new(channel))
+            }
+            #[cfg(feature = "retry")]
+            "retrying" => {
+                use csghub_errorx::layer::{RetryLayer, RetryPolicy};
+                let channel = ServiceBuilder::new()
+                    .layer(LogLayer::client())
+                    .layer(RetryLayer::new(RetryPolicy::new()))
+                    .service(channel(serve(Layers::Logging).await).await);
+                Clients::Retrying(DemoClient::new(channel.clone()), ReposClient::new(channel))
+            }
+            other => panic!("unknown stack {other:?}"),
+        }
+    });
+    rt.block_on(async {
+        // Warm: the connection, and the first call's one-time work.
+        for _ in 0..20 {
+            clients.call(call).await;
+        }
+        for _ in 0..n {
+            clients.call(call).await;
+        }
+    });
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var("ERRORX_LAYERS_PROBE") {
+        probe(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -38,6 +38,8 @@ enum Script {
 struct Flaky {
     script: Script,
     seen: Arc<Mutex<Vec<(Instant, FailRequest)>>>,
+    /// Each attempt's request headers, as the server read them.
+    headers: Arc<Mutex<Vec<http::HeaderMap>>>,
 }
 
 impl Flaky {
@@ -76,6 +78,10 @@ impl Flaky {
 #[tonic::async_trait]
 impl Demo for Flaky {
     async fn fail(&self, request: Request<FailRequest>) -> Result<Response<FailReply>, Status> {
+        self.headers
+            .lock()
+            .unwrap()
+            .push(request.metadata().clone().into_headers());
         self.answer(request.into_inner())
             .map(|()| Response::new(FailReply { index: 0 }))
     }
@@ -100,6 +106,7 @@ impl Demo for Flaky {
 
 struct Fixture {
     seen: Arc<Mutex<Vec<(Instant, FailRequest)>>>,
+    headers: Arc<Mutex<Vec<http::HeaderMap>>>,
     server: DemoFixture,
     client:
         DemoClient<csghub_errorx::layer::LogService<csghub_errorx::layer::RetryService<Channel>>>,
@@ -112,9 +119,11 @@ impl Fixture {
 
     async fn start_logged(script: Script, policy: RetryPolicy, log: LogLayer) -> Fixture {
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let headers = Arc::new(Mutex::new(Vec::new()));
         let flaky = Flaky {
             script,
             seen: Arc::clone(&seen),
+            headers: Arc::clone(&headers),
         };
         let server = DemoFixture::spawn(move |incoming| async move {
             let _ = Server::builder()
@@ -136,6 +145,7 @@ impl Fixture {
         );
         Fixture {
             seen,
+            headers,
             server,
             client,
         }
@@ -174,6 +184,20 @@ async fn an_unavailable_call_succeeds_on_the_third_attempt_after_the_servers_del
     );
     for pair in seen.windows(2) {
         assert!(pair[1].0 - pair[0].0 >= delay, "waited the RetryInfo delay");
+    }
+    // The same request each time, as the call would have sent it without
+    // the layer (no `content-length` the application's body did not
+    // have), but for the attempts that came before it (A6).
+    let headers = fixture.headers.lock().unwrap().clone();
+    for (attempt, headers) in headers.iter().enumerate() {
+        let mut headers = headers.clone();
+        let previous = headers.remove("grpc-previous-rpc-attempts");
+        assert_eq!(
+            previous.map(|value| value.to_str().unwrap().to_string()),
+            (attempt > 0).then(|| attempt.to_string())
+        );
+        assert_eq!(headers, fixture.headers.lock().unwrap()[0], "{attempt}");
+        assert!(!headers.contains_key(http::header::CONTENT_LENGTH));
     }
 }
 

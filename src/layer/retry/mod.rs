@@ -28,7 +28,7 @@ use request_body::{buffer_request, Buffered, PrefixedBody};
 use throttle::Throttle;
 
 use super::deadline::parse_grpc_timeout;
-use super::headers::{has_status, status_from_headers, GRPC_TIMEOUT};
+use super::headers::{has_status, status_from_headers, GRPC_STATUS, GRPC_TIMEOUT};
 use super::service_error::ServiceError;
 use crate::layer::service_error::BoxError;
 
@@ -222,8 +222,8 @@ where
         // A path the application chose, but escaped as every logged string.
         let shown_method = crate::text::Escaped(parts.uri.path());
         // Unpin: read in place, and sent on whole when it is too large.
-        let message = match buffer_request(body, self.policy.max_buffered_request).await {
-            Buffered::Whole(message) => message,
+        let replay = match buffer_request(body, self.policy.max_buffered_request).await {
+            Buffered::Whole(replay) => replay,
             Buffered::TooLarge(prefix, rest) => {
                 tracing::event!(
                     target: "csghub_errorx::client",
@@ -250,9 +250,7 @@ where
         };
         let mut attempt: u32 = 1;
         loop {
-            let mut request = http::Request::new(tonic::body::Body::new(
-                http_body_util::Full::new(message.clone()),
-            ));
+            let mut request = http::Request::new(tonic::body::Body::new(replay.body()));
             *request.method_mut() = parts.method.clone();
             *request.uri_mut() = parts.uri.clone();
             *request.version_mut() = parts.version;
@@ -389,10 +387,11 @@ where
         &self,
         headers: &HeaderMap,
     ) -> Option<(tonic::Code, RetryClass, Option<Duration>, bool)> {
-        // Parsed as the log layer does, so a malformed details header
-        // cannot panic here either.
-        let (status, _) = status_from_headers(headers, false)?;
-        if status.code() == tonic::Code::Ok {
+        // The code first: a success, or a code that says the request itself
+        // is wrong (never retried, whatever its catalog: the build rejects
+        // a retry class on one), needs nothing else of the headers.
+        let code = tonic::Code::from_bytes(headers.get(&GRPC_STATUS)?.as_bytes());
+        if code == tonic::Code::Ok {
             return None;
         }
         let (pushback, forbidden) = match headers.get(RETRY_PUSHBACK) {
@@ -403,12 +402,12 @@ where
                 _ => (None, true),
             },
         };
-        // A code that says the request itself is wrong is never retried,
-        // whatever its catalog (the build rejects a retry class on one): no
-        // need to decode it.
-        if RetryClass::request_is_wrong(status.code()) {
-            return Some((status.code(), RetryClass::Never, None, forbidden));
+        if RetryClass::request_is_wrong(code) {
+            return Some((code, RetryClass::Never, None, forbidden));
         }
+        // Parsed as the log layer does, so a malformed details header
+        // cannot panic here either.
+        let (status, _) = status_from_headers(headers, false)?;
         // The catalog says how its code is retried; a status without one
         // is retried by its gRPC code.
         let error = self.policy.decoder.decode(&status);
