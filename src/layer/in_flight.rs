@@ -142,7 +142,17 @@ impl InFlight {
     pub(crate) fn finish(self, ending: Ending<'_>) {
         let latency = self.started.elapsed();
         let grpc_code = self.grpc_code(&ending, latency);
-        let level = self.shared.levels.level(grpc_code);
+        // tonic's own timeout: the deadline the request carried ran out.
+        // The log line's code stays what tonic hands the application
+        // (CANCELLED); its outcome, level, metrics and span say what gRPC
+        // calls it, DEADLINE_EXCEEDED (README, "Deadlines").
+        let own_deadline = matches!(&ending, Ending::ServiceError(service) if service.timed_out);
+        let named_code = if own_deadline {
+            tonic::Code::DeadlineExceeded
+        } else {
+            grpc_code
+        };
+        let level = self.shared.levels.level(named_code);
         let log = enabled(self.side, level);
         if !log && self.shared.metrics.is_none() && !self.records_on_span() {
             return;
@@ -196,6 +206,7 @@ impl InFlight {
                 details_removed: *malformed_details,
             },
             Ending::BodyError(e) => Outcome::BodyError(e.to_string()),
+            Ending::ServiceError(service) if service.timed_out => Outcome::Deadline,
             Ending::ServiceError(service) => Outcome::ServiceError(&service.text),
             Ending::MissingStatus | Ending::Headers { .. } => Outcome::NoStatus,
             Ending::Dropped if grpc_code == tonic::Code::DeadlineExceeded => Outcome::Deadline,
@@ -223,11 +234,11 @@ impl InFlight {
         }
         #[cfg(feature = "otel")]
         if let (Some(spans), Some(span)) = (&self.shared.otel, &self.span) {
-            spans.record(span, self.side, grpc_code, &outcome);
+            spans.record(span, self.side, named_code, &outcome);
         }
         if let Some(metrics) = &self.shared.metrics {
             metrics.record(
-                &RpcRecord::new(self.side, method, grpc_code, error, latency)
+                &RpcRecord::new(self.side, method, named_code, error, latency)
                     .with_attempts(attempts.unwrap_or(1)),
             );
         }

@@ -25,7 +25,8 @@ pub(crate) enum Outcome<'a> {
     ServiceError(&'a str),
     /// The response ended without a status.
     NoStatus,
-    /// Dropped at the deadline the request carried.
+    /// Ended at the deadline the request carried: dropped there, or
+    /// ended by tonic's own timeout.
     Deadline,
     /// Dropped before the end: the peer went away.
     Cancelled,

@@ -26,6 +26,10 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub(crate) struct ServiceError {
     pub(crate) code: tonic::Code,
     pub(crate) text: String,
+    /// tonic's own timeout ended the call (`TimeoutExpired` in the chain):
+    /// the deadline the request carried ran out, which tonic reports as
+    /// `CANCELLED` and gRPC names `DEADLINE_EXCEEDED`.
+    pub(crate) timed_out: bool,
 }
 
 impl ServiceError {
@@ -40,13 +44,19 @@ impl ServiceError {
                 transport_error(any)
             };
         match chain {
-            Some(error) => ServiceError {
-                code: code_in_chain(error),
-                text: chain_text(error),
-            },
+            Some(error) => {
+                let code = code_in_chain(error);
+                ServiceError {
+                    code,
+                    text: chain_text(error),
+                    timed_out: code == tonic::Code::Cancelled
+                        && crate::status::timed_out_in_chain(error),
+                }
+            }
             None => ServiceError {
                 code: tonic::Code::Unknown,
                 text: error.to_string(),
+                timed_out: false,
             },
         }
     }
@@ -103,6 +113,7 @@ mod tests {
         let classified = ServiceError::classify(&error);
         assert_eq!(classified.code, tonic::Code::Cancelled);
         assert_eq!(classified.text, tonic::TimeoutExpired(()).to_string());
+        assert!(classified.timed_out);
     }
 
     #[test]
@@ -118,6 +129,7 @@ mod tests {
     fn an_opaque_error_is_unknown_with_its_display_text() {
         let classified = ServiceError::classify(&std::io::Error::other("refused"));
         assert_eq!(classified.code, tonic::Code::Unknown);
+        assert!(!classified.timed_out);
         assert_eq!(classified.text, "refused");
     }
 }

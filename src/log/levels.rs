@@ -67,7 +67,8 @@ impl LevelPolicy {
     }
 
     /// Sets the level of `DEADLINE_EXCEEDED`, whether the peer answered with
-    /// it or the RPC ran out its `grpc-timeout`.
+    /// it or the RPC ran out its `grpc-timeout` (on a client, also when
+    /// tonic's own timer ended the call with its `CANCELLED`).
     pub fn deadline(mut self, level: Level) -> LevelPolicy {
         self.deadline = level;
         self

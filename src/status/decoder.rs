@@ -115,7 +115,29 @@ impl StatusDecoder {
 
     /// Decodes `status`. Never fails and never panics: what cannot be
     /// decoded is in [`Error::decode_problems`], and the outer gRPC code and
-    /// message are always kept.
+    /// message are always kept, but for one case: tonic ends a call that ran
+    /// out the deadline it sent (`Request::set_timeout`, a channel's
+    /// timeout) as `CANCELLED` "Timeout expired", and that decodes as the
+    /// `DEADLINE_EXCEEDED` the server and every other gRPC stack report,
+    /// with tonic's status as the error's
+    /// [`source`](std::error::Error::source).
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    ///
+    /// // What a tonic client hands over when its deadline passes.
+    /// let status = tonic::Status::from_error(Box::new(tonic::TimeoutExpired(())));
+    /// assert_eq!(status.code(), tonic::Code::Cancelled);
+    ///
+    /// let error = csghub_errorx::Error::from_status(&status);
+    /// assert_eq!(error.grpc_code(), tonic::Code::DeadlineExceeded);
+    /// let tonics = error.source().and_then(|s| s.downcast_ref::<tonic::Status>());
+    /// assert_eq!(tonics.map(|s| s.code()), Some(tonic::Code::Cancelled));
+    ///
+    /// // A CANCELLED from the wire stays CANCELLED.
+    /// let error = csghub_errorx::Error::from_status(&tonic::Status::cancelled("Timeout expired"));
+    /// assert_eq!(error.grpc_code(), tonic::Code::Cancelled);
+    /// ```
     pub fn decode(&self, status: &Status) -> Error {
         let mut received = Received::default();
         if !status.metadata().is_empty() {
@@ -189,15 +211,28 @@ impl StatusDecoder {
             None => typed_context.unwrap_or_default(),
         };
 
-        Error::from_parts(DecodedParts {
+        // tonic's CANCELLED for a call that ran out its own deadline is,
+        // for the application, the DEADLINE_EXCEEDED every other gRPC stack
+        // (and the server) reports; tonic's own status stays the source.
+        let own_deadline = super::ran_out_its_deadline(status);
+        let error = Error::from_parts(DecodedParts {
             code: recognized.code,
-            grpc_code: status.code(),
+            grpc_code: if own_deadline {
+                tonic::Code::DeadlineExceeded
+            } else {
+                status.code()
+            },
             message: status.message().to_string(),
             context,
             details: found.details,
             catalog_domain: recognized.catalog_domain,
             received,
-        })
+        });
+        if own_deadline {
+            error.with_source(status.clone())
+        } else {
+            error
+        }
     }
 }
 

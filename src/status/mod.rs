@@ -34,6 +34,7 @@ pub(crate) mod decoder;
 mod encoder;
 pub(crate) mod header_size;
 pub(crate) mod in_process;
+mod own_deadline;
 mod plan;
 pub(crate) mod recognize;
 pub(crate) mod slots;
@@ -42,6 +43,7 @@ use tonic::Status;
 
 pub use decoder::StatusDecoder;
 pub use encoder::StatusEncoder;
+pub(crate) use own_deadline::{ran_out_its_deadline, timed_out_in_chain};
 
 use crate::Error;
 

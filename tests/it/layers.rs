@@ -258,6 +258,86 @@ async fn a_deadline_that_passes_is_logged_as_deadline_exceeded() {
     );
 }
 
+/// tonic ends a call that ran out its own deadline as CANCELLED ("Timeout
+/// expired"); the client layer names it DEADLINE_EXCEEDED where no earlier
+/// contract pins the code: its outcome and level, its metrics, and the
+/// decoded `Error`, which keeps tonic's status as its source. The log
+/// line's code stays what tonic handed the application (the test above).
+#[cfg(feature = "transport")]
+#[tokio::test]
+async fn a_clients_own_deadline_is_named_deadline_exceeded() {
+    let (logs, _guard) = capture();
+    let server = logged_server(SlowDemo, LogLayer::server()).await;
+    let metrics = CountingMetrics::new();
+    // The channel's own timeout, well inside the deadline the request
+    // sends: tonic's timer, not the server's answer, ends the call.
+    let channel = Channel::from_shared(server.url())
+        .unwrap()
+        .timeout(Duration::from_millis(200))
+        .connect()
+        .await
+        .expect("connect");
+    let mut client = DemoClient::new(
+        ServiceBuilder::new()
+            .layer(LogLayer::client().metrics(metrics.clone()))
+            .service(channel),
+    );
+    let mut call = Request::new(request("sleep", &[], 0));
+    call.set_timeout(Duration::from_secs(5));
+    let status = client.fail(call).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Cancelled, "{status:?}");
+
+    let error = Error::from_status(&status);
+    assert_eq!(error.grpc_code(), tonic::Code::DeadlineExceeded);
+    assert_eq!(error.code(), None);
+    let tonics = std::error::Error::source(&error)
+        .and_then(|source| source.downcast_ref::<Status>())
+        .expect("tonic's own status");
+    assert_eq!(tonics.code(), tonic::Code::Cancelled);
+    assert_eq!(tonics.message(), status.message());
+
+    settle(&logs, &["client"], 1).await;
+    let event = only(&logs, "client");
+    assert_eq!(event.field("outcome"), Some("deadline"));
+    assert_eq!(
+        event.level,
+        Level::WARN,
+        "the deadline's level, not CANCELLED's"
+    );
+    assert_eq!(
+        event.field("rpc.grpc.status_code"),
+        Some((tonic::Code::Cancelled as i32).to_string().as_str())
+    );
+    assert_eq!(
+        metrics.count(Side::Client, FAIL, tonic::Code::DeadlineExceeded, None),
+        1
+    );
+    assert_eq!(
+        metrics.count(Side::Client, FAIL, tonic::Code::Cancelled, None),
+        0
+    );
+}
+
+/// A CANCELLED that is not tonic's timeout stays CANCELLED everywhere.
+#[tokio::test]
+async fn a_call_the_client_gives_up_on_is_cancelled_not_a_deadline() {
+    let (logs, _guard) = capture();
+    let server = logged_server(SlowDemo, LogLayer::server()).await;
+    let metrics = CountingMetrics::new();
+    let mut client = logged_client(server.url(), LogLayer::client().metrics(metrics.clone())).await;
+    let call = client.fail(request("sleep", &[], 0));
+    assert!(tokio::time::timeout(Duration::from_millis(100), call)
+        .await
+        .is_err());
+    settle(&logs, BOTH, 1).await;
+    let event = only(&logs, "client");
+    assert_eq!(event.field("outcome"), Some("cancelled"));
+    assert_eq!(
+        metrics.count(Side::Client, FAIL, tonic::Code::Cancelled, None),
+        1
+    );
+}
+
 #[tokio::test]
 async fn a_response_body_that_fails_is_logged_as_a_body_error() {
     let (logs, _guard) = capture();
