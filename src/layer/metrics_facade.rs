@@ -73,8 +73,13 @@ impl FacadeMetrics {
     pub const CLIENT_ERRORS: &'static str = "errorx.rpc.client.errors";
     /// The counter of retried attempts of outbound RPCs (attempts past the
     /// first, as a retry layer inside the client layer made them), labelled
-    /// as the RPC's last attempt. The OpenTelemetry conventions name no
-    /// such metric.
+    /// as the RPC's last attempt: a call's attempts are its one count in
+    /// the duration histogram plus its retries here. OpenTelemetry's RPC
+    /// conventions name no such metric; gRPC's own OpenTelemetry plugin
+    /// proposes `grpc.client.call.retries` (proposal A96, a draft), a
+    /// histogram recorded for every call with `grpc.method` and
+    /// `grpc.target` labels. That is another shape (and a value recorded on
+    /// every succeeding call), so this counter keeps the crate's prefix.
     pub const CLIENT_RETRIES: &'static str = "errorx.rpc.client.retries";
     /// The histogram buckets the conventions recommend for the durations,
     /// in seconds: give them to your exporter (Prometheus'
