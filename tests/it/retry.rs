@@ -9,12 +9,14 @@ use std::time::{Duration, Instant};
 
 use common::logs::capture;
 use common::{replies_then_error, request, DemoFixture};
+use csghub_errorx::auth::BearerToken;
 use csghub_errorx::layer::{attempts, LogLayer, RetryLayer, RetryPolicy, RETRY_PUSHBACK};
-use csghub_errorx::{Error, ErrorCode};
+use csghub_errorx::{Error, ErrorCode, Locale};
 use csghub_errorx_demo::{Demo, DemoClient, DemoServer, FailReply, FailRequest};
+use tonic::service::InterceptorLayer;
 use tonic::transport::{Channel, Server};
 use tonic::{Request, Response, Status};
-use tower::ServiceBuilder;
+use tower::{Layer as _, ServiceBuilder};
 
 const FAIL: &str = "/csghub.errorx.demo.v1.Demo/Fail";
 const FAIL_STREAM: &str = "/csghub.errorx.demo.v1.Demo/FailStream";
@@ -105,8 +107,8 @@ impl Demo for Flaky {
 }
 
 struct Fixture {
-    seen: Arc<Mutex<Vec<(Instant, FailRequest)>>>,
-    headers: Arc<Mutex<Vec<http::HeaderMap>>>,
+    seen: Seen,
+    headers: SeenHeaders,
     server: DemoFixture,
     client:
         DemoClient<csghub_errorx::layer::LogService<csghub_errorx::layer::RetryService<Channel>>>,
@@ -118,30 +120,12 @@ impl Fixture {
     }
 
     async fn start_logged(script: Script, policy: RetryPolicy, log: LogLayer) -> Fixture {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let headers = Arc::new(Mutex::new(Vec::new()));
-        let flaky = Flaky {
-            script,
-            seen: Arc::clone(&seen),
-            headers: Arc::clone(&headers),
-        };
-        let server = DemoFixture::spawn(move |incoming| async move {
-            let _ = Server::builder()
-                .add_service(DemoServer::new(flaky))
-                .serve_with_incoming(incoming)
-                .await;
-        })
-        .await;
-        let channel = Channel::from_shared(format!("http://{}", server.addr))
-            .unwrap()
-            .connect()
-            .await
-            .expect("connect");
+        let (server, seen, headers) = serve(script).await;
         let client = DemoClient::new(
             ServiceBuilder::new()
                 .layer(log)
                 .layer(RetryLayer::new(policy))
-                .service(channel),
+                .service(connect(&server).await),
         );
         Fixture {
             seen,
@@ -154,6 +138,36 @@ impl Fixture {
     fn attempts(&self) -> Vec<(Instant, FailRequest)> {
         self.seen.lock().unwrap().clone()
     }
+}
+
+type Seen = Arc<Mutex<Vec<(Instant, FailRequest)>>>;
+type SeenHeaders = Arc<Mutex<Vec<http::HeaderMap>>>;
+
+/// A `Flaky` server following `script`, and what it records.
+async fn serve(script: Script) -> (DemoFixture, Seen, SeenHeaders) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let headers = Arc::new(Mutex::new(Vec::new()));
+    let flaky = Flaky {
+        script,
+        seen: Arc::clone(&seen),
+        headers: Arc::clone(&headers),
+    };
+    let server = DemoFixture::spawn(move |incoming| async move {
+        let _ = Server::builder()
+            .add_service(DemoServer::new(flaky))
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await;
+    (server, seen, headers)
+}
+
+async fn connect(server: &DemoFixture) -> Channel {
+    Channel::from_shared(format!("http://{}", server.addr))
+        .unwrap()
+        .connect()
+        .await
+        .expect("connect")
 }
 
 fn idempotent() -> RetryPolicy {
@@ -519,4 +533,58 @@ async fn a_grpc_go_client_with_a_retry_policy_waits_the_servers_pushback() {
     let seen = fixture.attempts();
     assert_eq!(seen.len(), 3);
     assert_spaced(&seen, delay);
+}
+
+/// The retry layer fits the client stacks the log layer fits: under
+/// `Client::with_interceptor` (the token and the reader's language sent on
+/// every attempt), beneath tonic's `InterceptorLayer` in a
+/// `ServiceBuilder`, and on its own with `Client::new`.
+#[tokio::test]
+async fn the_retry_layer_fits_every_client_stack_the_log_layer_fits() {
+    let script = || Script::UnavailableThenOk {
+        failures: 1,
+        delay: Duration::from_millis(10),
+    };
+    let token = || {
+        BearerToken::new("s3cret")
+            .unwrap()
+            .accept_language(Locale::ZH_HK)
+    };
+    let call = || request("ANY", &[], 0);
+
+    let (server, seen, headers) = serve(script()).await;
+    let layered = ServiceBuilder::new()
+        .layer(LogLayer::client())
+        .layer(RetryLayer::new(idempotent()))
+        .service(connect(&server).await);
+    let mut client = DemoClient::with_interceptor(layered, token());
+    client.fail(call()).await.expect("the second attempt");
+    assert_eq!(seen.lock().unwrap().len(), 2, "with_interceptor");
+    for headers in headers.lock().unwrap().iter() {
+        assert_eq!(headers["authorization"], "Bearer s3cret");
+        assert_eq!(headers["accept-language"], "zh-HK");
+    }
+
+    let (server, seen, headers) = serve(script()).await;
+    let stacked = ServiceBuilder::new()
+        .layer(InterceptorLayer::new(token()))
+        .layer(LogLayer::client())
+        .layer(RetryLayer::new(idempotent()))
+        .service(connect(&server).await);
+    DemoClient::new(stacked)
+        .fail(call())
+        .await
+        .expect("the second attempt");
+    assert_eq!(seen.lock().unwrap().len(), 2, "InterceptorLayer");
+    assert!(headers
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|headers| headers["authorization"] == "Bearer s3cret"));
+
+    let (server, seen, _) = serve(script()).await;
+    let alone = RetryLayer::new(idempotent()).layer(connect(&server).await);
+    let status = DemoClient::new(alone).fail(call()).await;
+    assert!(status.is_ok(), "{status:?}");
+    assert_eq!(seen.lock().unwrap().len(), 2, "Client::new");
 }
