@@ -249,6 +249,51 @@ fn a_grpc_code_and_http_status_change_is_breaking() {
 }
 
 #[test]
+fn a_retry_class_change_is_risky_and_says_what_old_clients_do() {
+    // GPU-ERR-0 loses its declared class: RESOURCE_EXHAUSTED's default,
+    // after the server's delay, instead of backoff.
+    let copy = Copy::new();
+    copy.edit(CATALOG, "\n    retry: RETRY_CLASS_BACKOFF", "");
+    assert_changes(&copy, &[("risky", "retry_class_changed", "GPU-ERR-0")]);
+    let (_, report) = copy.check();
+    assert_eq!(
+        report["changes"][0]["message"],
+        "retry class changed: Backoff -> AfterServerDelay (clients built against the old catalog wait as before)"
+    );
+
+    // MODEL-ERR-0 stops being retried (and so loses its delay, which the
+    // build allows only on a retried code).
+    let copy = Copy::new();
+    copy.edit(
+        CATALOG,
+        "    retry_delay_ms: 20000\n",
+        "    retry: RETRY_CLASS_NEVER\n",
+    );
+    assert_changes(
+        &copy,
+        &[
+            ("risky", "retry_class_changed", "MODEL-ERR-0"),
+            ("fine", "retry_delay_changed", "MODEL-ERR-0"),
+        ],
+    );
+    let (_, report) = copy.check();
+    let messages: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.contains(&"retry class changed: Backoff -> Never (clients built against the old catalog still retry it)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"retry delay changed: 20000 ms -> 0 ms (sent in RetryInfo; clients read it from the wire)"),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn a_context_key_removed_is_breaking() {
     let copy = Copy::new();
     copy.edit(

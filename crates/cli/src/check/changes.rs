@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use csghub_errorx_build::model::{Catalog, Code, Module, Piece};
+use csghub_errorx_build::model::{Catalog, Code, Module, Piece, RetryClass};
 
 /// How much a change matters to clients built against the old catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -219,6 +219,39 @@ fn compare_code(
             "HTTP status",
             &old_code.http_status,
             &new_code.http_status,
+        );
+    }
+    // How a client retries the code, as its generated code says. No wire
+    // breaks, but clients built against the old catalog keep the old class.
+    let (class_before, class_after) = (old_code.retry_class(), new_code.retry_class());
+    if class_before != class_after {
+        let consequence = if class_after == RetryClass::Never {
+            "clients built against the old catalog still retry it"
+        } else if class_before == RetryClass::Never {
+            "clients built against the old catalog never retry it; the server may now see repeats from new ones"
+        } else {
+            "clients built against the old catalog wait as before"
+        };
+        changes.code(
+            Severity::Risky,
+            "retry_class_changed",
+            &code,
+            format!(
+                "retry class changed: {} -> {} ({consequence})",
+                class_before.variant(),
+                class_after.variant()
+            ),
+        );
+    }
+    if old_code.retry_delay_ms != new_code.retry_delay_ms {
+        changes.code(
+            Severity::Fine,
+            "retry_delay_changed",
+            &code,
+            format!(
+                "retry delay changed: {} ms -> {} ms (sent in RetryInfo; clients read it from the wire)",
+                old_code.retry_delay_ms, new_code.retry_delay_ms
+            ),
         );
     }
     for key in &old_code.context_keys {
