@@ -379,6 +379,16 @@ fn probe(spec: &str) {
         panic!("ERRORX_LAYERS_PROBE=<stack>:<call>:<n>, not {spec:?}");
     };
     let n: u64 = n.parse().expect("a number of calls");
+    // The benchmarks' subscriber, its events off, as in `layers`.
+    let (filter, _events) = reload::Layer::new(LevelFilter::OFF);
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(std::io::sink),
+        )
+        .init();
     let call = match call {
         "success" => Call::Succeed,
         "error" => Call::FailUnary,

@@ -3,8 +3,10 @@
 use crate::truncate::truncate;
 
 /// Something in a peer's status that could not be used. Decoding never
-/// fails and never panics: the outer gRPC code and message are always kept,
-/// and each problem is reported here.
+/// fails and never panics: the outer gRPC code and message are always kept
+/// (tonic's own timeout aside: see
+/// [`StatusDecoder::decode`](crate::StatusDecoder::decode)), and each
+/// problem is reported here.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeProblem {

@@ -213,7 +213,9 @@ impl Error {
         self.code == Some(code)
     }
 
-    /// The gRPC status code: the catalog's mapping, or what the peer sent.
+    /// The gRPC status code: the catalog's mapping, or what the peer sent
+    /// (`DEADLINE_EXCEEDED` where tonic reported its own timeout as
+    /// `CANCELLED`: see [`StatusDecoder::decode`](crate::StatusDecoder::decode)).
     pub fn grpc_code(&self) -> tonic::Code {
         self.grpc_code
     }

@@ -142,7 +142,8 @@ impl InFlight {
     pub(crate) fn finish(self, ending: Ending<'_>) {
         let latency = self.started.elapsed();
         let grpc_code = self.grpc_code(&ending, latency);
-        // tonic's own timeout: the deadline the request carried ran out.
+        // tonic's own timer: the request's deadline or the channel's
+        // timeout ran out.
         // The log line's code stays what tonic hands the application
         // (CANCELLED); its outcome, level, metrics and span say what gRPC
         // calls it, DEADLINE_EXCEEDED (README, "Deadlines").

@@ -25,8 +25,9 @@ pub(crate) enum Outcome<'a> {
     ServiceError(&'a str),
     /// The response ended without a status.
     NoStatus,
-    /// Ended at the deadline the request carried: dropped there, or
-    /// ended by tonic's own timeout.
+    /// Ended at the deadline: dropped at the one the request carried, or
+    /// ended by tonic's own timer (the request's deadline or the channel's
+    /// timeout).
     Deadline,
     /// Dropped before the end: the peer went away.
     Cancelled,

@@ -26,9 +26,10 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub(crate) struct ServiceError {
     pub(crate) code: tonic::Code,
     pub(crate) text: String,
-    /// tonic's own timeout ended the call (`TimeoutExpired` in the chain):
-    /// the deadline the request carried ran out, which tonic reports as
-    /// `CANCELLED` and gRPC names `DEADLINE_EXCEEDED`.
+    /// tonic's own timer ended the call (`TimeoutExpired` in the chain):
+    /// the deadline the request carried, or the channel's timeout, ran
+    /// out, which tonic reports as `CANCELLED` and gRPC names
+    /// `DEADLINE_EXCEEDED`.
     pub(crate) timed_out: bool,
 }
 

@@ -116,11 +116,12 @@ impl StatusDecoder {
     /// Decodes `status`. Never fails and never panics: what cannot be
     /// decoded is in [`Error::decode_problems`], and the outer gRPC code and
     /// message are always kept, but for one case: tonic ends a call that ran
-    /// out the deadline it sent (`Request::set_timeout`, a channel's
-    /// timeout) as `CANCELLED` "Timeout expired", and that decodes as the
-    /// `DEADLINE_EXCEEDED` the server and every other gRPC stack report,
+    /// out its deadline (the one it sent with `Request::set_timeout`, or its
+    /// channel's own `timeout`) as `CANCELLED` "Timeout expired", and that
+    /// decodes as the `DEADLINE_EXCEEDED` every other gRPC stack reports,
     /// with tonic's status as the error's
-    /// [`source`](std::error::Error::source).
+    /// [`source`](std::error::Error::source). A handler that forwards such
+    /// an error (`?`) sends `DEADLINE_EXCEEDED` on.
     ///
     /// ```
     /// use std::error::Error as _;

@@ -68,8 +68,10 @@ impl Error {
     /// Decodes a status with the default [`StatusDecoder`], in one pass
     /// over its details. Never fails and never panics: what cannot be
     /// decoded is in [`Error::decode_problems`], and the outer gRPC code and
-    /// message are always kept. A status from a server without the catalog
-    /// gives an error whose [`code`](Error::code) is `None`.
+    /// message are always kept (but for tonic's `CANCELLED` for a call that
+    /// ran out its own deadline, which is `DEADLINE_EXCEEDED`: see
+    /// [`StatusDecoder::decode`]). A status from a server without the
+    /// catalog gives an error whose [`code`](Error::code) is `None`.
     pub fn from_status(status: &Status) -> Error {
         const DEFAULT: StatusDecoder = StatusDecoder::new();
         DEFAULT.decode(status)

@@ -17,10 +17,12 @@ pub(crate) fn timed_out_in_chain(error: &(dyn std::error::Error + 'static)) -> b
     false
 }
 
-/// Whether `status` is tonic's report of a call that ran out the deadline
-/// it sent (`Request::set_timeout`, or a channel's timeout): `CANCELLED`,
-/// with tonic's `TimeoutExpired` in its source chain. A status from the
-/// wire has no source, so no peer can make one.
+/// Whether `status` is tonic's report of a call that ran out its deadline:
+/// the one it sent (`Request::set_timeout`) or its channel's own timeout
+/// (`Endpoint::timeout`, which is not sent, so the server only sees the
+/// client go away). It is `CANCELLED`, with tonic's `TimeoutExpired` in its
+/// source chain; a status from the wire has no source, so no peer can make
+/// one.
 pub(crate) fn ran_out_its_deadline(status: &Status) -> bool {
     status.code() == tonic::Code::Cancelled
         && std::error::Error::source(status).is_some_and(timed_out_in_chain)

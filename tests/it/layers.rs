@@ -308,6 +308,7 @@ async fn a_clients_own_deadline_is_named_deadline_exceeded() {
         event.field("rpc.grpc.status_code"),
         Some((tonic::Code::Cancelled as i32).to_string().as_str())
     );
+    assert_eq!(event.field("grpc.code"), Some("CANCELLED"));
     assert_eq!(
         metrics.count(Side::Client, FAIL, tonic::Code::DeadlineExceeded, None),
         1
@@ -318,23 +319,35 @@ async fn a_clients_own_deadline_is_named_deadline_exceeded() {
     );
 }
 
-/// A CANCELLED that is not tonic's timeout stays CANCELLED everywhere.
+/// A peer cannot make a deadline of a CANCELLED: the same status tonic
+/// gives for its own timeout, from the wire, on a call that carries a
+/// deadline, stays CANCELLED in the log line, the metrics and the decoded
+/// `Error`.
 #[tokio::test]
-async fn a_call_the_client_gives_up_on_is_cancelled_not_a_deadline() {
+async fn a_cancelled_status_from_the_wire_is_not_a_deadline() {
     let (logs, _guard) = capture();
-    let server = logged_server(SlowDemo, LogLayer::server()).await;
+    let headers = Status::cancelled("Timeout expired")
+        .into_http::<()>()
+        .headers()
+        .clone();
+    let peer = RawH2Server::start(Answer::TrailersOnly(headers)).await;
     let metrics = CountingMetrics::new();
-    let mut client = logged_client(server.url(), LogLayer::client().metrics(metrics.clone())).await;
-    let call = client.fail(request("sleep", &[], 0));
-    assert!(tokio::time::timeout(Duration::from_millis(100), call)
-        .await
-        .is_err());
-    settle(&logs, BOTH, 1).await;
-    let event = only(&logs, "client");
-    assert_eq!(event.field("outcome"), Some("cancelled"));
+    let mut client = logged_client(peer.url(), LogLayer::client().metrics(metrics.clone())).await;
+    let mut call = Request::new(request("", &[], 0));
+    call.set_timeout(Duration::from_secs(5));
+    let status = client.fail(call).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Cancelled, "{status:?}");
     assert_eq!(
-        metrics.count(Side::Client, FAIL, tonic::Code::Cancelled, None),
-        1
+        Error::from_status(&status).grpc_code(),
+        tonic::Code::Cancelled
+    );
+    settle(&logs, &["client"], 1).await;
+    let event = only(&logs, "client");
+    assert_eq!(event.field("grpc.code"), Some("CANCELLED"));
+    assert_ne!(event.field("outcome"), Some("deadline"));
+    assert_eq!(
+        metrics.count(Side::Client, FAIL, tonic::Code::DeadlineExceeded, None),
+        0
     );
 }
 

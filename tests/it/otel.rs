@@ -75,6 +75,16 @@ struct Traced {
 
 impl Traced {
     async fn start(server_spans: OtelSpans, client_spans: OtelSpans) -> Traced {
+        Traced::start_with_timeout(server_spans, client_spans, None).await
+    }
+
+    /// With the client channel's own `timeout` (tonic's timer, never sent
+    /// to the server).
+    async fn start_with_timeout(
+        server_spans: OtelSpans,
+        client_spans: OtelSpans,
+        timeout: Option<Duration>,
+    ) -> Traced {
         let exporter = InMemorySpanExporter::default();
         let provider = SdkTracerProvider::builder()
             .with_simple_exporter(exporter.clone())
@@ -90,11 +100,11 @@ impl Traced {
                 .await;
         })
         .await;
-        let channel = Channel::from_shared(format!("http://{}", server.addr))
-            .expect("url")
-            .connect()
-            .await
-            .expect("connect");
+        let mut endpoint = Channel::from_shared(format!("http://{}", server.addr)).expect("url");
+        if let Some(timeout) = timeout {
+            endpoint = endpoint.timeout(timeout);
+        }
+        let channel = endpoint.connect().await.expect("connect");
         let client = DemoClient::new(
             ServiceBuilder::new()
                 .layer(LogLayer::client().otel(client_spans))
@@ -387,6 +397,30 @@ async fn a_cancelled_call_is_an_error_on_the_client_and_unset_on_the_server() {
     for span in [&server, &client] {
         assert_failure(span, "CANCELLED", "CANCELLED", None);
     }
+}
+
+/// tonic's own timer ends the call with CANCELLED; the client span says
+/// what gRPC calls it. The server never saw the channel's timeout: to it,
+/// the client went away.
+#[tokio::test(flavor = "current_thread")]
+async fn a_clients_own_timeout_is_deadline_exceeded_on_its_span() {
+    let mut traced = Traced::start_with_timeout(
+        OtelSpans::new(),
+        OtelSpans::new(),
+        Some(Duration::from_millis(200)),
+    )
+    .await;
+    let status = traced
+        .client
+        .fail(request("SLOW", &[], 0))
+        .instrument(client_span())
+        .await
+        .expect_err("times out");
+    assert_eq!(status.code(), tonic::Code::Cancelled, "tonic's own");
+    let (server, client) = traced.spans().await;
+    assert!(is_error(&client.status), "{:?}", client.status);
+    assert_failure(&client, "DEADLINE_EXCEEDED", "DEADLINE_EXCEEDED", None);
+    assert_failure(&server, "CANCELLED", "CANCELLED", None);
 }
 
 #[tokio::test(flavor = "current_thread")]

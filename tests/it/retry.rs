@@ -199,10 +199,28 @@ async fn an_unavailable_call_succeeds_on_the_third_attempt_after_the_servers_del
     for pair in seen.windows(2) {
         assert!(pair[1].0 - pair[0].0 >= delay, "waited the RetryInfo delay");
     }
-    // The same request each time, as the call would have sent it without
-    // the layer (no `content-length` the application's body did not
-    // have), but for the attempts that came before it (A6).
+}
+
+/// Each attempt sends the headers the call would have sent without the
+/// layer (no `content-length` the application's body did not have), but
+/// for the attempts that came before it (A6).
+#[tokio::test]
+async fn every_attempt_sends_the_calls_own_headers_and_the_attempts_before_it() {
+    let mut fixture = Fixture::start(
+        Script::UnavailableThenOk {
+            failures: 2,
+            delay: Duration::from_millis(10),
+        },
+        idempotent(),
+    )
+    .await;
+    fixture
+        .client
+        .fail(request("ANY", &[("repo", "ns/x")], 0))
+        .await
+        .expect("the third attempt succeeds");
     let headers = fixture.headers.lock().unwrap().clone();
+    assert_eq!(headers.len(), 3);
     for (attempt, headers) in headers.iter().enumerate() {
         let mut headers = headers.clone();
         let previous = headers.remove("grpc-previous-rpc-attempts");
@@ -535,56 +553,167 @@ async fn a_grpc_go_client_with_a_retry_policy_waits_the_servers_pushback() {
     assert_spaced(&seen, delay);
 }
 
-/// The retry layer fits the client stacks the log layer fits: under
-/// `Client::with_interceptor` (the token and the reader's language sent on
-/// every attempt), beneath tonic's `InterceptorLayer` in a
-/// `ServiceBuilder`, and on its own with `Client::new`.
-#[tokio::test]
-async fn the_retry_layer_fits_every_client_stack_the_log_layer_fits() {
-    let script = || Script::UnavailableThenOk {
+/// A flaky server that fails once (`TASK-ERR-5`, 10 ms), for the stack
+/// tests.
+fn fails_once() -> Script {
+    Script::UnavailableThenOk {
         failures: 1,
         delay: Duration::from_millis(10),
-    };
-    let token = || {
-        BearerToken::new("s3cret")
-            .unwrap()
-            .accept_language(Locale::ZH_HK)
-    };
-    let call = || request("ANY", &[], 0);
+    }
+}
 
-    let (server, seen, headers) = serve(script()).await;
+/// The token, and the reader's language, as a tonic user attaches them.
+fn token() -> BearerToken {
+    BearerToken::new("s3cret")
+        .unwrap()
+        .accept_language(Locale::ZH_HK)
+}
+
+/// Under `Client::with_interceptor`, as the log layer fits: the token and
+/// the reader's language go with every attempt.
+#[tokio::test]
+async fn the_retry_layer_fits_under_with_interceptor() {
+    let (server, seen, headers) = serve(fails_once()).await;
     let layered = ServiceBuilder::new()
         .layer(LogLayer::client())
         .layer(RetryLayer::new(idempotent()))
         .service(connect(&server).await);
     let mut client = DemoClient::with_interceptor(layered, token());
-    client.fail(call()).await.expect("the second attempt");
-    assert_eq!(seen.lock().unwrap().len(), 2, "with_interceptor");
+    client
+        .fail(request("ANY", &[], 0))
+        .await
+        .expect("the second attempt");
+    assert_eq!(seen.lock().unwrap().len(), 2);
     for headers in headers.lock().unwrap().iter() {
         assert_eq!(headers["authorization"], "Bearer s3cret");
         assert_eq!(headers["accept-language"], "zh-HK");
     }
+}
 
-    let (server, seen, headers) = serve(script()).await;
+/// Beneath tonic's `InterceptorLayer` in one `ServiceBuilder`.
+#[tokio::test]
+async fn the_retry_layer_fits_beneath_an_interceptor_layer() {
+    let (server, seen, headers) = serve(fails_once()).await;
     let stacked = ServiceBuilder::new()
         .layer(InterceptorLayer::new(token()))
         .layer(LogLayer::client())
         .layer(RetryLayer::new(idempotent()))
         .service(connect(&server).await);
     DemoClient::new(stacked)
-        .fail(call())
+        .fail(request("ANY", &[], 0))
         .await
         .expect("the second attempt");
-    assert_eq!(seen.lock().unwrap().len(), 2, "InterceptorLayer");
+    assert_eq!(seen.lock().unwrap().len(), 2);
     assert!(headers
         .lock()
         .unwrap()
         .iter()
         .all(|headers| headers["authorization"] == "Bearer s3cret"));
+}
 
-    let (server, seen, _) = serve(script()).await;
+/// On its own, with `Client::new`.
+#[tokio::test]
+async fn the_retry_layer_works_without_the_log_layer() {
+    let (server, seen, _) = serve(fails_once()).await;
     let alone = RetryLayer::new(idempotent()).layer(connect(&server).await);
-    let status = DemoClient::new(alone).fail(call()).await;
+    let status = DemoClient::new(alone).fail(request("ANY", &[], 0)).await;
     assert!(status.is_ok(), "{status:?}");
-    assert_eq!(seen.lock().unwrap().len(), 2, "Client::new");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+/// A bidirectional `Chat` that answers each message as it arrives, written
+/// out as tonic's generated code would be (the demo's protos have no
+/// bidirectional method).
+#[derive(Clone)]
+struct Chat;
+
+impl tonic::server::NamedService for Chat {
+    const NAME: &'static str = "test.Chat";
+}
+
+impl tonic::server::StreamingService<FailRequest> for Chat {
+    type Response = FailReply;
+    type ResponseStream =
+        std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<FailReply, Status>> + Send>>;
+    type Future = std::future::Ready<Result<Response<Self::ResponseStream>, Status>>;
+
+    fn call(&mut self, request: Request<tonic::Streaming<FailRequest>>) -> Self::Future {
+        use tokio_stream::StreamExt as _;
+        let replies = request.into_inner().map(|message| {
+            message.map(|message| FailReply {
+                index: message.messages_before_error,
+            })
+        });
+        std::future::ready(Ok(Response::new(Box::pin(replies))))
+    }
+}
+
+impl tower::Service<http::Request<tonic::body::Body>> for Chat {
+    type Response = http::Response<tonic::body::Body>;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
+        Box::pin(async move {
+            let codec = tonic_prost::ProstCodec::<FailReply, FailRequest>::default();
+            Ok(tonic::server::Grpc::new(codec)
+                .streaming(Chat, request)
+                .await)
+        })
+    }
+}
+
+/// A bidirectional call whose client sends its second message only after
+/// the first reply goes through the retry layer at once (its body is not
+/// held back to be kept), and is not retried.
+#[tokio::test]
+async fn a_bidirectional_call_that_sends_as_it_goes_is_not_held_back() {
+    let server = DemoFixture::spawn(|incoming| async move {
+        let _ = Server::builder()
+            .add_service(Chat)
+            .serve_with_incoming(incoming)
+            .await;
+    })
+    .await;
+    let channel =
+        RetryLayer::new(RetryPolicy::new().all_idempotent()).layer(connect(&server).await);
+    let mut client = tonic::client::Grpc::new(channel);
+    let message = |n| FailRequest {
+        messages_before_error: n,
+        ..request("", &[], 0)
+    };
+    let conversation = async {
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        sender.send(message(1)).await.unwrap();
+        client.ready().await.expect("ready");
+        let path = http::uri::PathAndQuery::from_static("/test.Chat/Chat");
+        let codec = tonic_prost::ProstCodec::<FailRequest, FailReply>::default();
+        let outgoing = tokio_stream::wrappers::ReceiverStream::new(receiver);
+        let mut replies = client
+            .streaming(Request::new(outgoing), path, codec)
+            .await
+            .expect("the call starts")
+            .into_inner();
+        let first = replies.message().await.expect("a reply");
+        sender.send(message(2)).await.unwrap();
+        drop(sender);
+        let second = replies.message().await.expect("a reply");
+        let end = replies.message().await.expect("the end");
+        (first, second, end)
+    };
+    let (first, second, end) = tokio::time::timeout(Duration::from_secs(10), conversation)
+        .await
+        .expect("the layer held back a body the application sends as it goes");
+    assert_eq!(first.map(|r| r.index), Some(1));
+    assert_eq!(second.map(|r| r.index), Some(2));
+    assert!(end.is_none());
 }

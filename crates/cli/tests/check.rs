@@ -249,7 +249,7 @@ fn a_grpc_code_and_http_status_change_is_breaking() {
 }
 
 #[test]
-fn a_retry_class_change_is_risky_and_says_what_old_clients_do() {
+fn a_retry_class_change_is_risky() {
     // GPU-ERR-0 loses its declared class: RESOURCE_EXHAUSTED's default,
     // after the server's delay, instead of backoff.
     let copy = Copy::new();
@@ -260,9 +260,12 @@ fn a_retry_class_change_is_risky_and_says_what_old_clients_do() {
         report["changes"][0]["message"],
         "retry class changed: Backoff -> AfterServerDelay (clients built against the old catalog wait as before)"
     );
+}
 
-    // MODEL-ERR-0 stops being retried (and so loses its delay, which the
-    // build allows only on a retried code).
+#[test]
+fn a_code_no_longer_retried_says_old_clients_still_retry_it_and_its_delay_went() {
+    // MODEL-ERR-0 stops being retried, and so loses its delay (the build
+    // allows one only on a retried code).
     let copy = Copy::new();
     copy.edit(
         CATALOG,

@@ -24,7 +24,7 @@ use tower_service::Service;
 pub use crate::RetryClass;
 pub use body::RetryBody;
 pub use policy::{RetryPolicy, ThrottleConfig, MAX_ATTEMPTS};
-use request_body::{buffer_request, Buffered, PrefixedBody};
+use request_body::{buffer_request, Buffered, NotKept, PrefixedBody};
 use throttle::Throttle;
 
 use super::deadline::parse_grpc_timeout;
@@ -221,16 +221,24 @@ where
             .and_then(|value| parse_grpc_timeout(value.as_bytes()));
         // A path the application chose, but escaped as every logged string.
         let shown_method = crate::text::Escaped(parts.uri.path());
-        // Unpin: read in place, and sent on whole when it is too large.
+        // Unpin: read in place, and sent on as it is when it cannot be kept.
         let replay = match buffer_request(body, self.policy.max_buffered_request).await {
             Buffered::Whole(replay) => replay,
-            Buffered::TooLarge(prefix, rest) => {
+            Buffered::SentOnce { prefix, rest, why } => {
+                let reason = match why {
+                    NotKept::TooLarge => {
+                        "not retried: the request body is larger than the retry buffer"
+                    }
+                    NotKept::StillStreaming => {
+                        "not retried: the request body is still being sent (a client-streaming or bidirectional call)"
+                    }
+                };
                 tracing::event!(
                     target: "csghub_errorx::client",
                     tracing::Level::DEBUG,
                     rpc.method = %shown_method,
                     max_buffered_request = self.policy.max_buffered_request,
-                    "not retried: the request body is larger than the retry buffer"
+                    "{reason}"
                 );
                 let body = tonic::body::Body::new(PrefixedBody::new(prefix, rest));
                 let request = http::Request::from_parts(parts, body);

@@ -16,9 +16,11 @@ pub enum Severity {
     /// Clients that match on the old value break.
     Breaking,
     /// Nothing breaks on the wire, but a person should look: text users
-    /// read, or a message that now needs a context value.
+    /// read, a message that now needs a context value, or a retry class
+    /// that clients built against the old catalog still follow.
     Risky,
-    /// New things: no client notices.
+    /// New things, or what clients read from the wire anyway (a retry
+    /// delay): no client notices.
     Fine,
 }
 
