@@ -78,6 +78,19 @@ async fn a_grpc_go_client_decodes_every_code_without_error_items_unary_and_strea
             "{what}"
         );
         assert_eq!(result["value"], code.reason(), "{what}");
+        // The retry class a Go client reads from the generated option (or
+        // its gRPC code's default) is the Rust retry layer's.
+        assert_eq!(
+            result["retry"],
+            common::retry_class_proto_name(code.retry_class()),
+            "{what}"
+        );
+        assert_eq!(
+            result["retryDelayMs"],
+            code.retry_delay()
+                .map_or(0, |delay| delay.as_millis() as u64),
+            "{what}"
+        );
         assert_eq!(
             result["gitAuthFailed"],
             code == ErrorCode::GIT_AUTH_FAILED,

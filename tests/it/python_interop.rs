@@ -82,6 +82,19 @@ async fn a_python_client_decodes_every_code_strictly_unary_and_streaming() {
             code.http_status().as_u16(),
             "{what}"
         );
+        // The retry class a Python client reads from the generated option
+        // (or its gRPC code's default) is the Rust retry layer's.
+        assert_eq!(
+            catalog["retry"],
+            common::retry_class_proto_name(code.retry_class()),
+            "{what}"
+        );
+        assert_eq!(
+            catalog["retry_delay_ms"],
+            code.retry_delay()
+                .map_or(0, |delay| delay.as_millis() as u64),
+            "{what}"
+        );
         if mode == "stream" {
             assert_eq!(result["replies"], serde_json::json!([0, 1]), "{what}");
         }

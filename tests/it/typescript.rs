@@ -121,6 +121,8 @@ fn fixture(error: Error) -> serde_json::Value {
         "grpcCode": status.code() as i32,
         "grpcCodeName": csghub_errorx::grpc_code::name(status.code()),
         "httpStatus": code.map(|c| c.http_status().as_u16()),
+        "retryClass": code.map(|c| common::retry_class_proto_name(c.retry_class())),
+        "retryDelayMs": code.map(|c| c.retry_delay().map_or(0, |delay| delay.as_millis() as u64)),
         "message": status.message(),
         "header": header,
     })

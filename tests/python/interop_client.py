@@ -34,6 +34,18 @@ def catalog_value(info):
     return None
 
 
+def retry_class(options):
+    """How a client may retry a code, by name (RETRY_CLASS_BACKOFF): its
+    (code) option's `retry`, else its gRPC code's default, as options.proto
+    says."""
+    if options.retry != options_pb2.RETRY_CLASS_UNSPECIFIED:
+        return options_pb2.RetryClass.Name(options.retry)
+    return {
+        "UNAVAILABLE": "RETRY_CLASS_BACKOFF",
+        "RESOURCE_EXHAUSTED": "RETRY_CLASS_AFTER_SERVER_DELAY",
+    }.get(options.grpc_code, "RETRY_CLASS_NEVER")
+
+
 def code_string(status):
     """The code string of a csghub-errorx status, e.g. "GIT-ERR-8": the
     google.rpc.ErrorInfo metadata `code`, which any client can read and show
@@ -82,6 +94,8 @@ def decode(call, mode, code):
                     "name": options.name,
                     "grpc_code": options.grpc_code,
                     "http_status": options.http_status,
+                    "retry": retry_class(options),
+                    "retry_delay_ms": options.retry_delay_ms,
                 }
     return result
 

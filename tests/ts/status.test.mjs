@@ -29,7 +29,13 @@ import {
   file_csghub_errorx_v1_catalog,
 } from "../gen/csghub/errorx/v1/catalog_pb.js";
 import { Module, ModuleSchema } from "../gen/csghub/errorx/v1/module_pb.js";
-import { catalog_module, code as codeOption, module_info } from "../gen/csghub/errorx/v1/options_pb.js";
+import {
+  RetryClass,
+  RetryClassSchema,
+  catalog_module,
+  code as codeOption,
+  module_info,
+} from "../gen/csghub/errorx/v1/options_pb.js";
 
 /** @typedef {import("../gen/csghub/errorx/v1/error_info_pb.js").ErrorInfo} ErrorInfo */
 
@@ -101,6 +107,22 @@ function catalogValue(info) {
 }
 
 /**
+ * How a client may retry a catalog code, by name (RETRY_CLASS_BACKOFF): its
+ * (code) option's retry, else its gRPC code's default, as options.proto says.
+ * @param {import("../gen/csghub/errorx/v1/options_pb.js").CodeOptions} options
+ */
+function retryClass(options) {
+  const defaultClass =
+    options.grpcCode === "UNAVAILABLE"
+      ? RetryClass.BACKOFF
+      : options.grpcCode === "RESOURCE_EXHAUSTED"
+        ? RetryClass.AFTER_SERVER_DELAY
+        : RetryClass.NEVER;
+  const retry = options.retry === RetryClass.UNSPECIFIED ? defaultClass : options.retry;
+  return RetryClassSchema.values.find((v) => v.number === retry)?.name;
+}
+
+/**
  * Whether a typed ErrorInfo is one code: isCode(info, AuthErrorSchema,
  * AuthError.FORBIDDEN). Numbers restart in every module, so the enum schema
  * supplies the module; tsc rejects a value of another enum.
@@ -118,7 +140,7 @@ function isCode(info, schema, value) {
 /**
  * @typedef {{ module: number, number: number, reason: string, name: string, codeString: string,
  *   grpcCode: number, grpcCodeName: string, httpStatus: number, message: string, header: string,
- *   httpBody: string }} Fixture
+ *   httpBody: string, retryClass: string, retryDelayMs: number }} Fixture
  * @type {{ codes: Fixture[], newerCode: Fixture, withDetails: Fixture }}
  */
 const fixtures = JSON.parse(readFileSync(process.env.ERRORX_FIXTURES ?? "fixtures.json", "utf8"));
@@ -150,6 +172,11 @@ test("every catalog code decodes into its generated enum value", () => {
     assert.equal(options?.name, fixture.name, what);
     assert.equal(options?.grpcCode, fixture.grpcCodeName, what);
     assert.equal(options?.httpStatus, fixture.httpStatus, what);
+    // The retry class a browser or Node client reads from the generated
+    // option (or its gRPC code's default) is the Rust retry layer's.
+    assert.ok(options, what);
+    assert.equal(retryClass(options), fixture.retryClass, what);
+    assert.equal(options.retryDelayMs, fixture.retryDelayMs, what);
   }
 });
 

@@ -129,6 +129,17 @@ pub fn catalog_enum_name(module: csghub_errorx::Module) -> String {
     format!("{}Error", module.title())
 }
 
+/// A retry class by its name in `options.proto`: `RETRY_CLASS_BACKOFF`,
+/// what a client in another language reads from the generated code.
+pub fn retry_class_proto_name(class: csghub_errorx::RetryClass) -> &'static str {
+    match class {
+        csghub_errorx::RetryClass::Never => "RETRY_CLASS_NEVER",
+        csghub_errorx::RetryClass::AfterServerDelay => "RETRY_CLASS_AFTER_SERVER_DELAY",
+        csghub_errorx::RetryClass::Backoff => "RETRY_CLASS_BACKOFF",
+        other => panic!("no proto name for {other:?}"),
+    }
+}
+
 /// Reads a `FailStream` to its error: the indexes of the replies before it,
 /// and the status. Panics if the stream ends without one.
 pub async fn replies_then_error(

@@ -44,6 +44,25 @@ func Options(value protoreflect.EnumValueDescriptor) *errorxv1.CodeOptions {
 	return proto.GetExtension(value.Options(), errorxv1.E_Code).(*errorxv1.CodeOptions)
 }
 
+// RetryClass returns how a client may retry a catalog code: its (code)
+// option's retry, else its gRPC code's default, as options.proto says
+// (UNAVAILABLE backs off, RESOURCE_EXHAUSTED waits for the server's delay,
+// every other code is never retried).
+func RetryClass(value protoreflect.EnumValueDescriptor) errorxv1.RetryClass {
+	options := Options(value)
+	if class := options.GetRetry(); class != errorxv1.RetryClass_RETRY_CLASS_UNSPECIFIED {
+		return class
+	}
+	switch options.GetGrpcCode() {
+	case "UNAVAILABLE":
+		return errorxv1.RetryClass_RETRY_CLASS_BACKOFF
+	case "RESOURCE_EXHAUSTED":
+		return errorxv1.RetryClass_RETRY_CLASS_AFTER_SERVER_DELAY
+	default:
+		return errorxv1.RetryClass_RETRY_CLASS_NEVER
+	}
+}
+
 // ByReason returns the catalog code whose reason is reason:
 // errorxv1.GitError_GIT_AUTH_FAILED for "GIT_AUTH_FAILED".
 func ByReason(reason string) (protoreflect.Enum, bool) {

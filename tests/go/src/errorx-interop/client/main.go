@@ -41,8 +41,12 @@ type result struct {
 	Module       int32             `json:"module"`
 	Number       uint32            `json:"number"`
 	// The catalog enum value of the typed ErrorInfo: GitError.GIT_AUTH_FAILED.
-	Enum          string   `json:"enum"`
-	Value         string   `json:"value"`
+	Enum  string `json:"enum"`
+	Value string `json:"value"`
+	// How a client may retry it, read from the generated options:
+	// RETRY_CLASS_BACKOFF; and the delay a server asks for, if any.
+	Retry         string   `json:"retry"`
+	RetryDelayMs  uint32   `json:"retryDelayMs"`
 	GitAuthFailed bool     `json:"gitAuthFailed"`
 	Replies       []uint32 `json:"replies,omitempty"`
 }
@@ -82,6 +86,8 @@ func decode(err error, r *result) {
 			r.Module, r.Number = int32(d.GetModule()), d.GetNumber()
 			if value, ok := catalog.Lookup(d); ok {
 				r.Enum, r.Value = string(value.Parent().Name()), string(value.Name())
+				r.Retry = catalog.RetryClass(value).String()
+				r.RetryDelayMs = catalog.Options(value).GetRetryDelayMs()
 			}
 			// How a client branches on one code: module and number, since
 			// numbers restart in every module.
