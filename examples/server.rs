@@ -3,7 +3,8 @@
 //!
 //! ```sh
 //! cargo run --example server -- --addr 127.0.0.1:50051 [--auth-token TOKEN] \
-//!     [--json-shape google|csghub|connect] [--cors-origin http://localhost:8080]
+//!     [--json-shape google|csghub|connect] [--cors-origin http://localhost:8080] \
+//!     [--retry-hints]
 //! ```
 //!
 //! Prints `listening on ADDR` once ready, then one log line per call, with
@@ -19,6 +20,13 @@
 //!
 //! With `--auth-token`, every call, gRPC or HTTP, needs
 //! `authorization: Bearer TOKEN`, and the caller is `alice`.
+//!
+//! With `--retry-hints`, an error whose code may be retried carries a
+//! `google.rpc.RetryInfo` and the `grpc-retry-pushback-ms` header gRPC's
+//! retrying clients (grpc-go, grpcio, the crate's `RetryLayer`) wait for:
+//! the demo asks for 1 s on `UNAVAILABLE` and `RESOURCE_EXHAUSTED` codes
+//! (`TASK-ERR-5`, `REQ-ERR-10`). The server log layer encodes every
+//! handler's error again with `StatusEncoder::retry_hints(true)`.
 //!
 //! A browser page calls it over gRPC-Web (connect-es' `createGrpcWebTransport`
 //! with `baseUrl` the server); from another origin, name that origin with
@@ -37,7 +45,7 @@ use clap::{Parser, ValueEnum};
 use csghub_errorx::auth::{invalid_token, AuthInterceptor};
 use csghub_errorx::http::{grpc_web_cors, HttpErrors, JsonShape, OnePort};
 use csghub_errorx::layer::LogLayer;
-use csghub_errorx::Error;
+use csghub_errorx::{Error, StatusEncoder};
 use csghub_errorx_demo::{DemoServer, DemoService, RepoService, ReposServer};
 use http::HeaderValue;
 use tokio::net::TcpListener;
@@ -59,6 +67,10 @@ struct Args {
     /// from a browser: the CORS preset `grpc_web_cors`. Repeatable.
     #[arg(long)]
     cors_origin: Vec<String>,
+    /// Send `RetryInfo` and `grpc-retry-pushback-ms` with errors whose
+    /// code may be retried.
+    #[arg(long)]
+    retry_hints: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -123,7 +135,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut app = OnePort::new(grpc)
         .rest(rest)
         .http_errors(HttpErrors::new().shape(shape))
-        .log_layer(LogLayer::server());
+        .log_layer(if args.retry_hints {
+            LogLayer::server().encoder(StatusEncoder::new().retry_hints(true))
+        } else {
+            LogLayer::server()
+        });
     if !args.cors_origin.is_empty() {
         let origins = args
             .cors_origin

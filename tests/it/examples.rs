@@ -460,3 +460,77 @@ fn the_otel_example_prints_each_rpcs_spans_by_the_conventions() {
     );
     assert!(panicked.contains("exception.type = panic"), "{panicked}");
 }
+
+/// The example server's log lines, to its end: the server is stopped first,
+/// so that reading is bounded.
+fn server_log_lines(mut server: ServerProcess) -> Vec<String> {
+    let _ = server.child.kill();
+    let stderr = server.child.stderr.take().expect("stderr");
+    BufReader::new(stderr)
+        .lines()
+        .map(|line| line.expect("utf-8"))
+        .collect()
+}
+
+/// What a client with gRPC's retry policy (3 attempts, 10 to 50 ms of
+/// backoff, `UNAVAILABLE` retried) shows when it waited the example
+/// server's pushback: `TASK-ERR-5` failed three times, and the two waits
+/// were the demo's 1 s, not the policy's backoff; the server logged each
+/// attempt.
+fn assert_waited_the_pushback(server: ServerProcess, grpc_code: i64, elapsed_ms: f64) {
+    assert_eq!(grpc_code, tonic::Code::Unavailable as i64);
+    assert!(
+        elapsed_ms >= 2000.0,
+        "waited the 2 x 1 s pushback: {elapsed_ms} ms"
+    );
+    let attempts = server_log_lines(server)
+        .into_iter()
+        .filter(|line| line.contains("rpc failed") && line.contains("code=TASK-ERR-5"))
+        .count();
+    assert_eq!(attempts, 3);
+}
+
+#[tokio::test]
+async fn with_retry_hints_a_grpcio_client_waits_the_example_servers_pushback() {
+    let server = start_server(&["--retry-hints"]);
+    let mut command = common::python::command("retry_client.py");
+    command.args([server.addr.as_str(), "TASK-ERR-5"]);
+    let output = tokio::task::spawn_blocking(move || output(&mut command))
+        .await
+        .expect("join");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_waited_the_pushback(
+        server,
+        result["grpc_code"].as_i64().expect("a code"),
+        result["elapsed_ms"].as_f64().expect("a time"),
+    );
+}
+
+#[test]
+fn with_retry_hints_a_grpc_go_client_waits_the_example_servers_pushback() {
+    let Some(go) = common::go::programs() else {
+        return;
+    };
+    let server = start_server(&["--retry-hints"]);
+    let output = output(
+        Command::new(&go.client)
+            .args(["-retry", "-retry-code", "TASK-ERR-5", "-addr", &server.addr])
+            .env("GRPC_GO_RETRY", "on"),
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_waited_the_pushback(
+        server,
+        result["grpcCode"].as_i64().expect("a code"),
+        result["elapsedMs"].as_f64().expect("a time"),
+    );
+}

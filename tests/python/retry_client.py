@@ -3,12 +3,14 @@ user configures grpcio: retries on, a service config whose backoff (10 to
 50 ms) is far shorter than the server's pushback, so that the spacing the
 server sees shows whether grpcio honoured grpc-retry-pushback-ms.
 
-usage: PYTHONPATH=GENERATED retry_client.py ADDR
-prints one JSON object: the call's final gRPC code.
+usage: PYTHONPATH=GENERATED retry_client.py ADDR [CODE]
+prints one JSON object: the call's final gRPC code, and how long the call
+took in milliseconds. CODE is the FailRequest's code ("x" by default).
 """
 
 import json
 import sys
+import time
 
 import grpc
 
@@ -39,11 +41,15 @@ def main():
         ],
     )
     demo = demo_pb2_grpc.DemoStub(channel)
+    code = sys.argv[2] if len(sys.argv) > 2 else "x"
+    started = time.monotonic()
+    result = {"grpc_code": 0}
     try:
-        demo.Fail(demo_pb2.FailRequest(code="x"), timeout=10)
-        print(json.dumps({"grpc_code": 0}))
+        demo.Fail(demo_pb2.FailRequest(code=code), timeout=10)
     except grpc.RpcError as call:
-        print(json.dumps({"grpc_code": call.code().value[0], "message": call.details()}))
+        result = {"grpc_code": call.code().value[0], "message": call.details()}
+    result["elapsed_ms"] = (time.monotonic() - started) * 1000
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

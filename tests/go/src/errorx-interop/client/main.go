@@ -100,10 +100,11 @@ func decode(err error, r *result) {
 func main() {
 	addr := flag.String("addr", "", "the Demo server, host:port")
 	blob := flag.Int("blob", 0, "adds a context entry \"blob\" of this many bytes to every request")
-	retry := flag.Bool("retry", false, "calls Fail once on a channel with gRPC's retry policy (needs GRPC_GO_RETRY=on in grpc-go 1.33) and prints its final code")
+	retry := flag.Bool("retry", false, "calls Fail once on a channel with gRPC's retry policy (needs GRPC_GO_RETRY=on in grpc-go 1.33) and prints its final code and how long it took")
+	retryCode := flag.String("retry-code", "x", "with -retry, the FailRequest's code")
 	flag.Parse()
 	if *retry {
-		retryOnce(*addr)
+		retryOnce(*addr, *retryCode)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -169,7 +170,7 @@ const retryServiceConfig = `{"methodConfig": [{
   }
 }]}`
 
-func retryOnce(addr string) {
+func retryOnce(addr, code string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, err := grpc.DialContext(ctx, addr, grpc.WithInsecure(), grpc.WithBlock(),
@@ -179,6 +180,10 @@ func retryOnce(addr string) {
 		os.Exit(1)
 	}
 	defer conn.Close()
-	_, err = demov1.NewDemoClient(conn).Fail(ctx, &demov1.FailRequest{Code: "x"})
-	json.NewEncoder(os.Stdout).Encode(map[string]int{"grpcCode": int(status.Code(err))})
+	started := time.Now()
+	_, err = demov1.NewDemoClient(conn).Fail(ctx, &demov1.FailRequest{Code: code})
+	json.NewEncoder(os.Stdout).Encode(map[string]int64{
+		"grpcCode":  int64(status.Code(err)),
+		"elapsedMs": time.Since(started).Milliseconds(),
+	})
 }
