@@ -72,6 +72,12 @@ pub fn attempts(metadata: &tonic::metadata::MetadataMap) -> u32 {
 /// # }
 /// ```
 ///
+/// A server-streaming call is handed over at its first message (or its
+/// end), not at its headers: until then a failure may still be retried.
+/// A request body whose next message is not there yet (a client-streaming
+/// or bidirectional call that sends as it goes) goes on at once and is not
+/// retried.
+///
 /// The request body is kept (up to [`RetryPolicy::max_buffered_request`])
 /// to send again; tower's `Retry` cannot do this for a tonic request, whose
 /// body is not `Clone`. One layer is one channel's retry budget: its
