@@ -495,15 +495,7 @@ async fn with_retry_hints_a_grpcio_client_waits_the_example_servers_pushback() {
     let server = start_server(&["--retry-hints"]);
     let mut command = common::python::command("retry_client.py");
     command.args([server.addr.as_str(), "TASK-ERR-5"]);
-    let output = tokio::task::spawn_blocking(move || output(&mut command))
-        .await
-        .expect("join");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let result = common::json_value(command).await;
     assert_waited_the_pushback(
         server,
         result["grpc_code"].as_i64().expect("a code"),
@@ -511,23 +503,17 @@ async fn with_retry_hints_a_grpcio_client_waits_the_example_servers_pushback() {
     );
 }
 
-#[test]
-fn with_retry_hints_a_grpc_go_client_waits_the_example_servers_pushback() {
+#[tokio::test]
+async fn with_retry_hints_a_grpc_go_client_waits_the_example_servers_pushback() {
     let Some(go) = common::go::programs() else {
         return;
     };
     let server = start_server(&["--retry-hints"]);
-    let output = output(
-        Command::new(&go.client)
-            .args(["-retry", "-retry-code", "TASK-ERR-5", "-addr", &server.addr])
-            .env("GRPC_GO_RETRY", "on"),
-    );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let mut command = Command::new(&go.client);
+    command
+        .args(["-retry", "-retry-code", "TASK-ERR-5", "-addr", &server.addr])
+        .env("GRPC_GO_RETRY", "on");
+    let result = common::json_value(command).await;
     assert_waited_the_pushback(
         server,
         result["grpcCode"].as_i64().expect("a code"),

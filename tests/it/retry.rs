@@ -500,15 +500,7 @@ async fn a_grpcio_client_with_a_retry_policy_waits_the_servers_pushback() {
     .await;
     let mut command = common::python::command("retry_client.py");
     command.arg(fixture.server.addr.to_string());
-    let output = tokio::task::spawn_blocking(move || command.output().expect("python runs"))
-        .await
-        .expect("join");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let result = common::json_value(command).await;
     assert_eq!(
         result["grpc_code"], 0,
         "the third attempt succeeds: {result}"
@@ -535,15 +527,7 @@ async fn a_grpc_go_client_with_a_retry_policy_waits_the_servers_pushback() {
         .args(["-retry", "-addr"])
         .arg(fixture.server.addr.to_string())
         .env("GRPC_GO_RETRY", "on");
-    let output = tokio::task::spawn_blocking(move || command.output().expect("the Go client runs"))
-        .await
-        .expect("join");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let result = common::json_value(command).await;
     assert_eq!(
         result["grpcCode"], 0,
         "the third attempt succeeds: {result}"

@@ -194,3 +194,11 @@ pub async fn json_lines(
         .map(|line| serde_json::from_str(line).expect("JSON"))
         .collect()
 }
+
+/// Runs `command`, a peer that prints one JSON value, as [`json_lines`]
+/// runs one (with nothing on its stdin), and returns that value.
+pub async fn json_value(command: std::process::Command) -> serde_json::Value {
+    let mut values = json_lines(command, String::new()).await;
+    assert_eq!(values.len(), 1, "one JSON value: {values:?}");
+    values.remove(0)
+}
