@@ -226,7 +226,11 @@ fn run_paired(
     run(rt, measured, call, iters)
 }
 
-fn layers(c: &mut Criterion) {
+/// The subscriber every run has: `fmt` into a sink, behind a filter that
+/// starts `OFF` and that the handle sets.
+type EventsFilter = reload::Handle<LevelFilter, tracing_subscriber::Registry>;
+
+fn install_subscriber() -> EventsFilter {
     let (filter, events) = reload::Layer::new(LevelFilter::OFF);
     tracing_subscriber::registry()
         .with(filter)
@@ -236,39 +240,66 @@ fn layers(c: &mut Criterion) {
                 .with_writer(std::io::sink),
         )
         .init();
+    events
+}
+
+/// One thread runs servers, clients and callers: on a shared 2-core
+/// machine, cross-thread scheduling made the ratios swing by ±40%; on one
+/// thread the calls are CPU-bound and the comparison is like for like.
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Clients of a server without layers.
+async fn plain_clients() -> Clients {
+    let channel = channel(serve(Layers::None).await).await;
+    Clients::Plain(DemoClient::new(channel.clone()), ReposClient::new(channel))
+}
+
+/// Clients of a server with `layers`, through a channel with its client
+/// layer.
+async fn layered_clients(layers: Layers) -> Clients {
+    let layered_channel = ServiceBuilder::new()
+        .layer(layers.client())
+        .service(channel(serve(layers).await).await);
+    let (demo, repos) = (
+        DemoClient::new(layered_channel.clone()),
+        ReposClient::new(layered_channel),
+    );
+    if layers.in_spans() {
+        Clients::InSpans(demo, repos)
+    } else {
+        Clients::Layered(demo, repos)
+    }
+}
+
+/// The retry layer's cost when nothing is retried (a success, or a code
+/// that is never retried): a server with the log layer, the client's
+/// channel with the retry layer inside its log layer.
+#[cfg(feature = "retry")]
+async fn retrying_clients() -> Clients {
+    use csghub_errorx::layer::{RetryLayer, RetryPolicy};
+    let channel = ServiceBuilder::new()
+        .layer(LogLayer::client())
+        .layer(RetryLayer::new(RetryPolicy::new()))
+        .service(channel(serve(Layers::Logging).await).await);
+    Clients::Retrying(DemoClient::new(channel.clone()), ReposClient::new(channel))
+}
+
+fn layers(c: &mut Criterion) {
+    let events = install_subscriber();
     let set_events = |level| {
         events
             .modify(|filter| *filter = level)
             .expect("reload the filter")
     };
-    // One thread runs servers, clients and the 8 callers: on a shared 2-core
-    // machine, cross-thread scheduling made the ratios swing by ±40%; on one
-    // thread the calls are CPU-bound and the comparison is like for like.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let layered_clients = |layers: Layers| async move {
-        let layered_channel = ServiceBuilder::new()
-            .layer(layers.client())
-            .service(channel(serve(layers).await).await);
-        let (demo, repos) = (
-            DemoClient::new(layered_channel.clone()),
-            ReposClient::new(layered_channel),
-        );
-        if layers.in_spans() {
-            Clients::InSpans(demo, repos)
-        } else {
-            Clients::Layered(demo, repos)
-        }
-    };
+    let rt = runtime();
     let (plain, layered) = rt.block_on(async {
-        let plain_channel = channel(serve(Layers::None).await).await;
         (
-            Clients::Plain(
-                DemoClient::new(plain_channel.clone()),
-                ReposClient::new(plain_channel),
-            ),
+            plain_clients().await,
             layered_clients(Layers::Logging).await,
         )
     });
@@ -281,18 +312,8 @@ fn layers(c: &mut Criterion) {
         metrics::set_global_recorder(recorder).expect("the only recorder");
         rt.block_on(layered_clients(Layers::LoggingAndMetrics))
     };
-    // The retry layer's cost when nothing is retried (a success, or a code
-    // that is never retried): the same server as `layered`, the client's
-    // channel with the retry layer inside its log layer.
     #[cfg(feature = "retry")]
-    let retrying = rt.block_on(async {
-        use csghub_errorx::layer::{RetryLayer, RetryPolicy};
-        let channel = ServiceBuilder::new()
-            .layer(LogLayer::client())
-            .layer(RetryLayer::new(RetryPolicy::new()))
-            .service(channel(serve(Layers::Logging).await).await);
-        Clients::Retrying(DemoClient::new(channel.clone()), ReposClient::new(channel))
-    });
+    let retrying = rt.block_on(retrying_clients());
     // The `otel` feature's cost: both sides' RPCs in spans that
     // tracing-opentelemetry records (into an SDK tracer that exports
     // nothing), the layers recording on them or not; the log lines are at
@@ -379,47 +400,21 @@ fn probe(spec: &str) {
         panic!("ERRORX_LAYERS_PROBE=<stack>:<call>:<n>, not {spec:?}");
     };
     let n: u64 = n.parse().expect("a number of calls");
-    // The benchmarks' subscriber, its events off, as in `layers`.
-    let (filter, _events) = reload::Layer::new(LevelFilter::OFF);
-    tracing_subscriber::registry()
-        .with(filter)
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_writer(std::io::sink),
-        )
-        .init();
     let call = match call {
         "success" => Call::Succeed,
         "error" => Call::FailUnary,
         "stream" => Call::FailStream,
         other => panic!("unknown call {other:?}"),
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    // The benchmarks' subscriber, its events off, as in `layers`.
+    let _events = install_subscriber();
+    let rt = runtime();
     let mut clients = rt.block_on(async {
         match stack {
-            "plain" => {
-                let channel = channel(serve(Layers::None).await).await;
-                Clients::Plain(DemoClient::new(channel.clone()), ReposClient::new(channel))
-            }
-            "layered" => {
-                let channel = ServiceBuilder::new()
-                    .layer(LogLayer::client())
-                    .service(channel(serve(Layers::Logging).await).await);
-                Clients::Layered(DemoClient::new(channel.clone()), ReposClient::new(channel))
-            }
+            "plain" => plain_clients().await,
+            "layered" => layered_clients(Layers::Logging).await,
             #[cfg(feature = "retry")]
-            "retrying" => {
-                use csghub_errorx::layer::{RetryLayer, RetryPolicy};
-                let channel = ServiceBuilder::new()
-                    .layer(LogLayer::client())
-                    .layer(RetryLayer::new(RetryPolicy::new()))
-                    .service(channel(serve(Layers::Logging).await).await);
-                Clients::Retrying(DemoClient::new(channel.clone()), ReposClient::new(channel))
-            }
+            "retrying" => retrying_clients().await,
             other => panic!("unknown stack {other:?}"),
         }
     });
