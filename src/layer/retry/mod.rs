@@ -247,19 +247,13 @@ where
                     "{reason}"
                 );
                 let body = tonic::body::Body::new(PrefixedBody::new(prefix, rest));
-                let request = http::Request::from_parts(parts, body);
-                poll_fn(|cx| self.inner.poll_ready(cx)).await?;
-                let response = self.inner.call(request).await?;
-                return Ok(response.map(RetryBody::passthrough));
+                return self.send_once(http::Request::from_parts(parts, body)).await;
             }
             Buffered::Failed(error) => {
                 // The application's own body failed: nothing to retry;
                 // tonic reports it as it would without the layer.
                 let body = tonic::body::Body::new(request_body::FailedBody::new(error));
-                let request = http::Request::from_parts(parts, body);
-                poll_fn(|cx| self.inner.poll_ready(cx)).await?;
-                let response = self.inner.call(request).await?;
-                return Ok(response.map(RetryBody::passthrough));
+                return self.send_once(http::Request::from_parts(parts, body)).await;
             }
         };
         let mut attempt: u32 = 1;
@@ -345,6 +339,17 @@ where
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
+    }
+
+    /// Sends `request` as the call's only attempt, its response as it
+    /// comes.
+    async fn send_once(
+        &mut self,
+        request: http::Request<tonic::body::Body>,
+    ) -> Result<http::Response<RetryBody<ResBody>>, S::Error> {
+        poll_fn(|cx| self.inner.poll_ready(cx)).await?;
+        let response = self.inner.call(request).await?;
+        Ok(response.map(RetryBody::passthrough))
     }
 
     /// One attempt, read up to where its fate is known: an error before
