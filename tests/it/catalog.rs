@@ -244,3 +244,19 @@ fn descriptions_match_the_source_document_but_for_extraction_artifacts() {
     }
     assert_eq!(checked, 97);
 }
+
+/// The gRPC code's default retry class is written twice: in the build
+/// crate, which generated each code's class, and in the library
+/// (`RetryClass::of`, for a status with no catalog code); the build crate
+/// cannot depend on the library. CSGHub's catalog declares no class of its
+/// own, so every code's class is its gRPC code's default in both.
+#[test]
+fn every_codes_retry_class_is_its_grpc_codes_default_in_both_copies() {
+    for code in csghub_errorx::csghub::CATALOG.codes() {
+        assert_eq!(
+            code.retry_class(),
+            csghub_errorx::RetryClass::of(code.grpc_code()),
+            "{code:?}"
+        );
+    }
+}
